@@ -1,0 +1,64 @@
+// The ONLY module that builds NATS subjects, stream names, consumer names and KV keys.
+// Ids are subject-safe tokens; phone numbers appear as digits only (KV keys forbid '+').
+
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+export const STREAMS = {
+  mt: 'BYO_MT',
+  status: 'BYO_STATUS',
+  mo: 'BYO_MO',
+  events: 'BYO_EVENTS',
+} as const;
+
+export const BUCKETS = {
+  /** integration config (credentials as ciphertext) and desired state */
+  integrations: 'byo_integrations',
+  /** number inventory, keyed by E.164 digits: unique across orgs */
+  numbers: 'byo_numbers',
+  /** live actor snapshots published by each instance (for GET /v1/state across instances) */
+  state: 'byo_state',
+  /** submit/receipt correlation, bucket-level max age (per-key TTL is ignored by nats-server 2.9) */
+  tracking: 'byo_tracking',
+  /** integration ownership claims (compare-and-set) */
+  owners: 'byo_owners',
+  /** subscriber opt-in/opt-out history */
+  subscribers: 'byo_subscribers',
+} as const;
+
+export const digits = (e164: string): string => e164.replace(/^\+/, '');
+
+export const subjects = {
+  mt: (org: string, integration: string) => `byo.mt.${org}.${integration}`,
+  mtAll: 'byo.mt.>',
+  status: (org: string, integration: string) => `byo.status.${org}.${integration}`,
+  statusAll: 'byo.status.>',
+  mo: (org: string, integration: string) => `byo.mo.${org}.${integration}`,
+  moAll: 'byo.mo.>',
+  event: (org: string, integration: string, kind: string, event: string) =>
+    `byo.events.${org}.${integration}.${kind}.${event}`,
+  eventsFor: (org: string, integration: string) => `byo.events.${org}.${integration}.>`,
+  eventsAll: 'byo.events.>',
+} as const;
+
+export const consumers = {
+  /** durable consumer reading one integration's outbound messages */
+  mt: (org: string, integration: string) => `mt_${org}_${integration}`,
+} as const;
+
+export const keys = {
+  integration: (org: string, integration: string) => `${org}.${integration}`,
+  integrationsOfOrg: (org: string) => `${org}.*`,
+  integrationsAll: '>',
+  parseIntegration: (key: string): { org: string; integration: string } | undefined => {
+    const m = /^([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{1,64})$/.exec(key);
+    return m ? { org: m[1]!, integration: m[2]! } : undefined;
+  },
+  number: (e164: string) => digits(e164),
+  owner: (org: string, integration: string) => `${org}.${integration}`,
+  instanceState: (instanceId: string) => `instance.${instanceId}`,
+  submit: (org: string, integration: string, smscMessageId: string) =>
+    `${org}.${integration}.sm.${smscMessageId}`,
+  message: (org: string, integration: string, messageId: string) =>
+    `${org}.${integration}.msg.${messageId}`,
+  subscriber: (sender: string, handset: string) => `${digits(sender)}.${digits(handset)}`,
+} as const;

@@ -1,0 +1,147 @@
+// Our own types over the untyped `smpp` package. The session adapter reports facts as events shaped
+// like XState events; it never decides retry or rebind policy (the bind machine does).
+import type { BindType } from '../../config/integration-schema.js';
+
+export interface TlsOptions {
+  enabled: boolean;
+  /** PEM CA bundle to trust instead of the system store */
+  ca?: string | undefined;
+  servername?: string | undefined;
+  rejectUnauthorized: boolean;
+}
+
+export interface SessionOptions {
+  host: string;
+  port: number;
+  tls: TlsOptions;
+  connectTimeoutMs: number;
+  /** outstanding requests (submit_sm etc.) allowed at once; further submits are refused with WindowFullError */
+  windowSize: number;
+  /** a PDU whose command_length exceeds this is unrecoverable: the session reports it and closes */
+  maxPduLength: number;
+}
+
+export interface BindRequest {
+  bindType: BindType;
+  systemId: string;
+  password: string;
+  systemType?: string;
+  addrTon: number;
+  addrNpi: number;
+  addressRange?: string;
+}
+
+/** A decoded PDU: header fields plus the `smpp` package's field names (snake_case, as on the wire). */
+export interface Pdu {
+  command: string;
+  command_id: number;
+  command_status: number;
+  sequence_number: number;
+  [field: string]: unknown;
+}
+
+/** submit_sm as we send it: text is already encoded by src/domain (the package's encoder is lossy and slow). */
+export interface SubmitSm {
+  source_addr_ton: number;
+  source_addr_npi: number;
+  source_addr: string;
+  dest_addr_ton: number;
+  dest_addr_npi: number;
+  destination_addr: string;
+  esm_class: number;
+  registered_delivery: number;
+  data_coding: number;
+  /** raw octets, UDH included when esm_class has UDHI (0x40) */
+  short_message: Buffer;
+  service_type?: string;
+  protocol_id?: number;
+  priority_flag?: number;
+}
+
+export interface SubmitSmResp {
+  commandStatus: number;
+  /** absent when the response carried no body (non-zero status) */
+  messageId: string | undefined;
+}
+
+/** deliver_sm as received, with the short_message octets untouched (decoding is the domain's job). */
+export interface DeliverSm {
+  sequenceNumber: number;
+  serviceType: string;
+  sourceAddrTon: number;
+  sourceAddrNpi: number;
+  sourceAddr: string;
+  destAddrTon: number;
+  destAddrNpi: number;
+  destinationAddr: string;
+  esmClass: number;
+  dataCoding: number;
+  shortMessage: Buffer;
+  /** TLVs we use, when present */
+  receiptedMessageId?: string | undefined;
+  messageState?: number | undefined;
+  networkErrorCode?: Buffer | undefined;
+  messagePayload?: Buffer | undefined;
+  sarMsgRefNum?: number | undefined;
+  sarTotalSegments?: number | undefined;
+  sarSegmentSeqnum?: number | undefined;
+}
+
+/** Facts a session reports. Names are dotted lowercase; SMPP wire names stay verbatim. */
+export type SessionEvent =
+  | { type: 'smpp.connected' }
+  | { type: 'smpp.closed'; reason: string }
+  /** the SMSC's enquire_link was answered by the adapter; reported for liveness accounting */
+  | { type: 'pdu.enquire_link' }
+  /** the SMSC asked to unbind; the adapter answered unbind_resp and will close */
+  | { type: 'pdu.unbind' }
+  /** must be answered with session.respondDeliverSm(seq, status) */
+  | { type: 'pdu.deliver_sm'; pdu: DeliverSm }
+  /** a PDU we could frame but not decode, or an unknown command_id: generic_nack was sent, the bind goes on */
+  | { type: 'smpp.codec_error'; recoverable: true; message: string; commandId?: number }
+  /** framing lost (bad command_length): the session closes itself after reporting this */
+  | { type: 'smpp.codec_error'; recoverable: false; message: string }
+  /** the window has room again after being full */
+  | { type: 'smpp.window_open' };
+
+export interface SmppSession {
+  /** starts connecting; reports smpp.connected or smpp.closed */
+  connect(): void;
+  bind(req: BindRequest, timeoutMs: number): Promise<Pdu>;
+  enquireLink(timeoutMs: number): Promise<Pdu>;
+  unbind(timeoutMs: number): Promise<Pdu>;
+  /** rejects with WindowFullError when the window is full, ResponseTimeoutError or SessionClosedError */
+  submit(sm: SubmitSm, timeoutMs: number): Promise<SubmitSmResp>;
+  respondDeliverSm(sequenceNumber: number, commandStatus: number): void;
+  /** requests awaiting a response */
+  readonly outstanding: number;
+  /** true when a submit would be accepted now (window and socket buffer have room) */
+  readonly writable: boolean;
+  /** ends the socket; outstanding requests reject with SessionClosedError */
+  close(reason: string): void;
+}
+
+export class SmppError extends Error {
+  override name = 'SmppError';
+  constructor(message: string, readonly code: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+export class ResponseTimeoutError extends SmppError {
+  override name = 'ResponseTimeoutError';
+  constructor(command: string, timeoutMs: number) {
+    super(`no ${command}_resp within ${timeoutMs} ms`, 'RESPONSE_TIMEOUT');
+  }
+}
+export class SessionClosedError extends SmppError {
+  override name = 'SessionClosedError';
+  constructor(reason: string) {
+    super(`session closed: ${reason}`, 'SESSION_CLOSED');
+  }
+}
+export class WindowFullError extends SmppError {
+  override name = 'WindowFullError';
+  constructor(size: number) {
+    super(`window of ${size} outstanding requests is full`, 'WINDOW_FULL');
+  }
+}

@@ -1,0 +1,42 @@
+// Advanced configuration: vendor error-code mapping and ordered charset preferences.
+// A custom configuration overrides the default entry for each code it names and keeps the rest;
+// a custom `charsets` list replaces the default list (order is the preference).
+import { z } from 'zod';
+
+export const CHARSET_NAMES = ['gsm_0338', 'ASCII', 'ISO-8859-1', 'JIS0201', 'ISO-8859-5', 'ISO-8859-8', 'utf-16be'] as const;
+export type CharsetName = (typeof CHARSET_NAMES)[number];
+
+export const codeMappingEntrySchema = z.strictObject({
+  genericErrorCode: z.int().min(0),
+  genericErrorCause: z.string().min(1).max(128),
+  description: z.string().max(1024),
+});
+export type CodeMappingEntry = z.infer<typeof codeMappingEntrySchema>;
+
+const codeKey = z.string().regex(/^(0|[1-9][0-9]{0,9})$/, {
+  error: 'protocolSpecificCodeMapping keys must be decimal status codes such as "88"',
+});
+
+export const charsetEntrySchema = z.strictObject({
+  dcs: z.int().min(0).max(255),
+  charset: z.enum(CHARSET_NAMES, { error: `charset must be one of ${CHARSET_NAMES.join(', ')}` }),
+});
+export type CharsetEntry = z.infer<typeof charsetEntrySchema>;
+
+export const advancedConfigSchema = z.strictObject({
+  protocolSpecificCodeMapping: z.record(codeKey, codeMappingEntrySchema),
+  charsets: z.array(charsetEntrySchema).min(1),
+});
+export type AdvancedConfig = z.infer<typeof advancedConfigSchema>;
+
+/** What a user may send: either section may be left out. */
+export const advancedConfigInputSchema = advancedConfigSchema.partial();
+export type AdvancedConfigInput = z.infer<typeof advancedConfigInputSchema>;
+
+/** Custom codes override defaults one by one; a custom charset list replaces the default list. */
+export function mergeAdvancedConfig(defaults: AdvancedConfig, custom: AdvancedConfigInput | undefined): AdvancedConfig {
+  return {
+    protocolSpecificCodeMapping: { ...defaults.protocolSpecificCodeMapping, ...(custom?.protocolSpecificCodeMapping ?? {}) },
+    charsets: custom?.charsets ?? defaults.charsets,
+  };
+}

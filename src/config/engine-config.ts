@@ -1,0 +1,119 @@
+// Engine settings from the environment, validated once at start-up and frozen. Every timer, limit
+// and retry has a name with its unit and an env override; values are defaults a real SMSC accepts.
+import { z } from 'zod';
+
+const ms = (def: number) => z.coerce.number().int().min(1).default(def);
+const count = (def: number) => z.coerce.number().int().min(1).default(def);
+const flag = z.enum(['0', '1', 'true', 'false', '']).default('0').transform((v) => v === '1' || v === 'true');
+const list = z.string().default('').transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+export const timersSchema = z.object({
+  /** how long an integration may try to bring its first bind up before it counts as failed */
+  bindWindowMs: ms(15 * 60_000),
+  /** delay between the start of bind 0, 1 and 2 of one integration */
+  bindStaggerMs: ms(1_000),
+  connectTimeoutMs: ms(10_000),
+  bindResponseTimeoutMs: ms(10_000),
+  enquireLinkIntervalMs: ms(30_000),
+  enquireLinkTimeoutMs: ms(10_000),
+  /** expiry of one outstanding submit_sm (or any other request) */
+  responseTimeoutMs: ms(10_000),
+  unbindTimeoutMs: ms(5_000),
+  backoffInitialMs: ms(1_000),
+  backoffMaxMs: ms(60_000),
+  /** after ESME_RINVPASWD / RINVSYSID / RBINDFAIL / RALYBND: an SMSC may lock the account */
+  authBackoffInitialMs: ms(30_000),
+  authBackoffMaxMs: ms(15 * 60_000),
+  /** while failed (window expired), retries are capped at this interval */
+  failedRetryMaxMs: ms(5 * 60_000),
+  /** how long deactivation waits for unbind_resp from all binds before closing sockets */
+  deactivateTimeoutMs: ms(10_000),
+});
+export type Timers = z.infer<typeof timersSchema>;
+
+export const limitsSchema = z.object({
+  /** outstanding submit_sm per bind */
+  windowSize: count(10),
+  /** how long a submit/receipt correlation is kept (KV bucket max age) */
+  trackingTtlMs: ms(72 * 3600_000),
+  /** delay before a message that could not be sent (no bind, throttled) is redelivered */
+  requeueDelayMs: ms(1_000),
+  throttleBackoffMs: ms(1_000),
+  maxPduLength: count(65_536),
+});
+export type Limits = z.infer<typeof limitsSchema>;
+
+const envSchema = z.object({
+  NATS_URL: z.string().optional(),
+  BYO_HTTP: z.string().regex(/^[^:]+:\d{1,5}$/, { error: 'BYO_HTTP must be host:port' }).default('127.0.0.1:8080'),
+  BYO_MASTER_KEY: z.string().optional(),
+  BYO_API_TOKEN: z.string().min(16, { error: 'BYO_API_TOKEN must be at least 16 characters' }).optional(),
+  BYO_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  BYO_DATA_DIR: z.string().default('.data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BYO_ALLOW_PLAINTEXT: flag,
+  BYO_EXTRA_PORTS: list.pipe(z.array(z.string().regex(/^\d{1,5}$/, { error: "BYO_EXTRA_PORTS must be a comma-separated list of ports" }).transform(Number))),
+  /** egress addresses to allow-list at the vendor, served by GET /v1/ipranges */
+  BYO_EGRESS_CIDRS: list,
+});
+
+const TIMER_ENV: Record<keyof Timers, string> = {
+  bindWindowMs: 'BYO_BIND_WINDOW_MS', bindStaggerMs: 'BYO_BIND_STAGGER_MS', connectTimeoutMs: 'BYO_CONNECT_TIMEOUT_MS',
+  bindResponseTimeoutMs: 'BYO_BIND_RESPONSE_TIMEOUT_MS', enquireLinkIntervalMs: 'BYO_ENQUIRE_LINK_INTERVAL_MS',
+  enquireLinkTimeoutMs: 'BYO_ENQUIRE_LINK_TIMEOUT_MS', responseTimeoutMs: 'BYO_RESPONSE_TIMEOUT_MS',
+  unbindTimeoutMs: 'BYO_UNBIND_TIMEOUT_MS', backoffInitialMs: 'BYO_BACKOFF_INITIAL_MS', backoffMaxMs: 'BYO_BACKOFF_MAX_MS',
+  authBackoffInitialMs: 'BYO_AUTH_BACKOFF_INITIAL_MS', authBackoffMaxMs: 'BYO_AUTH_BACKOFF_MAX_MS',
+  failedRetryMaxMs: 'BYO_FAILED_RETRY_MAX_MS', deactivateTimeoutMs: 'BYO_DEACTIVATE_TIMEOUT_MS',
+};
+const LIMIT_ENV: Record<keyof Limits, string> = {
+  windowSize: 'BYO_WINDOW_SIZE', trackingTtlMs: 'BYO_TRACKING_TTL_MS', requeueDelayMs: 'BYO_REQUEUE_DELAY_MS',
+  throttleBackoffMs: 'BYO_THROTTLE_BACKOFF_MS', maxPduLength: 'BYO_MAX_PDU_LENGTH',
+};
+
+export interface EngineConfig {
+  natsUrl: string | undefined;
+  http: { host: string; port: number };
+  masterKey: string | undefined;
+  apiToken: string | undefined;
+  instanceId: string | undefined;
+  dataDir: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  allowPlaintext: boolean;
+  extraPorts: number[];
+  egressCidrs: string[];
+  timers: Timers;
+  limits: Limits;
+}
+
+const pick = (env: NodeJS.ProcessEnv, names: Record<string, string>) =>
+  Object.fromEntries(Object.entries(names).map(([k, e]) => [k, env[e] === '' ? undefined : env[e]]));
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadEngineConfig(env: NodeJS.ProcessEnv = process.env): Readonly<EngineConfig> {
+  const parsed = envSchema.safeParse(env);
+  const timers = timersSchema.safeParse(pick(env, TIMER_ENV));
+  const limits = limitsSchema.safeParse(pick(env, LIMIT_ENV));
+  const problems = [parsed, timers, limits].flatMap((r) => (r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)));
+  if (!parsed.success || !timers.success || !limits.success) throw new ConfigError(`invalid engine settings: ${problems.join('; ')}`);
+  const e = parsed.data;
+  const [host, port] = e.BYO_HTTP.split(':') as [string, string];
+  return Object.freeze({
+    natsUrl: e.NATS_URL,
+    http: { host, port: Number(port) },
+    masterKey: e.BYO_MASTER_KEY,
+    apiToken: e.BYO_API_TOKEN,
+    instanceId: e.BYO_INSTANCE_ID,
+    dataDir: e.BYO_DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+    allowPlaintext: e.BYO_ALLOW_PLAINTEXT,
+    extraPorts: e.BYO_EXTRA_PORTS,
+    egressCidrs: e.BYO_EGRESS_CIDRS,
+    timers: Object.freeze(timers.data),
+    limits: Object.freeze(limits.data),
+  });
+}
+
+export const ENV_NAMES = { timers: TIMER_ENV, limits: LIMIT_ENV } as const;
