@@ -25,6 +25,9 @@ export const BUCKETS = {
   subscribers: 'byo_subscribers',
 } as const;
 
+/** the JetStream stream behind a KV bucket (nats.js names it so; we read its config and raw history) */
+export const kvStream = (bucket: string) => `KV_${bucket}`;
+
 export const digits = (e164: string): string => e164.replace(/^\+/, '');
 
 export const subjects = {

@@ -145,3 +145,10 @@ export class WindowFullError extends SmppError {
     super(`window of ${size} outstanding requests is full`, 'WINDOW_FULL');
   }
 }
+/** the SMSC answered a request with generic_nack (e.g. it could not parse it); commandStatus says why */
+export class GenericNackError extends SmppError {
+  override name = 'GenericNackError';
+  constructor(command: string, readonly commandStatus: number) {
+    super(`${command} answered with generic_nack, command_status 0x${commandStatus.toString(16).padStart(8, '0')}`, 'GENERIC_NACK');
+  }
+}

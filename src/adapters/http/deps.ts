@@ -1,0 +1,54 @@
+// What the admin API needs from the rest of the engine. main.ts wires the real implementations;
+// tests pass an in-memory store, a fake state view and a reversible `seal`.
+import type { FastifyPluginAsync } from 'fastify';
+import type { Logger } from 'pino';
+import type { Credentials, IntegrationSchemas } from '../../config/integration-schema.js';
+import type { IntegrationStore, StoredCredentials } from '../../domain/integration-record.js';
+
+export interface HttpDeps {
+  store: IntegrationStore;
+  /** integrationSchemas({ extraPorts, allowPlaintext }) */
+  schemas: IntegrationSchemas;
+  /** aad = `${org}.${id}`: ciphertext moved to another integration's key does not decrypt */
+  secrets: { seal(creds: Credentials, aad: string): StoredCredentials };
+  state: StateView;
+  /** numbers imported for one integration, shown by the single-integration view */
+  numbersOf?: (org: string, integration: string) => Promise<unknown[]>;
+  apiToken: string;
+  egressCidrs: readonly string[];
+  /** NATS connected and supervisor reconciled */
+  isReady: () => boolean;
+  /** Prometheus exposition (main wires prom-client's registry) */
+  metricsText: () => Promise<string>;
+  logger: Logger;
+  /** DELETE waits this long for the owning engine to unbind and erase the record */
+  deleteWaitMs: number;
+  /** extra route plugins (e.g. numbers) registered behind the same auth and error handling; they declare full paths (`/v1/...`) */
+  plugins?: FastifyPluginAsync[];
+  now?: () => Date;
+}
+
+export interface BindStateView {
+  index: number;
+  state: string;
+  since: string;
+  lastError?: string;
+  outstanding?: number;
+}
+
+export interface IntegrationStateView {
+  org: string;
+  id: string;
+  state: string;
+  desired: string;
+  since: string;
+  binds: BindStateView[];
+  counters: Record<string, number>;
+  instance: string;
+}
+
+/** Live actor snapshots across all instances (KV `byo_state` in production). */
+export interface StateView {
+  integrations(): Promise<IntegrationStateView[]>;
+  integration(org: string, id: string): Promise<IntegrationStateView | undefined>;
+}

@@ -1,0 +1,10 @@
+// Front door of the HTTP adapter: main.ts and route plugins (numbers) import from here only.
+export { buildHttpServer, toHttpError, BODY_LIMIT_BYTES } from './server.js';
+export type { HttpDeps, StateView, IntegrationStateView, BindStateView } from './deps.js';
+export { HttpError, HTTP_ERROR_CODES, type HttpErrorCode } from './errors.js';
+export { tokenMatches, type RouteAuthConfig } from './auth.js';
+export {
+  parseBody, orgParam, integrationParams, loadLive, assertLive, updateLive, notFound, integrationView,
+  type IntegrationView,
+} from './integration-routes.js';
+export type { IntegrationStateResponse } from './state-routes.js';

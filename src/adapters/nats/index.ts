@@ -1,0 +1,20 @@
+// Front door of the NATS adapter: re-exports only.
+export * from './subjects.js';
+export {
+  connectNats, serverAtLeast, DEFAULT_NATS_URL, NatsConnectError,
+  type ConnectNatsOptions, type NatsConnectionState, type NatsHandle, type NatsStatusEvent,
+} from './connection.js';
+export {
+  startNatsServerChild, NatsServerError, NATS_SERVER_MISSING,
+  type NatsServerChild, type NatsServerChildOptions, type NatsServerErrorCode, type NatsServerExit,
+} from './nats-server-child.js';
+export {
+  ensureStreams, ensureBuckets, purgeQueuedMt, wantedStreams, wantedBuckets, StreamSetupError,
+  STREAM_DEFAULTS, BUCKET_DEFAULTS,
+  type StreamOptions, type BucketOptions, type BucketName, type Buckets,
+} from './streams.js';
+export {
+  encodeJson, decodeJson, getJson, casUpdateJson, isLive, isWrongLastSequence, CasContentionError,
+  type JsonEntry, type WarnLogger,
+} from './kv-json.js';
+export { createKvIntegrationStore, type KvIntegrationStoreOptions } from './integration-store.js';

@@ -1,0 +1,163 @@
+// Hand-written codec for submit_sm and deliver_sm (same body layout, SMPP 3.4 §4.4.1 / §4.6.1).
+// Why not the `smpp` package here: its decode filter turns short_message into text through its own lossy
+// charsets (we need the raw octets, UDH included), and its encoder measured ~9 µs per submit_sm on this
+// machine against well under 1 µs here — at 5,000 submit_sm/s that is most of a core's headroom.
+// Bytes are checked against the package's encoder in test/adapters/smpp/sm-codec.test.ts.
+import { COMMAND_ID, HEADER_LENGTH, TLV_TAG } from './constants.js';
+import { PduReader } from './pdu-reader.js';
+
+export interface Tlv {
+  tag: number;
+  value: Buffer;
+}
+
+/** The body shared by submit_sm and deliver_sm, with wire names. short_message is raw octets. */
+export interface ShortMessageFields {
+  service_type: string;
+  source_addr_ton: number;
+  source_addr_npi: number;
+  source_addr: string;
+  dest_addr_ton: number;
+  dest_addr_npi: number;
+  destination_addr: string;
+  esm_class: number;
+  protocol_id: number;
+  priority_flag: number;
+  schedule_delivery_time: string;
+  validity_period: string;
+  registered_delivery: number;
+  replace_if_present_flag: number;
+  data_coding: number;
+  sm_default_msg_id: number;
+  short_message: Buffer;
+  tlvs: Tlv[];
+}
+
+export interface ShortMessagePdu extends ShortMessageFields {
+  command_id: number;
+  command_status: number;
+  sequence_number: number;
+}
+
+export const MAX_SHORT_MESSAGE_OCTETS = 254;
+
+/** Fields not given take the SMPP defaults (0 / empty). */
+export type ShortMessageInput = Partial<ShortMessageFields> & Pick<ShortMessageFields, 'short_message'>;
+
+const cstrLen = (s: string | undefined): number => (s ? s.length : 0) + 1;
+
+function writeCString(buf: Buffer, offset: number, s: string | undefined): number {
+  if (s) offset += buf.write(s, offset, 'latin1');
+  buf[offset] = 0;
+  return offset + 1;
+}
+
+export function encodeShortMessagePdu(
+  commandId: typeof COMMAND_ID.submit_sm | typeof COMMAND_ID.deliver_sm,
+  sequenceNumber: number,
+  f: ShortMessageInput,
+): Buffer {
+  const sm = f.short_message;
+  if (sm.length > MAX_SHORT_MESSAGE_OCTETS) {
+    throw new RangeError(`short_message is ${sm.length} octets; at most ${MAX_SHORT_MESSAGE_OCTETS} (use message_payload)`);
+  }
+  const tlvs = f.tlvs ?? [];
+  let length = HEADER_LENGTH + cstrLen(f.service_type) + 2 + cstrLen(f.source_addr) + 2 + cstrLen(f.destination_addr)
+    + 3 + cstrLen(f.schedule_delivery_time) + cstrLen(f.validity_period) + 5 + sm.length;
+  for (const t of tlvs) length += 4 + t.value.length;
+
+  const buf = Buffer.allocUnsafe(length);
+  buf.writeUInt32BE(length, 0);
+  buf.writeUInt32BE(commandId, 4);
+  buf.writeUInt32BE(0, 8);
+  buf.writeUInt32BE(sequenceNumber, 12);
+  let o = writeCString(buf, HEADER_LENGTH, f.service_type);
+  buf[o++] = f.source_addr_ton ?? 0;
+  buf[o++] = f.source_addr_npi ?? 0;
+  o = writeCString(buf, o, f.source_addr);
+  buf[o++] = f.dest_addr_ton ?? 0;
+  buf[o++] = f.dest_addr_npi ?? 0;
+  o = writeCString(buf, o, f.destination_addr);
+  buf[o++] = f.esm_class ?? 0;
+  buf[o++] = f.protocol_id ?? 0;
+  buf[o++] = f.priority_flag ?? 0;
+  o = writeCString(buf, o, f.schedule_delivery_time);
+  o = writeCString(buf, o, f.validity_period);
+  buf[o++] = f.registered_delivery ?? 0;
+  buf[o++] = f.replace_if_present_flag ?? 0;
+  buf[o++] = f.data_coding ?? 0;
+  buf[o++] = f.sm_default_msg_id ?? 0;
+  buf[o++] = sm.length;
+  o += sm.copy(buf, o);
+  for (const t of tlvs) {
+    buf.writeUInt16BE(t.tag, o);
+    buf.writeUInt16BE(t.value.length, o + 2);
+    o += 4 + t.value.copy(buf, o + 4);
+  }
+  return buf;
+}
+
+/** Throws PduDecodeError when the body is shorter than its fields claim. Unknown TLVs are kept, not fatal. */
+export function decodeShortMessagePdu(frame: Buffer): ShortMessagePdu {
+  const r = new PduReader(frame, HEADER_LENGTH);
+  // Lengths are lenient (real SMSCs exceed the spec's address sizes); they only guard against garbage.
+  const pdu: ShortMessagePdu = {
+    command_id: frame.readUInt32BE(4),
+    command_status: frame.readUInt32BE(8),
+    sequence_number: frame.readUInt32BE(12),
+    service_type: r.cstring('service_type', 16),
+    source_addr_ton: r.u8('source_addr_ton'),
+    source_addr_npi: r.u8('source_addr_npi'),
+    source_addr: r.cstring('source_addr', 65),
+    dest_addr_ton: r.u8('dest_addr_ton'),
+    dest_addr_npi: r.u8('dest_addr_npi'),
+    destination_addr: r.cstring('destination_addr', 65),
+    esm_class: r.u8('esm_class'),
+    protocol_id: r.u8('protocol_id'),
+    priority_flag: r.u8('priority_flag'),
+    schedule_delivery_time: r.cstring('schedule_delivery_time', 17),
+    validity_period: r.cstring('validity_period', 17),
+    registered_delivery: r.u8('registered_delivery'),
+    replace_if_present_flag: r.u8('replace_if_present_flag'),
+    data_coding: r.u8('data_coding'),
+    sm_default_msg_id: r.u8('sm_default_msg_id'),
+    short_message: Buffer.alloc(0),
+    tlvs: [],
+  };
+  pdu.short_message = r.octets(r.u8('sm_length'), 'short_message');
+  while (r.remaining >= 4) {
+    const tag = r.u16('TLV tag');
+    const len = r.u16('TLV length');
+    pdu.tlvs.push({ tag, value: r.octets(len, `TLV 0x${tag.toString(16).padStart(4, '0')}`) });
+  }
+  return pdu;
+}
+
+export const findTlv = (tlvs: readonly Tlv[], tag: number): Buffer | undefined =>
+  tlvs.find((t) => t.tag === tag)?.value;
+
+/** C-octet string TLV value without its NUL (SMSCs sometimes omit the NUL: accept both) */
+export function tlvCString(tlvs: readonly Tlv[], tag: number): string | undefined {
+  const v = findTlv(tlvs, tag);
+  if (!v) return undefined;
+  const nul = v.indexOf(0);
+  return v.toString('latin1', 0, nul < 0 ? v.length : nul);
+}
+
+/** Integer TLV of 1, 2 or 4 octets; undefined when absent or oddly sized */
+export function tlvInt(tlvs: readonly Tlv[], tag: number): number | undefined {
+  const v = findTlv(tlvs, tag);
+  if (!v || v.length === 0 || v.length > 4 || v.length === 3) return undefined;
+  return v.readUIntBE(0, v.length);
+}
+
+export const tlv = {
+  cstring: (tag: number, s: string): Tlv => ({ tag, value: Buffer.from(`${s}\0`, 'latin1') }),
+  u8: (tag: number, n: number): Tlv => ({ tag, value: Buffer.from([n & 0xff]) }),
+  u16: (tag: number, n: number): Tlv => {
+    const value = Buffer.alloc(2);
+    value.writeUInt16BE(n, 0);
+    return { tag, value };
+  },
+  octets: (tag: number, value: Buffer): Tlv => ({ tag, value }),
+};

@@ -1,0 +1,255 @@
+// Outbound charset choice and strict encoders. Every encoder REPORTS text it cannot represent
+// (returns undefined) instead of substituting '?' or ' ', because the ordered preference list only
+// works if "cannot encode" is visible: the next charset in the list must get its turn.
+// Runs for every outbound message: char-code table lookups, no regexes, no try/catch.
+import iconv from 'iconv-lite';
+import type { CharsetEntry, CharsetName } from '../config/advanced-schema.js';
+import { GSM_DECODE_BASIC, GSM_DECODE_EXTENSION, GSM_ESCAPE, GSM_SAME_AS_ASCII, gsmLookup } from './gsm-0338.js';
+
+export interface EncodingChoice {
+  readonly charset: CharsetName;
+  /** data_coding to send, from the integration's charset list (not derived from the charset). */
+  readonly dcs: number;
+  /** Length in the charset's segment unit: GSM septets (escapes count 2), octets, or UTF-16 code units. */
+  readonly units: number;
+  /** The encoded text: unpacked septets (one per octet) for GSM, UTF-16BE for utf-16be. */
+  readonly bytes: Buffer;
+}
+
+export interface DecodeResult {
+  readonly text: string;
+  /** Some octets had no character in the charset and became U+FFFD (or an odd UTF-16 byte was dropped). */
+  readonly lossy: boolean;
+}
+
+const REPLACEMENT = '\ufffd';
+
+// ISO-8859-5/-8 tables come from iconv-lite, turned into exact lookups once at load: iconv's own
+// encoder writes '?' for unmappable characters, so a round trip per message would be needed to see
+// failures; the reverse table answers the same question in one pass without the decode.
+interface SingleByteTable { readonly decode: string; readonly encode: ReadonlyMap<number, number> }
+
+function singleByteTable(name: string): SingleByteTable {
+  if (!iconv.encodingExists(name)) throw new Error(`iconv-lite lacks ${name}`);
+  const all = Buffer.alloc(256);
+  for (let i = 0; i < 256; i++) all[i] = i;
+  const decode = iconv.decode(all, name);
+  const encode = new Map<number, number>();
+  for (let i = 0; i < 256; i++) {
+    const code = decode.charCodeAt(i);
+    if (decode[i] !== REPLACEMENT) encode.set(code, i);
+  }
+  return { decode, encode };
+}
+
+const ISO_8859_5 = singleByteTable('iso-8859-5');
+const ISO_8859_8 = singleByteTable('iso-8859-8');
+
+// JIS X 0201 (Roman + half-width katakana), by hand: iconv-lite only has it inside Shift_JIS, whose
+// 0x5C/0x7E follow WHATWG (backslash, tilde) rather than JIS X 0201's ¥ and ‾.
+const JIS_YEN = 0xa5;
+const JIS_OVERLINE = 0x203e;
+const HALFWIDTH_FIRST = 0xff61; // ｡ at 0xA1 … ﾟ at 0xDF
+
+function jis0201Byte(code: number): number {
+  if (code < 0x80) return code === 0x5c || code === 0x7e ? -1 : code;
+  if (code === JIS_YEN) return 0x5c;
+  if (code === JIS_OVERLINE) return 0x7e;
+  if (code >= HALFWIDTH_FIRST && code <= HALFWIDTH_FIRST + 0x3e) return code - HALFWIDTH_FIRST + 0xa1;
+  return -1;
+}
+
+const JIS0201_DECODE: string = (() => {
+  const chars: string[] = [];
+  for (let b = 0; b < 256; b++) {
+    if (b === 0x5c) chars.push('¥');
+    else if (b === 0x7e) chars.push('‾');
+    else if (b < 0x80) chars.push(String.fromCharCode(b));
+    else if (b >= 0xa1 && b <= 0xdf) chars.push(String.fromCharCode(b - 0xa1 + HALFWIDTH_FIRST));
+    else chars.push(REPLACEMENT);
+  }
+  return chars.join('');
+})();
+
+/** Highest UTF-16 code unit in the text (one pass, used by the ASCII and Latin-1 paths). */
+function maxCode(text: string): number {
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > max) max = c;
+  }
+  return max;
+}
+
+function encodeGsm(text: string): Buffer | undefined {
+  let escapes = 0;
+  let sameAsAscii = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const v = gsmLookup(c);
+    if (v < 0) return undefined;
+    if (v > 0xff) escapes++;
+    else if (c >= 128 || GSM_SAME_AS_ASCII[c] !== 1) sameAsAscii = false;
+  }
+  // Fast path: plain text whose septets equal its ASCII codes is a native latin1 copy.
+  if (escapes === 0 && sameAsAscii) return Buffer.from(text, 'latin1');
+  const out = Buffer.allocUnsafe(text.length + escapes);
+  let o = 0;
+  for (let i = 0; i < text.length; i++) {
+    const v = gsmLookup(text.charCodeAt(i));
+    if (v > 0xff) {
+      out[o++] = GSM_ESCAPE;
+      out[o++] = v & 0x7f;
+    } else {
+      out[o++] = v;
+    }
+  }
+  return out;
+}
+
+function encodeSingleByte(text: string, toByte: (code: number) => number): Buffer | undefined {
+  const out = Buffer.allocUnsafe(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const b = toByte(text.charCodeAt(i));
+    if (b < 0) return undefined;
+    out[i] = b;
+  }
+  return out;
+}
+
+const iso5Byte = (code: number): number => (code < 0x80 ? code : ISO_8859_5.encode.get(code) ?? -1);
+const iso8Byte = (code: number): number => (code < 0x80 ? code : ISO_8859_8.encode.get(code) ?? -1);
+
+/** Lone surrogates are not text a handset can show: refuse them rather than send garbage. */
+function wellFormedUtf16(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c > 0xdbff) return false;
+    const next = text.charCodeAt(i + 1); // NaN past the end
+    if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
+    i++;
+  }
+  return true;
+}
+
+/** Encode text in a charset, or undefined when any character is not representable. */
+export function encode(text: string, charset: CharsetName): Buffer | undefined {
+  switch (charset) {
+    case 'gsm_0338':
+      return encodeGsm(text);
+    case 'ASCII':
+      return maxCode(text) < 0x80 ? Buffer.from(text, 'latin1') : undefined;
+    case 'ISO-8859-1':
+      return maxCode(text) < 0x100 ? Buffer.from(text, 'latin1') : undefined;
+    case 'JIS0201':
+      return encodeSingleByte(text, jis0201Byte);
+    case 'ISO-8859-5':
+      return encodeSingleByte(text, iso5Byte);
+    case 'ISO-8859-8':
+      return encodeSingleByte(text, iso8Byte);
+    case 'utf-16be':
+      return wellFormedUtf16(text) ? Buffer.from(text, 'utf16le').swap16() : undefined;
+  }
+}
+
+/** Whether every character of the text is representable in the charset (no allocation for GSM/ASCII/Latin-1). */
+export function canEncode(text: string, charset: CharsetName): boolean {
+  switch (charset) {
+    case 'gsm_0338':
+      for (let i = 0; i < text.length; i++) if (gsmLookup(text.charCodeAt(i)) < 0) return false;
+      return true;
+    case 'ASCII':
+      return maxCode(text) < 0x80;
+    case 'ISO-8859-1':
+      return maxCode(text) < 0x100;
+    case 'utf-16be':
+      return wellFormedUtf16(text);
+    default:
+      return encode(text, charset) !== undefined;
+  }
+}
+
+/** Segment units of an encoded text: septets / octets are bytes; UCS2 counts 16-bit units. */
+export function unitsOf(bytes: Buffer, charset: CharsetName): number {
+  return charset === 'utf-16be' ? bytes.length >> 1 : bytes.length;
+}
+
+const CHARSET_BIT: Record<CharsetName, number> = {
+  gsm_0338: 0, ASCII: 1, 'ISO-8859-1': 2, JIS0201: 3, 'ISO-8859-5': 4, 'ISO-8859-8': 5, 'utf-16be': 6,
+};
+
+/**
+ * The first entry of the ordered preference list that can encode the WHOLE text, with the bytes.
+ * undefined when none can (the caller rejects the message: nothing is ever substituted).
+ */
+export function chooseEncoding(text: string, charsets: readonly CharsetEntry[]): EncodingChoice | undefined {
+  let tried = 0; // bitmask over charsets already refused (the default list names gsm_0338 twice)
+  for (const entry of charsets) {
+    const bit = 1 << CHARSET_BIT[entry.charset];
+    if (tried & bit) continue;
+    const bytes = encode(text, entry.charset);
+    if (bytes) return { charset: entry.charset, dcs: entry.dcs, units: unitsOf(bytes, entry.charset), bytes };
+    tried |= bit;
+  }
+  return undefined;
+}
+
+function decodeGsm(buf: Uint8Array): DecodeResult {
+  let text = '';
+  let lossy = false;
+  for (let i = 0; i < buf.length; i++) {
+    const b = buf[i] as number;
+    if (b === GSM_ESCAPE) {
+      const next = buf[i + 1];
+      // A dangling or doubled escape has no character: 23.038 says show a space.
+      if (next === undefined || next === GSM_ESCAPE) { text += ' '; i++; continue; }
+      i++;
+      // 23.038: an unknown extension code shows the basic-table character instead.
+      text += GSM_DECODE_EXTENSION.get(next) ?? GSM_DECODE_BASIC[next] ?? REPLACEMENT;
+      if (next > 0x7f) lossy = true;
+    } else if (b > 0x7f) {
+      text += REPLACEMENT;
+      lossy = true;
+    } else {
+      text += GSM_DECODE_BASIC[b];
+    }
+  }
+  return { text, lossy };
+}
+
+function decodeTable(buf: Uint8Array, table: string): DecodeResult {
+  let text = '';
+  for (let i = 0; i < buf.length; i++) text += table[buf[i] as number];
+  return { text, lossy: text.includes(REPLACEMENT) };
+}
+
+const ASCII_DECODE: string = (() => {
+  let s = '';
+  for (let b = 0; b < 256; b++) s += b < 0x80 ? String.fromCharCode(b) : REPLACEMENT;
+  return s;
+})();
+
+/** Decode octets in a charset. Never throws: unmapped octets become U+FFFD and set `lossy`. */
+export function decode(buf: Uint8Array, charset: CharsetName): DecodeResult {
+  const bytes = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  switch (charset) {
+    case 'gsm_0338':
+      return decodeGsm(bytes);
+    case 'ASCII':
+      return decodeTable(bytes, ASCII_DECODE);
+    case 'ISO-8859-1':
+      return { text: bytes.toString('latin1'), lossy: false };
+    case 'JIS0201':
+      return decodeTable(bytes, JIS0201_DECODE);
+    case 'ISO-8859-5':
+      return decodeTable(bytes, ISO_8859_5.decode);
+    case 'ISO-8859-8':
+      return decodeTable(bytes, ISO_8859_8.decode);
+    case 'utf-16be': {
+      const even = bytes.length & ~1;
+      const copy = Buffer.from(bytes.subarray(0, even)).swap16();
+      return { text: copy.toString('utf16le'), lossy: even !== bytes.length };
+    }
+  }
+}

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { advance, slots, start, value } from './harness.js';
+import { TIMERS } from './timers.js';
+
+describe('integration machine (simulated clock)', () => {
+  it('activates three staggered binds and becomes active.healthy', () => {
+    const { actor, clock, log } = start();
+    actor.send({ type: 'integration.activate' });
+    expect(value(actor)).toEqual({ running: 'activating' });
+    expect(log.starts).toEqual([]);
+    advance(clock, 0);
+    expect(log.starts).toEqual([0]);
+    expect(value(actor)).toEqual({ running: { active: 'degraded' } });
+    advance(clock, 999);
+    expect(log.starts).toEqual([0]);
+    advance(clock, 1);
+    expect(log.starts).toEqual([0, 1]);
+    advance(clock, 1000);
+    expect(log.starts).toEqual([0, 1, 2]);
+    expect(value(actor)).toEqual({ running: { active: 'healthy' } });
+  });
+
+  it('turns failed when no bind comes up within the 15-minute window, then active when one does', () => {
+    let up = false;
+    const { actor, clock, log } = start({ connect: () => (up ? 'ok' : 'refused') });
+    actor.send({ type: 'integration.activate' });
+    advance(clock, 15 * 60_000 - 1);
+    expect(value(actor)).toEqual({ running: 'activating' });
+    advance(clock, 1);
+    expect(value(actor)).toEqual({ running: 'failed' });
+    const attemptsSoFar = log.starts.length;
+    expect(attemptsSoFar).toBeGreaterThan(3);
+    up = true;
+    advance(clock, 60_000); // backoff is capped at backoffMaxMs: every bind retries within a minute
+    expect(log.starts.length).toBeGreaterThan(attemptsSoFar);
+    expect(value(actor)).toEqual({ running: { active: 'healthy' } });
+  });
+
+  it('grows the reconnect backoff exponentially and caps it', () => {
+    const { actor, clock, log } = start({ connect: () => 'refused' });
+    actor.send({ type: 'integration.activate' });
+    const startsOfBind0: number[] = [];
+    let t = 0;
+    for (let step = 0; step < 20 * 60; step++) {
+      const before = log.starts.filter((i) => i === 0).length;
+      advance(clock, 1000);
+      t += 1000;
+      if (log.starts.filter((i) => i === 0).length > before) startsOfBind0.push(t);
+    }
+    const gaps = startsOfBind0.slice(1).map((s, i) => s - startsOfBind0[i]!);
+    // random() = 0.5 → no jitter: 1 s, 2 s, 4 s ... capped at 60 s
+    expect(gaps.slice(0, 8)).toEqual([1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000]);
+    expect(Math.max(...gaps)).toBe(60_000);
+  });
+
+  it('makes at most 8 bind attempts in the first 30 s with a wrong password, and fewer after', () => {
+    const { actor, clock, log } = start({ bindStatus: () => 0x0e }, { random: () => 0 });
+    actor.send({ type: 'integration.activate' });
+    advance(clock, 30_000);
+    const first30 = log.commands.filter((c) => c.command === 'session.bind').length;
+    expect(first30).toBeGreaterThanOrEqual(3);
+    expect(first30).toBeLessThanOrEqual(8);
+    advance(clock, 30_000);
+    const next30 = log.commands.filter((c) => c.command === 'session.bind').length - first30;
+    expect(next30).toBeLessThan(first30);
+    expect(actor.getSnapshot().context.binds[0]?.lastError?.kind).toBe('auth');
+  });
+
+  it('reconnects a bind whose enquire_link goes unanswered', () => {
+    let answer = true;
+    const { actor, clock, log } = start({ answerEnquireLink: (i) => i !== 0 || answer });
+    actor.send({ type: 'integration.activate' });
+    advance(clock, 2000);
+    expect(value(actor)).toEqual({ running: { active: 'healthy' } });
+    answer = false;
+    advance(clock, 28_100); // bind 0 bound at t=100 (first step): the 30 s interval sends enquire_link
+    expect(value(actor)).toEqual({ running: { active: 'healthy' } });
+    advance(clock, 10_000); // no resp within enquireLinkTimeoutMs
+    expect(value(actor)).toEqual({ running: { active: 'degraded' } });
+    expect(actor.getSnapshot().context.binds[0]?.lastError?.reason).toMatch(/enquire_link/);
+    answer = true;
+    advance(clock, 1000); // first backoff step
+    expect(log.starts.filter((i) => i === 0)).toHaveLength(2);
+    expect(value(actor)).toEqual({ running: { active: 'healthy' } });
+  });
+
+  it('is degraded while one bind of three is down, healthy once it is back', () => {
+    const { actor, clock, log } = start();
+    actor.send({ type: 'integration.activate' });
+    advance(clock, 2000);
+    log.live.get(1)!({ type: 'smpp.closed', reason: 'ECONNRESET' });
+    expect(value(actor)).toEqual({ running: { active: 'degraded' } });
+    expect(slots(actor)).toEqual(['bound', 'down', 'bound']);
+    advance(clock, 1000);
+    expect(value(actor)).toEqual({ running: { active: 'healthy' } });
+  });
+
+  it('unbinds every bind on deactivate and settles inactive; delete ends in deleted', () => {
+    const { actor, clock, log } = start();
+    actor.send({ type: 'integration.activate' });
+    advance(clock, 2000);
+    actor.send({ type: 'integration.deactivate' });
+    expect(log.commands.filter((c) => c.command === 'session.unbind').map((c) => c.index).sort()).toEqual([0, 1, 2]);
+    expect(value(actor)).toBe('inactive');
+    actor.send({ type: 'integration.delete' });
+    expect(actor.getSnapshot().status).toBe('done');
+  });
+
+  it('re-binds an active integration on update', () => {
+    const { actor, clock, log } = start();
+    actor.send({ type: 'integration.activate' });
+    advance(clock, 2000);
+    actor.send({ type: 'integration.update', bindType: 'transceiver' });
+    expect(log.commands.filter((c) => c.command === 'session.unbind')).toHaveLength(3);
+    expect(value(actor)).toEqual({ running: 'activating' });
+    advance(clock, 2000);
+    expect(log.starts).toEqual([0, 1, 2, 0, 1, 2]);
+    expect(value(actor)).toEqual({ running: { active: 'healthy' } });
+  });
+
+  it('emits a warning when the integration is transmitter-only', () => {
+    const { actor } = start({}, { bindType: 'transmitter' });
+    const warnings: unknown[] = [];
+    actor.on('warning', (w) => warnings.push(w));
+    actor.send({ type: 'integration.activate' });
+    expect(warnings).toEqual([expect.objectContaining({ code: 'TRANSMITTER_ONLY' })]);
+  });
+
+  it('closes the bind when deactivation times out waiting for unbind_resp', () => {
+    const { actor, clock, errors } = start();
+    actor.send({ type: 'integration.activate' });
+    advance(clock, 2000);
+    actor.send({ type: 'integration.deactivate' });
+    advance(clock, TIMERS.deactivateTimeoutMs);
+    expect(value(actor)).toBe('inactive');
+    expect(errors).toEqual([]);
+  });
+});
