@@ -3,7 +3,7 @@
 // integration's record fails to open instead of binding with someone else's account.
 // Errors never carry key material, plaintext or ciphertext.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Credentials } from '../config/integration-schema.js';
@@ -37,14 +37,19 @@ export async function loadMasterKey(opts: { env: string | undefined; dataDir: st
   }
   const file = join(opts.dataDir, MASTER_KEY_FILE);
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+  // Written aside, then hard-linked into place: the link appears complete or not at all and never
+  // replaces an existing key, so two instances starting on one data dir agree on one key.
   const generated = randomBytes(KEY_BYTES);
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    // 'wx': two instances sharing a data dir must not overwrite each other's key
-    await writeFile(file, `${generated.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-    await chmod(file, 0o600); // the mode above is subject to the umask
+    await writeFile(tmp, `${generated.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    await chmod(tmp, 0o600); // the mode above is subject to the umask
+    await link(tmp, file);
     return generated;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    await rm(tmp, { force: true });
   }
   const text = await readFile(file, 'utf8');
   if (((await stat(file)).mode & 0o077) !== 0) {

@@ -39,7 +39,17 @@ export const limitsSchema = z.object({
   /** delay before a message that could not be sent (no bind, throttled) is redelivered */
   requeueDelayMs: ms(1_000),
   throttleBackoffMs: ms(1_000),
+  /** cap of the doubling pause after consecutive ESME_RTHROTTLED / RMSGQFUL */
+  throttleBackoffMaxMs: ms(30_000),
   maxPduLength: count(65_536),
+  /** JetStream lease of an MT message being worked on; renewed while it waits for a bind */
+  mtAckWaitMs: ms(60_000),
+  /** MT messages taken from JetStream and not yet acknowledged, per integration */
+  maxInFlightMessagesPerIntegration: count(1_000),
+  /** how long a receipt that matches no submit yet is held before the SMSC is told to retry it */
+  receiptHoldMs: ms(10_000),
+  /** labs and benchmarks only: replaces every integration's messagesPerSecond (may exceed 100) */
+  rateLimitOverrideMps: z.coerce.number().int().min(1).optional(),
 });
 export type Limits = z.infer<typeof limitsSchema>;
 
@@ -68,6 +78,9 @@ const TIMER_ENV: Record<keyof Timers, string> = {
 const LIMIT_ENV: Record<keyof Limits, string> = {
   windowSize: 'BYO_WINDOW_SIZE', trackingTtlMs: 'BYO_TRACKING_TTL_MS', requeueDelayMs: 'BYO_REQUEUE_DELAY_MS',
   throttleBackoffMs: 'BYO_THROTTLE_BACKOFF_MS', maxPduLength: 'BYO_MAX_PDU_LENGTH',
+  throttleBackoffMaxMs: 'BYO_THROTTLE_BACKOFF_MAX_MS', mtAckWaitMs: 'BYO_MT_ACK_WAIT_MS',
+  maxInFlightMessagesPerIntegration: 'BYO_MAX_IN_FLIGHT_MESSAGES', receiptHoldMs: 'BYO_RECEIPT_HOLD_MS',
+  rateLimitOverrideMps: 'BYO_RATE_LIMIT_OVERRIDE_MPS',
 };
 
 export interface EngineConfig {

@@ -57,7 +57,7 @@ export function integrationSchemas(opts: SchemaOptions) {
   const port = z.int({ error: `smscPort must be one of ${ports.join(', ')}` })
     .refine((p) => ports.includes(p), { error: `smscPort must be one of ${ports.join(', ')} (other ports need operator approval: BYO_EXTRA_PORTS)` });
   // `tls: false` is shorthand for `{ enabled: false }`.
-  const tls = z.union([z.literal(false).transform(() => ({ enabled: false, rejectUnauthorized: true })), tlsObject])
+  const tls = z.union([z.literal(false).transform((): TlsSettings => ({ enabled: false, rejectUnauthorized: true })), tlsObject])
     .refine((t) => t.enabled || opts.allowPlaintext, {
       error: 'tls: plaintext SMPP is refused; TLS is required unless the engine runs with BYO_ALLOW_PLAINTEXT=1',
     });

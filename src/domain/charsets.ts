@@ -71,32 +71,29 @@ const JIS0201_DECODE: string = (() => {
   return chars.join('');
 })();
 
-/** Highest UTF-16 code unit in the text (one pass, used by the ASCII and Latin-1 paths). */
-function maxCode(text: string): number {
-  let max = 0;
+/** Every code unit is below `limit` (one pass, stops at the first that is not). */
+function allBelow(text: string, limit: number): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= limit) return false;
+  return true;
+}
+
+/** Fast path: every character is one whose GSM septet equals its ASCII code (letters, digits, most punctuation). */
+function isPlainGsmAscii(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c > max) max = c;
+    if (c >= 128 || GSM_SAME_AS_ASCII[c] !== 1) return false;
   }
-  return max;
+  return true;
 }
 
 function encodeGsm(text: string): Buffer | undefined {
-  let escapes = 0;
-  let sameAsAscii = true;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const v = gsmLookup(c);
-    if (v < 0) return undefined;
-    if (v > 0xff) escapes++;
-    else if (c >= 128 || GSM_SAME_AS_ASCII[c] !== 1) sameAsAscii = false;
-  }
-  // Fast path: plain text whose septets equal its ASCII codes is a native latin1 copy.
-  if (escapes === 0 && sameAsAscii) return Buffer.from(text, 'latin1');
-  const out = Buffer.allocUnsafe(text.length + escapes);
+  if (isPlainGsmAscii(text)) return Buffer.from(text, 'latin1'); // native copy
+  // One pass into room for the worst case (every character an escape pair), then trim.
+  const out = Buffer.allocUnsafe(text.length * 2);
   let o = 0;
   for (let i = 0; i < text.length; i++) {
     const v = gsmLookup(text.charCodeAt(i));
+    if (v < 0) return undefined;
     if (v > 0xff) {
       out[o++] = GSM_ESCAPE;
       out[o++] = v & 0x7f;
@@ -104,16 +101,14 @@ function encodeGsm(text: string): Buffer | undefined {
       out[o++] = v;
     }
   }
-  return out;
+  return out.subarray(0, o);
 }
 
+/** Check before allocating: most calls are refusals on the way down the preference list. */
 function encodeSingleByte(text: string, toByte: (code: number) => number): Buffer | undefined {
+  for (let i = 0; i < text.length; i++) if (toByte(text.charCodeAt(i)) < 0) return undefined;
   const out = Buffer.allocUnsafe(text.length);
-  for (let i = 0; i < text.length; i++) {
-    const b = toByte(text.charCodeAt(i));
-    if (b < 0) return undefined;
-    out[i] = b;
-  }
+  for (let i = 0; i < text.length; i++) out[i] = toByte(text.charCodeAt(i));
   return out;
 }
 
@@ -139,9 +134,9 @@ export function encode(text: string, charset: CharsetName): Buffer | undefined {
     case 'gsm_0338':
       return encodeGsm(text);
     case 'ASCII':
-      return maxCode(text) < 0x80 ? Buffer.from(text, 'latin1') : undefined;
+      return allBelow(text, 0x80) ? Buffer.from(text, 'latin1') : undefined;
     case 'ISO-8859-1':
-      return maxCode(text) < 0x100 ? Buffer.from(text, 'latin1') : undefined;
+      return allBelow(text, 0x100) ? Buffer.from(text, 'latin1') : undefined;
     case 'JIS0201':
       return encodeSingleByte(text, jis0201Byte);
     case 'ISO-8859-5':
@@ -160,9 +155,9 @@ export function canEncode(text: string, charset: CharsetName): boolean {
       for (let i = 0; i < text.length; i++) if (gsmLookup(text.charCodeAt(i)) < 0) return false;
       return true;
     case 'ASCII':
-      return maxCode(text) < 0x80;
+      return allBelow(text, 0x80);
     case 'ISO-8859-1':
-      return maxCode(text) < 0x100;
+      return allBelow(text, 0x100);
     case 'utf-16be':
       return wellFormedUtf16(text);
     default:

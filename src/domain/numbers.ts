@@ -6,7 +6,7 @@ import {
 } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { NUMBER_TYPES, numberImportSchema, type NumberType } from '../config/number-schema.js';
-import { defaultKeywords, keywordSetSchema, type KeywordSet } from './keywords.js';
+import { defaultKeywords, keywordSetSchema } from './keywords.js';
 
 // The reference's troubleshooting messages, word for word: users and acceptance checks match on them.
 export const MSG_CHECK_INTEGRATION = 'Please check the Integration for BYO Sender ID.';
@@ -63,8 +63,11 @@ export interface NumberStore {
   listByIntegration(org: string, integration: string): Promise<NumberRecord[]>;
   /** compare-and-set; undefined when the number is not in the inventory */
   setState(e164: string, state: NumberState): Promise<NumberRecord | undefined>;
-  /** removes the number (it becomes claimable again); returns what was removed */
-  release(e164: string): Promise<NumberRecord | undefined>;
+  /**
+   * Removes the number (it becomes claimable again) and returns what was removed; with `owner`,
+   * only while that org holds it, checked in the same compare-and-set as the removal.
+   */
+  release(e164: string, owner?: { org: string }): Promise<NumberRecord | undefined>;
 }
 
 export type NumberRecordDraft = Pick<NumberRecord, 'e164' | 'type' | 'country' | 'keywords'>;

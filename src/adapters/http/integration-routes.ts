@@ -24,7 +24,8 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.outp
 
 function checkId(name: string, value: unknown): string {
   if (typeof value === 'string' && ID_PATTERN.test(value)) return value;
-  throw new HttpError('BAD_REQUEST', `path parameter ${name} must be 1-64 characters of A-Z, a-z, 0-9, _ or -`,
+  // Same code and wording as the numbers routes, so clients handle one kind of id error.
+  throw new HttpError('VALIDATION_FAILED', `${name} must be 1-64 characters of A-Z, a-z, 0-9, _ or -`,
     [{ path: name, message: `${name} must match ${ID_PATTERN.source}` }]);
 }
 

@@ -5,6 +5,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } f
 import { z } from 'zod';
 import { describeIssues } from '../../config/integration-schema.js';
 import { StoreConflictError, StoreNotFoundError } from '../../domain/integration-record.js';
+import { LOG_REDACT_PATHS } from '../log-redact.js';
 import { bearerAuth } from './auth.js';
 import type { HttpDeps } from './deps.js';
 import { HttpError } from './errors.js';
@@ -14,13 +15,17 @@ import { registerStateRoutes } from './state-routes.js';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
 
-/** Secrets never reach a log line; bodies are never logged at all, these paths are the backstop. */
-export const REDACT_PATHS = [
+/**
+ * Secrets never reach a log line; bodies are never logged at all, these paths are the backstop.
+ * A child's redact list replaces its parent's, so the process-wide list is repeated here.
+ */
+export const REDACT_PATHS = [...new Set([
+  ...LOG_REDACT_PATHS,
   'req.headers.authorization', 'req.headers.cookie', 'headers.authorization',
   'password', '*.password', '*.*.password', '*.*.*.password',
   'credentials', '*.credentials', '*.*.credentials',
   'body', 'req.body', 'apiToken', '*.apiToken',
-];
+])];
 
 const FASTIFY_CODES: Partial<Record<string, () => HttpError>> = {
   FST_ERR_CTP_INVALID_JSON_BODY: () => new HttpError('INVALID_JSON', 'request body is not valid JSON'),
@@ -38,8 +43,11 @@ export function toHttpError(err: unknown): HttpError | undefined {
     return new HttpError('VALIDATION_FAILED', message, details);
   }
   if (err instanceof StoreNotFoundError) return new HttpError('NOT_FOUND', err.message);
-  if (err instanceof StoreConflictError) return new HttpError('CONFLICT', `${err.message}: the integration changed concurrently, retry`);
   const fe = err as Partial<FastifyError> | null;
+  // StoreConflictError, or the KV store giving up its compare-and-set loop (CAS_CONTENTION)
+  if (err instanceof StoreConflictError || fe?.code === 'CAS_CONTENTION') {
+    return new HttpError('CONFLICT', `${fe?.message ?? 'conflict'}: the integration changed concurrently, retry`);
+  }
   const mapped = typeof fe?.code === 'string' ? FASTIFY_CODES[fe.code] : undefined;
   if (mapped) return mapped();
   // Other client errors fastify raises itself (bad URL, header limits) carry safe messages.

@@ -13,7 +13,7 @@ export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 const DRAIN_TIMEOUT_MS = 5_000;
 
 export interface ConnectNatsOptions {
-  /** NATS_URL; unset: try `defaultUrl`, then start a local child server */
+  /** NATS_URL (comma-separated for a cluster); unset: try `defaultUrl`, then start a local child server */
   url?: string;
   /** BYO_DATA_DIR: the child's JetStream store goes to `<dataDir>/nats` */
   dataDir: string;
@@ -77,7 +77,9 @@ export async function connectNats(opts: ConnectNatsOptions): Promise<NatsHandle>
   let child: NatsServerChild | undefined;
   let nc: NatsConnection;
   if (opts.url !== undefined) {
-    nc = await connect({ ...clientOpts, servers: opts.url }).catch((err: unknown) => {
+    // NATS_URL may list several cluster members, comma-separated
+    const servers = opts.url.split(',').map((u) => u.trim()).filter(Boolean);
+    nc = await connect({ ...clientOpts, servers }).catch((err: unknown) => {
       throw new NatsConnectError(`cannot connect to NATS at ${opts.url}: ${messageOf(err)}`, { cause: err });
     });
   } else {

@@ -39,12 +39,14 @@ type WantedStream = Pick<StreamConfig, 'name' | 'subjects' | 'retention' | 'stor
 
 export function wantedStreams(opts: StreamOptions = {}): WantedStream[] {
   const o = { ...STREAM_DEFAULTS, ...opts };
-  const base = { storage: StorageType.File, num_replicas: o.replicas, discard: DiscardPolicy.Old, duplicate_window: nanos(o.duplicateWindowMs) };
+  // the server refuses a de-duplication window longer than the max age
+  const limits = (maxAgeMs: number) => ({ max_age: nanos(maxAgeMs), duplicate_window: nanos(maxAgeMs > 0 ? Math.min(maxAgeMs, o.duplicateWindowMs) : o.duplicateWindowMs) });
+  const base = { storage: StorageType.File, num_replicas: o.replicas, discard: DiscardPolicy.Old };
   return [
-    { ...base, name: STREAMS.mt, subjects: [subjects.mtAll], retention: RetentionPolicy.Workqueue, max_age: 0 },
-    { ...base, name: STREAMS.status, subjects: [subjects.statusAll], retention: RetentionPolicy.Limits, max_age: nanos(o.statusMaxAgeMs) },
-    { ...base, name: STREAMS.mo, subjects: [subjects.moAll], retention: RetentionPolicy.Limits, max_age: nanos(o.moMaxAgeMs) },
-    { ...base, name: STREAMS.events, subjects: [subjects.eventsAll], retention: RetentionPolicy.Limits, max_age: nanos(o.eventsMaxAgeMs) },
+    { ...base, name: STREAMS.mt, subjects: [subjects.mtAll], retention: RetentionPolicy.Workqueue, ...limits(0) },
+    { ...base, name: STREAMS.status, subjects: [subjects.statusAll], retention: RetentionPolicy.Limits, ...limits(o.statusMaxAgeMs) },
+    { ...base, name: STREAMS.mo, subjects: [subjects.moAll], retention: RetentionPolicy.Limits, ...limits(o.moMaxAgeMs) },
+    { ...base, name: STREAMS.events, subjects: [subjects.eventsAll], retention: RetentionPolicy.Limits, ...limits(o.eventsMaxAgeMs) },
   ];
 }
 
@@ -155,7 +157,11 @@ export async function ensureBuckets(kvm: Kvm, opts: BucketOptions): Promise<Buck
     const streamName = kvStream(name);
     const have = (await jsm.streams.info(streamName)).config;
     if (have.max_msgs_per_subject !== w.history || have.max_age !== nanos(w.maxAgeMs) || have.num_replicas !== replicas) {
-      await jsm.streams.update(streamName, { ...have, max_msgs_per_subject: w.history, max_age: nanos(w.maxAgeMs), num_replicas: replicas })
+      // the server refuses a de-duplication window longer than the max age
+      const duplicateWindow = w.maxAgeMs > 0 ? Math.min(have.duplicate_window, nanos(w.maxAgeMs)) : have.duplicate_window;
+      await jsm.streams.update(streamName, {
+        ...have, max_msgs_per_subject: w.history, max_age: nanos(w.maxAgeMs), num_replicas: replicas, duplicate_window: duplicateWindow,
+      })
         .catch((err: unknown) => {
           throw new StreamSetupError(`cannot update KV bucket ${name}: ${(err as Error).message}`, { cause: err });
         });

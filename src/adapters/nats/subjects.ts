@@ -30,10 +30,16 @@ export const kvStream = (bucket: string) => `KV_${bucket}`;
 
 export const digits = (e164: string): string => e164.replace(/^\+/, '');
 
+/** Any string as one KV key token: verbatim when it only uses [-\w], else '=' + base64url. */
+export const kvToken = (s: string): string => (/^[-\w]{1,200}$/.test(s) ? s : `=${Buffer.from(s, 'utf8').toString('base64url')}`);
+
 export const subjects = {
   mt: (org: string, integration: string) => `byo.mt.${org}.${integration}`,
   mtAll: 'byo.mt.>',
   status: (org: string, integration: string) => `byo.status.${org}.${integration}`,
+  /** Nats-Msg-Id of a status: JetStream drops a second `submitted` or final for the same message */
+  statusMsgId: (org: string, integration: string, messageId: string, phase: 'submitted' | 'final') =>
+    `${org}.${integration}.${messageId}.${phase}`,
   statusAll: 'byo.status.>',
   mo: (org: string, integration: string) => `byo.mo.${org}.${integration}`,
   moAll: 'byo.mo.>',
@@ -59,9 +65,9 @@ export const keys = {
   number: (e164: string) => digits(e164),
   owner: (org: string, integration: string) => `${org}.${integration}`,
   instanceState: (instanceId: string) => `instance.${instanceId}`,
-  submit: (org: string, integration: string, smscMessageId: string) =>
-    `${org}.${integration}.sm.${smscMessageId}`,
-  message: (org: string, integration: string, messageId: string) =>
-    `${org}.${integration}.msg.${messageId}`,
+  /** `submitKey` is already KV-safe (src/domain/message-id.ts) */
+  submit: (org: string, integration: string, submitKey: string) => `${org}.${integration}.sm.${submitKey}`,
+  message: (org: string, integration: string, messageId: string) => `${org}.${integration}.msg.${kvToken(messageId)}`,
+  messagesOf: (org: string, integration: string) => `${org}.${integration}.>`,
   subscriber: (sender: string, handset: string) => `${digits(sender)}.${digits(handset)}`,
 } as const;

@@ -2,7 +2,7 @@
 // SMSC in test/helpers and for codec tests; the engine needs only createSmppSession and the types.
 export { createSmppSession, SOCKET_HIGH_WATER_MARK } from './session.js';
 export * from './types.js';
-export { COMMAND_ID, COMMAND_STATUS, MESSAGE_STATE, TLV_TAG, INTERFACE_VERSION_34 } from './constants.js';
+export { COMMAND_ID, COMMAND_STATUS, MESSAGE_STATE, TLV_TAG, INTERFACE_VERSION_34, RESPONSE_BIT, HEADER_LENGTH } from './constants.js';
 export {
   decodeFrame, encodeHeaderOnly, encodeMessageIdResp, decodeMessageIdResp, encodePdu, readHeader, type DecodeResult, type PduHeader,
 } from './codec.js';
@@ -11,4 +11,5 @@ export {
   type ShortMessageFields, type ShortMessageInput, type ShortMessagePdu, type Tlv,
 } from './sm-codec.js';
 export { FrameReader, FramingError } from './framing.js';
+export { PduDecodeError } from './pdu-reader.js';
 export { WriteBatcher } from './write-batcher.js';

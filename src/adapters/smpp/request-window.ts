@@ -15,7 +15,8 @@ export interface PendingRequest {
   fail(err: SmppError): void;
 }
 
-interface Entry extends PendingRequest {
+interface Entry {
+  req: PendingRequest;
   timer: NodeJS.Timeout;
 }
 
@@ -37,12 +38,12 @@ export class RequestWindow {
 
   add(seq: number, req: PendingRequest, timeoutMs: number): void {
     const timer = setTimeout(() => {
-      const entry = this.take(seq);
-      if (!entry) return;
-      entry.fail(new ResponseTimeoutError(entry.command, timeoutMs));
-      this.onTimeout(seq, entry);
+      const taken = this.take(seq);
+      if (!taken) return;
+      taken.fail(new ResponseTimeoutError(taken.command, timeoutMs));
+      this.onTimeout(seq, taken);
     }, timeoutMs);
-    this.pending.set(seq, { ...req, timer });
+    this.pending.set(seq, { req, timer });
     if (req.windowed) this.windowedCount++;
   }
 
@@ -52,8 +53,8 @@ export class RequestWindow {
     if (!entry) return undefined;
     clearTimeout(entry.timer);
     this.pending.delete(seq);
-    if (entry.windowed) this.windowedCount--;
-    return entry;
+    if (entry.req.windowed) this.windowedCount--;
+    return entry.req;
   }
 
   failAll(err: () => SmppError): void {
@@ -62,7 +63,7 @@ export class RequestWindow {
     this.windowedCount = 0;
     for (const e of entries) {
       clearTimeout(e.timer);
-      e.fail(err());
+      e.req.fail(err());
     }
   }
 

@@ -122,7 +122,7 @@ class Session implements SmppSession {
     const seq = this.window.allocate();
     let frame: Buffer;
     try {
-      frame = encodeShortMessagePdu(COMMAND_ID.submit_sm, seq, { ...sm, tlvs: [] });
+      frame = encodeShortMessagePdu(COMMAND_ID.submit_sm, seq, sm);
     } catch (err) {
       return Promise.reject(new SmppError(`cannot encode submit_sm: ${(err as Error).message}`, 'INVALID_PDU', { cause: err }));
     }
@@ -191,7 +191,7 @@ class Session implements SmppSession {
     this.state = 'open';
     socket.setNoDelay(true); // writes are already batched per tick; do not let Nagle add latency
     socket.setKeepAlive(true, 30_000);
-    this.writer = new WriteBatcher(socket);
+    this.writer = new WriteBatcher(socket, () => this.checkWindowOpen());
     this.emit({ type: 'smpp.connected' });
   }
 

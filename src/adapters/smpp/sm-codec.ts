@@ -46,8 +46,9 @@ export type ShortMessageInput = Partial<ShortMessageFields> & Pick<ShortMessageF
 
 const cstrLen = (s: string | undefined): number => (s ? s.length : 0) + 1;
 
+/** latin1, byte per char; a JS loop beats buf.write's native call for these short fields */
 function writeCString(buf: Buffer, offset: number, s: string | undefined): number {
-  if (s) offset += buf.write(s, offset, 'latin1');
+  if (s) for (let i = 0; i < s.length; i++) buf[offset++] = s.charCodeAt(i) & 0xff;
   buf[offset] = 0;
   return offset + 1;
 }

@@ -13,7 +13,8 @@ export class WriteBatcher {
   private queuedBytes = 0;
   private scheduled = false;
 
-  constructor(private readonly target: WriteTarget) {}
+  /** onFlushed: the socket took the batch without asking us to wait for 'drain' (room may have returned) */
+  constructor(private readonly target: WriteTarget, private readonly onFlushed?: () => void) {}
 
   write(pdu: Buffer): void {
     this.queue.push(pdu);
@@ -33,7 +34,7 @@ export class WriteBatcher {
     this.queuedBytes = 0;
     // a destroyed socket would report ERR_STREAM_DESTROYED; the close is already being handled
     if (this.target.destroyed || this.target.writableEnded) return;
-    this.target.write(data);
+    if (this.target.write(data)) this.onFlushed?.();
   }
 
   /** octets queued here plus those the socket has not yet handed to the kernel */

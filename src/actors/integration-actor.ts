@@ -1,0 +1,192 @@
+// Runs one integration machine with real SMPP sessions, reconciles it to the stored desired state,
+// publishes its transitions, and keeps the bound sessions the outbound dispatcher sends through.
+import type { Actor } from 'xstate';
+import type { Logger } from 'pino';
+import { integrationMachine, BINDS_PER_INTEGRATION, type IntegrationTimers } from '../machines/integration-machine.js';
+import { bindMachine } from '../machines/bind-machine.js';
+import type { EngineConfig } from '../config/engine-config.js';
+import type { IntegrationConfig, IntegrationSchemas } from '../config/integration-schema.js';
+import type { IntegrationRecord } from '../domain/integration-record.js';
+import { credentialsAad, openCredentials } from '../adapters/secrets.js';
+import type { DeliverSm, SessionOptions, BindRequest, SmppSession } from '../adapters/smpp/types.js';
+import type { BindStateView, IntegrationStateView } from '../adapters/http/deps.js';
+import { smppSessionLogic } from './smpp-session-actor.js';
+import { startActor } from './start-actor.js';
+import { transitionObserver } from './transition-observer.js';
+import { eventNameFor, statePath } from './event-names.js';
+import type { EventSink } from './operational-event.js';
+
+export interface IntegrationActorDeps {
+  record: IntegrationRecord;
+  engine: Readonly<EngineConfig>;
+  schemas: IntegrationSchemas;
+  masterKey: Buffer;
+  sink: EventSink;
+  logger: Logger;
+  now: () => Date;
+  instanceId: string;
+  /** receipts and inbound messages; must answer the deliver_sm through `session.respondDeliverSm` */
+  onDeliverSm: (actor: IntegrationActor, index: number, session: SmppSession, pdu: DeliverSm) => void;
+  /** state, config or send capacity changed (a bind came up or went down, a window opened) */
+  onChange?: (actor: IntegrationActor, configChanged: boolean) => void;
+  /** the machine reached `deleted`: the supervisor erases the record and releases numbers */
+  onDeleted: (actor: IntegrationActor) => void;
+}
+
+export const integrationTimers = (engine: Readonly<EngineConfig>): IntegrationTimers => {
+  const t = engine.timers;
+  return {
+    bindWindowMs: t.bindWindowMs, deactivateTimeoutMs: t.deactivateTimeoutMs, bindStaggerMs: t.bindStaggerMs,
+    connectTimeoutMs: t.connectTimeoutMs, bindResponseTimeoutMs: t.bindResponseTimeoutMs,
+    enquireLinkIntervalMs: t.enquireLinkIntervalMs, enquireLinkTimeoutMs: t.enquireLinkTimeoutMs,
+    unbindTimeoutMs: t.unbindTimeoutMs, backoffInitialMs: t.backoffInitialMs, backoffMaxMs: t.backoffMaxMs,
+    authBackoffInitialMs: t.authBackoffInitialMs, authBackoffMaxMs: t.authBackoffMaxMs,
+  };
+};
+
+export class IntegrationActor {
+  readonly org: string;
+  readonly id: string;
+  record: IntegrationRecord;
+  config: IntegrationConfig;
+  /** bound sessions by bind index: the only sessions outbound may use */
+  readonly sessions: (SmppSession | undefined)[] = Array.from({ length: BINDS_PER_INTEGRATION }, () => undefined);
+  private readonly actor: Actor<typeof integrationMachine>;
+  private appliedRevision = 0;
+  private readonly since = new Map<string, { name: string; at: string }>();
+  private readonly log: Logger;
+
+  constructor(private readonly deps: IntegrationActorDeps) {
+    this.org = deps.record.org;
+    this.id = deps.record.id;
+    this.record = deps.record;
+    this.config = this.parseConfig(deps.record);
+    this.log = deps.logger.child({ org: this.org, integration: this.id });
+    const session = smppSessionLogic({
+      params: () => this.sessionParams(),
+      onBound: (index, s) => {
+        if (this.sessions[index] === s) return;
+        this.sessions[index] = s;
+        deps.onChange?.(this, false);
+      },
+      onDeliverSm: (index, s, pdu) => deps.onDeliverSm(this, index, s, pdu),
+      onWindowOpen: () => deps.onChange?.(this, false),
+      logger: this.log,
+    });
+    const machine = integrationMachine.provide({ actors: { bind: bindMachine.provide({ actors: { smppSession: session } }) } });
+    const publish = transitionObserver({ org: this.org, integration: this.id, sink: deps.sink, now: deps.now });
+    this.actor = startActor(machine, {
+      logger: this.log,
+      input: { org: this.org, id: this.id, bindType: this.config.bindType, timers: integrationTimers(deps.engine), random: Math.random },
+      onInspect: (e) => {
+        publish(e);
+        if (e.type === '@xstate.snapshot') this.noteSince(e.actorRef.sessionId, e.snapshot);
+      },
+    });
+    this.actor.on('warning', (w) => {
+      deps.sink({
+        type: 'integration.warning', actor: { kind: 'integration', id: `${this.org}.${this.id}` }, org: this.org,
+        integration: this.id, from: null, to: 'warning', at: deps.now().toISOString(), detail: { code: w.code, message: w.message },
+      });
+    });
+    let lastState = '';
+    this.actor.subscribe((snap) => {
+      const state = statePath(snap.value);
+      if (state !== lastState) {
+        lastState = state;
+        deps.onChange?.(this, false);
+      }
+      if (snap.status === 'done') deps.onDeleted(this);
+    });
+    this.appliedRevision = deps.record.configRevision;
+  }
+
+  /** Reconcile the machine to a (new) stored record. */
+  apply(record: IntegrationRecord): void {
+    const changed = record.configRevision !== this.appliedRevision;
+    this.record = record;
+    if (changed) {
+      try {
+        this.config = this.parseConfig(record);
+      } catch (err) {
+        this.log.error({ err }, 'stored config is invalid; keeping the previous one');
+      }
+      this.appliedRevision = record.configRevision;
+      this.actor.send({ type: 'integration.update', bindType: this.config.bindType });
+      this.deps.onChange?.(this, true);
+    }
+    const running = this.actor.getSnapshot().matches('running');
+    if (record.desired === 'deleted') this.actor.send({ type: 'integration.delete' });
+    else if (record.desired === 'active' && !running) this.actor.send({ type: 'integration.activate' });
+    else if (record.desired === 'inactive' && running) this.actor.send({ type: 'integration.deactivate' });
+  }
+
+  get state(): string {
+    return statePath(this.actor.getSnapshot().value);
+  }
+
+  /** true while outbound may flow: the integration is active (healthy or degraded) */
+  get active(): boolean {
+    return this.actor.getSnapshot().matches({ running: 'active' });
+  }
+
+  view(): IntegrationStateView {
+    const snap = this.actor.getSnapshot();
+    const root = this.since.get(this.actor.sessionId);
+    const binds: BindStateView[] = snap.context.binds.map((slot, index) => {
+      const child = (snap.children as Record<string, Actor<typeof bindMachine> | undefined>)[`bind-${index}`];
+      const childSnap = child?.getSnapshot();
+      const state = childSnap ? eventNameFor('bind', childSnap.value) : slot.status === 'stopped' ? 'closed' : 'idle';
+      const view: BindStateView = { index, state, since: (child && this.since.get(child.sessionId)?.at) ?? root?.at ?? '' };
+      const err = childSnap?.context.lastError ?? slot.lastError;
+      if (err) view.lastError = err.reason;
+      const s = this.sessions[index];
+      if (s) view.outstanding = s.outstanding;
+      return view;
+    });
+    return {
+      org: this.org, id: this.id, state: eventNameFor('integration', snap.value), desired: this.record.desired,
+      since: root?.at ?? '', binds, counters: { boundBinds: binds.filter((b) => b.state === 'bound').length },
+      instance: this.deps.instanceId,
+    };
+  }
+
+  /** Graceful stop for shutdown: unbind (bounded by the machine's own timeouts), then stop. */
+  async shutdown(timeoutMs: number): Promise<void> {
+    if (this.actor.getSnapshot().matches('running')) {
+      this.actor.send({ type: 'integration.deactivate' });
+      const deadline = Date.now() + timeoutMs;
+      while (this.actor.getSnapshot().matches('running') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    }
+    this.actor.stop();
+  }
+
+  private noteSince(sessionId: string, snapshot: unknown) {
+    const value = (snapshot as { value?: unknown }).value;
+    if (value === undefined) return;
+    const name = statePath(value);
+    if (this.since.get(sessionId)?.name !== name) this.since.set(sessionId, { name, at: this.deps.now().toISOString() });
+  }
+
+  private parseConfig(record: IntegrationRecord): IntegrationConfig {
+    const parsed = this.deps.schemas.create.parse(record.config);
+    const { credentials: _ignored, ...config } = parsed;
+    return config;
+  }
+
+  private sessionParams(): { options: SessionOptions; bind: BindRequest } {
+    const { engine } = this.deps;
+    const c = this.config;
+    const tls = c.tls;
+    if (!this.record.credentials) throw new Error('no credentials configured');
+    const creds = openCredentials(this.deps.masterKey, this.record.credentials, credentialsAad(this.org, this.id));
+    return {
+      options: {
+        host: c.smscAddress, port: c.smscPort,
+        tls: { enabled: c.tls.enabled, ca: tls.ca, servername: tls.servername, rejectUnauthorized: c.tls.rejectUnauthorized },
+        connectTimeoutMs: engine.timers.connectTimeoutMs, windowSize: engine.limits.windowSize, maxPduLength: engine.limits.maxPduLength,
+      },
+      bind: { bindType: c.bindType, systemId: creds.systemId, password: creds.password, addrTon: c.addressTon, addrNpi: c.addressNpi },
+    };
+  }
+}

@@ -1,0 +1,114 @@
+// One number actor per imported number of an integration this instance owns: provisioning → active,
+// disabled while the integration is not active, released when removed. Actors are standalone in a
+// map (not children of one parent: spawnChild slows down as children grow). State is persisted to
+// KV `byo_numbers`, and every transition is an operational event.
+import type { KV } from '@nats-io/kv';
+import type { Actor } from 'xstate';
+import type { Logger } from 'pino';
+import { numberMachine } from '../machines/number-machine.js';
+import { numberRecordSchema, type NumberRecord, type NumberStore } from '../domain/numbers.js';
+import { decodeJson } from '../adapters/nats/kv-json.js';
+import { startActor } from './start-actor.js';
+import type { EventSink } from './operational-event.js';
+
+export interface NumberFleetDeps {
+  kv: KV;
+  store: NumberStore;
+  sink: EventSink;
+  logger: Logger;
+  now: () => Date;
+  /** the integration's actor when this instance owns it */
+  integration: (org: string, id: string) => { active: boolean } | undefined;
+}
+
+interface Entry { record: NumberRecord; actor?: Actor<typeof numberMachine>; last?: string }
+
+export class NumberFleet {
+  private readonly entries = new Map<string, Entry>();
+  private readonly abort = new AbortController();
+
+  constructor(private readonly d: NumberFleetDeps) {}
+
+  async start(): Promise<void> {
+    const watch = await this.d.kv.watch({ key: '>' });
+    this.abort.signal.addEventListener('abort', () => watch.stop());
+    void (async () => {
+      for await (const e of watch) {
+        if (e.operation === 'PUT') {
+          const record = decodeJson(e, numberRecordSchema, this.d.logger);
+          if (record) this.upsert(e.key, record);
+        } else {
+          this.remove(e.key);
+        }
+      }
+    })().catch((err: unknown) => this.d.logger.warn({ err }, 'number watch ended'));
+  }
+
+  stop(): void {
+    this.abort.abort();
+    for (const e of this.entries.values()) e.actor?.stop();
+    this.entries.clear();
+  }
+
+  /** Outbound asks: may this number send for this integration right now? */
+  isActiveSender(org: string, integration: string, e164: string): boolean {
+    const e = this.entries.get(e164.replace(/^\+/, ''));
+    return !!e && e.record.org === org && e.record.integration === integration && e.actor?.getSnapshot().value === 'active';
+  }
+
+  /** The integration's activity or ownership changed: bring its numbers along. */
+  integrationChanged(org: string, integration: string): void {
+    for (const [key, e] of this.entries) {
+      if (e.record.org === org && e.record.integration === integration) this.upsert(key, e.record);
+    }
+  }
+
+  private upsert(key: string, record: NumberRecord): void {
+    const entry = this.entries.get(key) ?? { record };
+    entry.record = record;
+    this.entries.set(key, entry);
+    const owner = this.d.integration(record.org, record.integration);
+    if (!owner) {
+      entry.actor?.stop();
+      delete entry.actor;
+      return;
+    }
+    if (!entry.actor) {
+      entry.actor = startActor(numberMachine, {
+        logger: this.d.logger.child({ number: key }),
+        input: {
+          e164: record.e164, org: record.org, integration: record.integration, integrationActive: owner.active,
+          provisioned: record.state !== 'provisioning',
+        },
+      });
+      entry.actor.subscribe((snap) => this.persist(key, entry, snap.value));
+      this.persist(key, entry, entry.actor.getSnapshot().value);
+      // Provisioning here is the durable claim itself (done by the API): it is over once we see the record.
+      entry.actor.send({ type: 'number.provisioned' });
+    }
+    entry.actor.send({ type: owner.active ? 'integration.active' : 'integration.inactive' });
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    entry.actor?.send({ type: 'number.release' });
+    entry.actor?.stop();
+  }
+
+  private persist(key: string, entry: Entry, state: string): void {
+    if (entry.last === state) return;
+    const from = entry.last ?? null;
+    entry.last = state;
+    const r = entry.record;
+    this.d.sink({
+      type: `number.${state}`, actor: { kind: 'number', id: r.e164 }, org: r.org, integration: r.integration,
+      from, to: state, at: this.d.now().toISOString(), detail: { type: r.type, e164: r.e164 },
+    });
+    if (state === 'released' || r.state === state) return;
+    this.d.store.setState(key, state as NumberRecord['state']).then((updated) => {
+      if (updated) entry.record = updated;
+    }, (err: unknown) => this.d.logger.warn({ err, number: key }, 'number state not persisted'));
+  }
+}

@@ -1,0 +1,99 @@
+// deliver_sm from the SMSC: a delivery receipt (by esm_class) goes to the tracker; anything else is a
+// mobile-originated message published on byo.mo. The deliver_sm is answered only once the outcome is
+// durable; what cannot be handled now is answered ESME_RX_T_APPN so the SMSC delivers it again later.
+import { randomUUID } from 'node:crypto';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { Logger } from 'pino';
+import { subjects } from '../../adapters/nats/subjects.js';
+import type { DeliverSm, SmppSession } from '../../adapters/smpp/types.js';
+import { decodeInbound } from '../../domain/mo-text.js';
+import { isReceiptParseError, parseReceipt, receiptKind } from '../../domain/receipts.js';
+import { mapReceiptFailure } from '../../domain/error-map.js';
+import { fromSmppAddress } from '../../domain/msisdn.js';
+import type { AdvancedConfig } from '../../config/advanced-schema.js';
+import type { IntegrationConfig } from '../../config/integration-schema.js';
+import type { Tracker } from './tracker.js';
+import type { StatusPublisher } from './status-publisher.js';
+
+export const ESME_ROK = 0x00;
+export const ESME_RX_T_APPN = 0x64;
+
+export interface InboundDeps {
+  js: JetStreamClient;
+  tracker: Tracker;
+  statuses: StatusPublisher;
+  logger: Logger;
+  now: () => Date;
+  receiptHoldMs: number;
+  /** resolves when a submit is recorded on this instance, or after `ms` */
+  nextRecord: (ms: number) => Promise<void>;
+}
+
+export interface InboundContext {
+  org: string;
+  integration: string;
+  config: IntegrationConfig;
+  advanced: AdvancedConfig;
+}
+
+export async function handleDeliverSm(d: InboundDeps, ctx: InboundContext, session: SmppSession, pdu: DeliverSm): Promise<void> {
+  let status = ESME_RX_T_APPN;
+  try {
+    status = receiptKind(pdu.esmClass) ? await handleReceipt(d, ctx, pdu) : await publishMo(d, ctx, pdu);
+  } catch (err) {
+    d.logger.warn({ err, org: ctx.org, integration: ctx.integration }, 'deliver_sm not processed; asking the SMSC to retry');
+  }
+  session.respondDeliverSm(pdu.sequenceNumber, status);
+}
+
+async function handleReceipt(d: InboundDeps, ctx: InboundContext, pdu: DeliverSm): Promise<number> {
+  const body = pdu.shortMessage.length > 0 ? pdu.shortMessage : (pdu.messagePayload ?? Buffer.alloc(0));
+  const text = decodeInbound({ shortMessage: body, dataCoding: pdu.dataCoding, esmClass: pdu.esmClass & ~0x40 }).text;
+  const receipt = parseReceipt({
+    esmClass: pdu.esmClass, text,
+    ...(pdu.receiptedMessageId ? { receiptedMessageId: pdu.receiptedMessageId } : {}),
+    ...(pdu.messageState !== undefined ? { messageState: pdu.messageState } : {}),
+    ...(pdu.networkErrorCode ? { networkErrorCode: pdu.networkErrorCode } : {}),
+  });
+  if (isReceiptParseError(receipt)) {
+    // Unusable receipt: acknowledging it loses nothing we could act on; say so loudly.
+    d.logger.warn({ org: ctx.org, integration: ctx.integration, problem: receipt.message }, 'unparseable delivery receipt');
+    return ESME_ROK;
+  }
+  if (!receipt.final) return ESME_ROK;
+  const ids = [receipt.messageId, ...(receipt.textMessageId ? [receipt.textMessageId] : [])];
+  const failure = mapReceiptFailure(receipt, ctx.advanced.protocolSpecificCodeMapping);
+  // A receipt can overtake its submit_sm_resp (or our record of it): hold it a while, bounded.
+  const deadline = Date.now() + d.receiptHoldMs;
+  for (;;) {
+    const outcome = await d.tracker.applyReceipt(ctx.org, ctx.integration, ids, failure);
+    if (outcome.kind === 'final') {
+      const t = outcome.track;
+      await d.statuses.final(ctx.org, ctx.integration, t.id, t.final!, t.segments, t.smscIds, t.error);
+      return ESME_ROK;
+    }
+    if (outcome.kind === 'recorded') return ESME_ROK;
+    const left = deadline - Date.now();
+    if (left <= 0) break;
+    await d.nextRecord(Math.min(left, 250));
+  }
+  d.logger.warn({ org: ctx.org, integration: ctx.integration, receiptId: receipt.messageId }, 'receipt matches no submitted message; SMSC asked to retry');
+  return ESME_RX_T_APPN;
+}
+
+async function publishMo(d: InboundDeps, ctx: InboundContext, pdu: DeliverSm): Promise<number> {
+  const body = pdu.shortMessage.length > 0 ? pdu.shortMessage : (pdu.messagePayload ?? Buffer.alloc(0));
+  const sar = pdu.sarMsgRefNum !== undefined && pdu.sarTotalSegments !== undefined && pdu.sarSegmentSeqnum !== undefined
+    ? { reference: pdu.sarMsgRefNum, total: pdu.sarTotalSegments, sequence: pdu.sarSegmentSeqnum } : undefined;
+  const decoded = decodeInbound({ shortMessage: body, dataCoding: pdu.dataCoding, esmClass: pdu.esmClass, charsets: ctx.advanced.charsets, ...(sar ? { sar } : {}) });
+  // inboundPlusPrefix only says whether the vendor sends "+": fromSmppAddress accepts both spellings.
+  const from = fromSmppAddress(pdu.sourceAddr, { ton: pdu.sourceAddrTon }) ?? pdu.sourceAddr;
+  const to = fromSmppAddress(pdu.destinationAddr, { ton: pdu.destAddrTon }) ?? pdu.destinationAddr;
+  const mo = {
+    id: randomUUID(), from, to, text: decoded.text, segments: decoded.concat?.total ?? 1, dataCoding: pdu.dataCoding,
+    receivedAt: d.now().toISOString(),
+    ...(decoded.concat ? { part: { reference: decoded.concat.reference, sequence: decoded.concat.sequence, total: decoded.concat.total } } : {}),
+  };
+  await d.js.publish(subjects.mo(ctx.org, ctx.integration), JSON.stringify(mo));
+  return ESME_ROK;
+}

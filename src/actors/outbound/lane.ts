@@ -1,0 +1,308 @@
+// One integration's outbound lane: a durable JetStream consumer on byo.mt.<org>.<int> that runs only
+// while the integration is active (otherwise messages wait in JetStream), a queue of segments paced by
+// the rate limiter, spread round-robin over the bound binds, and the JetStream ack sent only once every
+// segment has a final submit_sm_resp (or the message a final status).
+import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import type { Logger } from 'pino';
+import type { NatsHandle } from '../../adapters/nats/connection.js';
+import { STREAMS, consumers, subjects } from '../../adapters/nats/subjects.js';
+import type { EngineConfig } from '../../config/engine-config.js';
+import { DEFAULT_ADVANCED_CONFIG } from '../../config/advanced-defaults.js';
+import { mergeAdvancedConfig, type AdvancedConfig } from '../../config/advanced-schema.js';
+import { classifyCommandStatus, mapProtocolCode, type GenericError } from '../../domain/error-map.js';
+import { parseMtPayload, type MtRejection } from '../../domain/mt-message.js';
+import { RateLimiter, throttlePauseMs } from '../../domain/rate-limiter.js';
+import type { SmppSession, SubmitSmResp } from '../../adapters/smpp/types.js';
+import type { IntegrationActor } from '../integration-actor.js';
+import { prepareMessage, type PreparedMessage } from './prepare.js';
+import type { StatusPublisher } from './status-publisher.js';
+import type { Tracker } from './tracker.js';
+
+export interface LaneDeps {
+  actor: IntegrationActor;
+  nats: NatsHandle;
+  tracker: Tracker;
+  statuses: StatusPublisher;
+  isActiveSender: (org: string, integration: string, e164: string) => boolean;
+  engine: Readonly<EngineConfig>;
+  logger: Logger;
+  now: () => Date;
+  /** a submit was recorded: held receipts may match now */
+  onRecorded: () => void;
+}
+
+interface Job {
+  msg: JsMsg;
+  prepared: PreparedMessage;
+  smscIds: (string | undefined)[];
+  inFlight: number;
+  remaining: number;
+  started: boolean;
+  failure?: GenericError;
+  lastWorkingMs: number;
+}
+interface Segment { job: Job; index: number }
+
+const nanos = (ms: number) => ms * 1_000_000;
+const ESME_RTHROTTLED = 0x58;
+
+export class Lane {
+  private readonly queue: Segment[] = [];
+  private readonly jobs = new Set<Job>();
+  private consuming: ConsumerMessages | undefined;
+  private starting = false;
+  private pausedUntilMs = 0;
+  private throttles = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private nextBind = 0;
+  private reference = Math.floor(Math.random() * 256);
+  private limiter: RateLimiter | undefined;
+  private advanced: AdvancedConfig;
+  private readonly log: Logger;
+  private readonly keepAlive: NodeJS.Timeout;
+  /** segments re-sent after a timeout or a lost bind: their first copy may have reached the SMSC */
+  resubmitted = 0;
+
+  constructor(private readonly d: LaneDeps) {
+    this.log = d.logger.child({ org: d.actor.org, integration: d.actor.id, part: 'outbound' });
+    this.advanced = mergeAdvancedConfig(DEFAULT_ADVANCED_CONFIG, d.actor.config.advanced);
+    this.configure();
+    // Messages that wait for a bind keep their JetStream lease instead of being redelivered.
+    this.keepAlive = setInterval(() => this.touchJobs(), Math.max(1000, d.engine.limits.mtAckWaitMs / 3));
+    this.keepAlive.unref();
+  }
+
+  private get org() { return this.d.actor.org; }
+  private get id() { return this.d.actor.id; }
+
+  /** Re-read config (rate, advanced) after an update. */
+  configure(): void {
+    this.advanced = mergeAdvancedConfig(DEFAULT_ADVANCED_CONFIG, this.d.actor.config.advanced);
+    const mps = this.d.engine.limits.rateLimitOverrideMps ?? this.d.actor.config.messagesPerSecond;
+    if (this.limiter?.messagesPerSecond !== mps) this.limiter = mps > 0 ? new RateLimiter(mps) : undefined;
+  }
+
+  /** Called whenever the integration's state or its binds' capacity may have changed. */
+  sync(): void {
+    if (this.d.actor.active) {
+      if (!this.consuming && !this.starting) void this.startConsuming();
+      this.pump();
+    } else if (this.consuming) {
+      this.stopConsuming();
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.keepAlive);
+    if (this.timer) clearTimeout(this.timer);
+    this.stopConsuming();
+    // Whatever was not fully submitted goes back to JetStream for the next owner.
+    for (const job of this.jobs) if (job.inFlight === 0) job.msg.nak();
+    this.jobs.clear();
+    this.queue.length = 0;
+  }
+
+  private async startConsuming(): Promise<void> {
+    this.starting = true;
+    try {
+      const name = consumers.mt(this.org, this.id);
+      const { limits } = this.d.engine;
+      await this.d.nats.jsm.consumers.add(STREAMS.mt, {
+        durable_name: name, filter_subject: subjects.mt(this.org, this.id), ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All, ack_wait: nanos(limits.mtAckWaitMs), max_ack_pending: limits.maxInFlightMessagesPerIntegration,
+        max_deliver: -1,
+      });
+      const consumer = await this.d.nats.js.consumers.get(STREAMS.mt, name);
+      if (!this.d.actor.active) return;
+      const messages = await consumer.consume({ max_messages: Math.min(512, limits.maxInFlightMessagesPerIntegration) });
+      this.consuming = messages;
+      void (async () => {
+        for await (const m of messages) this.accept(m);
+      })().catch((err: unknown) => this.log.warn({ err }, 'MT consumer ended'));
+    } catch (err) {
+      this.log.error({ err }, 'cannot start MT consumer; retrying');
+      setTimeout(() => this.sync(), this.d.engine.limits.requeueDelayMs).unref();
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  private stopConsuming(): void {
+    this.consuming?.stop();
+    this.consuming = undefined;
+    // Not started yet: back to JetStream, where they wait for the integration to be active again.
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const { job } = this.queue[i]!;
+      if (!job.started) {
+        this.queue.splice(i, 1);
+        if (this.jobs.delete(job)) job.msg.nak();
+      }
+    }
+  }
+
+  private accept(m: JsMsg): void {
+    let raw: unknown;
+    try {
+      raw = m.json();
+    } catch {
+      raw = undefined;
+    }
+    const header = m.headers?.get('Nats-Msg-Id');
+    const parsed = raw === undefined
+      ? { ok: false as const, rejection: { genericErrorCause: 'MESSAGE_DATA_INVALID', description: 'payload is not JSON' } }
+      : parseMtPayload(raw);
+    const id = (parsed.ok ? parsed.message.id : (parsed as { id?: string }).id) ?? (header || `mt-${m.seq}`);
+    if (!parsed.ok) return this.reject(m, id, parsed.rejection);
+    void this.admit(m, { ...parsed.message, id });
+  }
+
+  private async admit(m: JsMsg, message: { id: string; from: string; to: string; text: string }): Promise<void> {
+    try {
+      // The caller's id de-duplicates: a message already submitted is not sent again.
+      const known = await this.d.tracker.find(this.org, this.id, message.id);
+      if (known) {
+        if (m.info.redelivered) await this.d.statuses.submitted(this.org, this.id, known.id, known.smscIds);
+        m.ack();
+        return;
+      }
+    } catch (err) {
+      this.log.warn({ err }, 'tracking lookup failed; redelivering later');
+      m.nak(this.d.engine.limits.requeueDelayMs);
+      return;
+    }
+    const senderActive = this.d.isActiveSender(this.org, this.id, message.from);
+    this.reference = (this.reference + 1) & 0xff;
+    const p = prepareMessage(message, this.d.actor.config, this.advanced, { senderActive, reference: this.reference });
+    if (!p.ok) return this.reject(m, message.id, p.rejection);
+    const job: Job = {
+      msg: m, prepared: p.message, smscIds: p.message.pdus.map(() => undefined), inFlight: 0,
+      remaining: p.message.pdus.length, started: false, lastWorkingMs: Date.now(),
+    };
+    this.jobs.add(job);
+    for (let index = 0; index < job.remaining; index++) this.queue.push({ job, index });
+    this.pump();
+  }
+
+  private reject(m: JsMsg, id: string, r: MtRejection): void {
+    this.d.statuses.final(this.org, this.id, id, 'rejected', 0, [], { genericErrorCode: 3, ...r })
+      .then(() => m.term(r.description), (err: unknown) => {
+        this.log.warn({ err }, 'rejected status not stored; redelivering');
+        m.nak(this.d.engine.limits.requeueDelayMs);
+      });
+  }
+
+  /** Sends as many queued segments as pacing, throttling and the binds' windows allow. */
+  private pump(): void {
+    if (this.timer) return;
+    while (this.queue.length > 0) {
+      if (!this.d.actor.active) return;
+      const nowMs = Date.now();
+      const wait = Math.max(this.pausedUntilMs - nowMs, this.limiter?.waitMs(nowMs) ?? 0);
+      if (wait > 0) {
+        this.timer = setTimeout(() => { this.timer = undefined; this.pump(); }, wait);
+        return;
+      }
+      const session = this.pickSession();
+      if (!session) return; // smpp.window_open or a new bind calls sync() again
+      const seg = this.queue.shift()!;
+      if (seg.job.failure) { this.settleIfDone(seg.job); continue; }
+      this.limiter?.take(nowMs);
+      seg.job.started = true;
+      seg.job.inFlight++;
+      session.submit(seg.job.prepared.pdus[seg.index]!, this.d.engine.timers.responseTimeoutMs)
+        .then((resp) => this.onResp(seg, resp), (err: unknown) => this.onSubmitError(seg, err));
+    }
+  }
+
+  private pickSession(): SmppSession | undefined {
+    const sessions = this.d.actor.sessions;
+    for (let i = 0; i < sessions.length; i++) {
+      const s = sessions[(this.nextBind + i) % sessions.length];
+      if (s?.writable) {
+        this.nextBind = (this.nextBind + i + 1) % sessions.length;
+        return s;
+      }
+    }
+    return undefined;
+  }
+
+  private onResp(seg: Segment, resp: SubmitSmResp): void {
+    const { job } = seg;
+    job.inFlight--;
+    const verdict = classifyCommandStatus(resp.commandStatus, this.advanced.protocolSpecificCodeMapping);
+    if (verdict === 'ok') {
+      this.throttles = 0;
+      job.smscIds[seg.index] = resp.messageId ?? '';
+      job.remaining--;
+    } else if (verdict === 'retry' || verdict === 'rebind') {
+      // Temporary (THROTTLED, MSGQFUL, SYSERR…): pause the whole lane and send this segment again.
+      this.throttles++;
+      const base = resp.commandStatus === ESME_RTHROTTLED ? this.d.engine.limits.throttleBackoffMs : this.d.engine.limits.requeueDelayMs;
+      this.pausedUntilMs = Date.now() + throttlePauseMs(this.throttles, base, this.d.engine.limits.throttleBackoffMaxMs);
+      this.queue.unshift(seg);
+    } else if (!job.failure) {
+      job.failure = mapProtocolCode(resp.commandStatus, this.advanced.protocolSpecificCodeMapping);
+    }
+    this.settleIfDone(job);
+    this.pump();
+  }
+
+  private onSubmitError(seg: Segment, err: unknown): void {
+    seg.job.inFlight--;
+    const code = (err as { code?: string }).code;
+    if (code === 'RESPONSE_TIMEOUT' || code === 'SESSION_CLOSED' || code === 'GENERIC_NACK') this.resubmitted++;
+    this.log.debug({ err, message: seg.job.prepared.id, segment: seg.index }, 'submit_sm not answered; sending again');
+    this.queue.unshift(seg);
+    this.pump();
+  }
+
+  private settleIfDone(job: Job): void {
+    if (!this.jobs.has(job) || job.inFlight > 0) return;
+    const org = this.org, id = this.id, msgId = job.prepared.id;
+    const submittedIds = job.smscIds.filter((s): s is string => s !== undefined);
+    if (job.failure) {
+      this.jobs.delete(job);
+      for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i]!.job === job) this.queue.splice(i, 1);
+      void this.finish(job, async () => {
+        await this.d.tracker.recordFailed(org, id, msgId, submittedIds, job.failure!, this.d.now().toISOString());
+        await this.d.statuses.final(org, id, msgId, 'failed', job.smscIds.length, submittedIds, job.failure!);
+      });
+    } else if (job.remaining === 0) {
+      this.jobs.delete(job);
+      void this.finish(job, async () => {
+        await this.d.tracker.recordSubmitted(org, id, msgId, submittedIds, this.d.now().toISOString());
+        this.d.onRecorded();
+        await this.d.statuses.submitted(org, id, msgId, submittedIds);
+      });
+    }
+  }
+
+  /** Durable record first, then the status, then the ack: a crash in between means a redelivery, never a loss. */
+  private async finish(job: Job, work: () => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await work();
+        job.msg.ack();
+        return;
+      } catch (err) {
+        this.log.warn({ err, message: job.prepared.id, attempt }, 'recording a submitted message failed; retrying');
+        job.msg.working();
+        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * attempt)));
+      }
+    }
+  }
+
+  private touchJobs(): void {
+    const now = Date.now();
+    for (const job of this.jobs) {
+      if (now - job.lastWorkingMs > this.d.engine.limits.mtAckWaitMs / 3) {
+        job.msg.working();
+        job.lastWorkingMs = now;
+      }
+    }
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+}

@@ -1,0 +1,102 @@
+// Outbound and inbound traffic for every integration this instance owns: one Lane per integration
+// (MT consumer, pacing, submit), the tracker and the status publisher they share.
+import type { KV } from '@nats-io/kv';
+import type { Logger } from 'pino';
+import type { NatsHandle } from '../../adapters/nats/connection.js';
+import { consumers, keys, STREAMS } from '../../adapters/nats/subjects.js';
+import { purgeQueuedMt } from '../../adapters/nats/streams.js';
+import type { EngineConfig } from '../../config/engine-config.js';
+import { DEFAULT_ADVANCED_CONFIG } from '../../config/advanced-defaults.js';
+import { mergeAdvancedConfig } from '../../config/advanced-schema.js';
+import type { DeliverSm, SmppSession } from '../../adapters/smpp/types.js';
+import type { IntegrationActor } from '../integration-actor.js';
+import { Lane } from './lane.js';
+import { Tracker } from './tracker.js';
+import { natsStatusPublisher, type StatusPublisher } from './status-publisher.js';
+import { handleDeliverSm, type InboundDeps } from './inbound.js';
+import type { StatusState } from '../../domain/mt-message.js';
+
+export interface OutboundDeps {
+  nats: NatsHandle;
+  tracking: KV;
+  isActiveSender: (org: string, integration: string, e164: string) => boolean;
+  engine: Readonly<EngineConfig>;
+  logger: Logger;
+  now: () => Date;
+  onStatus?: (state: StatusState) => void;
+}
+
+export class Outbound {
+  private readonly lanes = new Map<string, Lane>();
+  readonly tracker: Tracker;
+  readonly statuses: StatusPublisher;
+  private readonly inbound: InboundDeps;
+  private recordWaiters: (() => void)[] = [];
+
+  constructor(private readonly d: OutboundDeps) {
+    this.tracker = new Tracker(d.tracking, d.logger);
+    this.statuses = natsStatusPublisher(d.nats.js, d.now, d.onStatus);
+    this.inbound = {
+      js: d.nats.js, tracker: this.tracker, statuses: this.statuses, logger: d.logger, now: d.now,
+      receiptHoldMs: d.engine.limits.receiptHoldMs,
+      nextRecord: (ms) => new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, ms);
+        this.recordWaiters.push(() => { clearTimeout(t); resolve(); });
+      }),
+    };
+  }
+
+  attach(actor: IntegrationActor): void {
+    const key = keys.integration(actor.org, actor.id);
+    if (this.lanes.has(key)) return;
+    this.lanes.set(key, new Lane({
+      actor, nats: this.d.nats, tracker: this.tracker, statuses: this.statuses, isActiveSender: this.d.isActiveSender,
+      engine: this.d.engine, logger: this.d.logger, now: this.d.now, onRecorded: () => this.wakeReceipts(),
+    }));
+  }
+
+  async detach(actor: IntegrationActor): Promise<void> {
+    const key = keys.integration(actor.org, actor.id);
+    const lane = this.lanes.get(key);
+    this.lanes.delete(key);
+    await lane?.stop();
+  }
+
+  /** The integration's state, config or send capacity changed. */
+  onChange(actor: IntegrationActor, configChanged = false): void {
+    const lane = this.lanes.get(keys.integration(actor.org, actor.id));
+    if (!lane) return;
+    if (configChanged) lane.configure();
+    lane.sync();
+  }
+
+  onDeliverSm(actor: IntegrationActor, _index: number, session: SmppSession, pdu: DeliverSm): void {
+    const ctx = {
+      org: actor.org, integration: actor.id, config: actor.config,
+      advanced: mergeAdvancedConfig(DEFAULT_ADVANCED_CONFIG, actor.config.advanced),
+    };
+    void handleDeliverSm(this.inbound, ctx, session, pdu);
+  }
+
+  /** A deleted integration: its queued messages, consumer and correlations go with it. */
+  async forget(org: string, integration: string): Promise<void> {
+    await purgeQueuedMt(this.d.nats.jsm, org, integration).catch(() => 0);
+    await this.d.nats.jsm.consumers.delete(STREAMS.mt, consumers.mt(org, integration)).catch(() => false);
+    await this.tracker.forget(org, integration).catch((err: unknown) => this.d.logger.warn({ err }, 'tracking cleanup failed'));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.lanes.values()].map((l) => l.stop()));
+    this.lanes.clear();
+  }
+
+  resubmitted(): number {
+    return [...this.lanes.values()].reduce((n, l) => n + l.resubmitted, 0);
+  }
+
+  private wakeReceipts(): void {
+    const waiters = this.recordWaiters;
+    this.recordWaiters = [];
+    for (const w of waiters) w();
+  }
+}

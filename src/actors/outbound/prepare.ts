@@ -1,0 +1,46 @@
+// From a validated MT payload to the submit_sm PDUs of its segments, or a rejection that names
+// the problem. Pure apart from the sender check the caller passes in.
+import type { IntegrationConfig } from '../../config/integration-schema.js';
+import type { AdvancedConfig } from '../../config/advanced-schema.js';
+import { chooseEncoding } from '../../domain/charsets.js';
+import { segmentMessage } from '../../domain/segments.js';
+import { isE164, toSmppAddress } from '../../domain/msisdn.js';
+import type { MtMessage, MtRejection } from '../../domain/mt-message.js';
+import type { SubmitSm } from '../../adapters/smpp/types.js';
+
+/** registered_delivery 0x01: a receipt for success and failure, on every segment (reference). */
+export const REGISTERED_DELIVERY_ALL = 0x01;
+
+export interface PreparedMessage {
+  id: string;
+  pdus: SubmitSm[];
+  charset: string;
+}
+
+export function prepareMessage(
+  m: MtMessage & { id: string },
+  config: IntegrationConfig,
+  advanced: AdvancedConfig,
+  ctx: { senderActive: boolean; reference: number },
+): { ok: true; message: PreparedMessage } | { ok: false; rejection: MtRejection } {
+  if (!isE164(m.from)) return reject('SOURCE_ADDR_INVALID', `from "${m.from}" is not an E.164 number (alphanumeric sender IDs are not supported)`);
+  if (!ctx.senderActive) return reject('SOURCE_ADDR_INVALID', `from ${m.from} is not an active number of this integration: import it first`);
+  if (!isE164(m.to)) return reject('DEST_ADDR_INVALID', `to "${m.to}" is not a valid E.164 number (+ and 7 to 15 digits)`);
+  const choice = chooseEncoding(m.text, advanced.charsets);
+  if (!choice) {
+    const names = advanced.charsets.map((c) => c.charset).join(', ');
+    return reject('MESSAGE_DATA_INVALID', `text cannot be encoded with any configured charset (${names})`);
+  }
+  const seg = segmentMessage(m.text, choice, { reference: ctx.reference });
+  if (!seg.ok) return reject('MESSAGE_DATA_INVALID', seg.message);
+  const base = {
+    source_addr_ton: config.addressTon, source_addr_npi: config.addressNpi,
+    source_addr: toSmppAddress(m.from, { plusPrefix: config.outboundPlusPrefix }),
+    dest_addr_ton: config.destinationTon, dest_addr_npi: config.destinationNpi,
+    destination_addr: toSmppAddress(m.to, { plusPrefix: false }),
+    esm_class: seg.esmClass, registered_delivery: REGISTERED_DELIVERY_ALL, data_coding: seg.dataCoding,
+  };
+  return { ok: true, message: { id: m.id, charset: choice.charset, pdus: seg.segments.map((short_message) => ({ ...base, short_message })) } };
+}
+
+const reject = (genericErrorCause: string, description: string) => ({ ok: false as const, rejection: { genericErrorCause, description } });

@@ -1,0 +1,30 @@
+// Publishes message statuses on byo.status.<org>.<integration> (stream BYO_STATUS). Each carries a
+// Nats-Msg-Id per (message, phase), so a status replayed after a crash is dropped by JetStream and
+// users see exactly one `submitted` and one final status per message.
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { subjects } from '../../adapters/nats/subjects.js';
+import type { GenericError } from '../../domain/error-map.js';
+import type { StatusPayload, StatusState } from '../../domain/mt-message.js';
+
+export interface StatusPublisher {
+  submitted(org: string, integration: string, id: string, smscIds: string[]): Promise<void>;
+  final(org: string, integration: string, id: string, state: Exclude<StatusState, 'submitted'>, segments: number,
+    smscIds: string[], error?: GenericError): Promise<void>;
+}
+
+export function natsStatusPublisher(js: JetStreamClient, now: () => Date, onPublished?: (state: StatusState) => void): StatusPublisher {
+  const publish = async (org: string, integration: string, payload: StatusPayload, phase: 'submitted' | 'final') => {
+    await js.publish(subjects.status(org, integration), JSON.stringify(payload), {
+      msgID: subjects.statusMsgId(org, integration, payload.id, phase),
+    });
+    onPublished?.(payload.state);
+  };
+  return {
+    submitted: (org, integration, id, smscIds) =>
+      publish(org, integration, { id, state: 'submitted', segments: smscIds.length, smscMessageIds: smscIds, at: now().toISOString() }, 'submitted'),
+    final: (org, integration, id, state, segments, smscIds, error) =>
+      publish(org, integration, {
+        id, state, segments, smscMessageIds: smscIds, ...(error ? { error: { ...error } } : {}), at: now().toISOString(),
+      }, 'final'),
+  };
+}

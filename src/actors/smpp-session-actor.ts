@@ -1,0 +1,80 @@
+// The real `smppSession` actor for the bind machine: one SMPP socket per bind attempt. It turns
+// machine commands into requests and socket facts into machine events; it decides nothing.
+import { fromCallback } from 'xstate';
+import type { Logger } from 'pino';
+import type { BindEvent, SessionCommand } from '../machines/bind-machine.js';
+import { createSmppSession } from '../adapters/smpp/index.js';
+import type { BindRequest, DeliverSm, SessionOptions, SmppSession } from '../adapters/smpp/types.js';
+
+export interface SessionActorDeps {
+  /** read at every attempt, so a re-bind picks up the latest config and credentials */
+  params: () => { options: SessionOptions; bind: BindRequest };
+  /** a bound session (or undefined when it is gone): the outbound dispatcher sends through it */
+  onBound: (index: number, session: SmppSession | undefined) => void;
+  onDeliverSm: (index: number, session: SmppSession, pdu: DeliverSm) => void;
+  onWindowOpen?: (index: number) => void;
+  logger: Logger;
+}
+
+export function smppSessionLogic(deps: SessionActorDeps) {
+  return fromCallback<SessionCommand, { index: number }>(({ input, sendBack, receive }) => {
+    const { index } = input;
+    let stopped = false;
+    const report = (e: BindEvent) => {
+      if (!stopped) sendBack(e);
+    };
+    let params: ReturnType<SessionActorDeps['params']>;
+    try {
+      params = deps.params();
+    } catch (err) {
+      // e.g. credentials that no longer decrypt: a clear reason on the bind, never a crash
+      queueMicrotask(() => report({ type: 'smpp.closed', reason: `cannot start session: ${(err as Error).message}` }));
+      return () => { stopped = true; };
+    }
+    const session: SmppSession = createSmppSession(params.options, (e) => {
+      switch (e.type) {
+        case 'smpp.closed':
+          deps.onBound(index, undefined);
+          report(e);
+          break;
+        case 'pdu.deliver_sm':
+          deps.onDeliverSm(index, session, e.pdu);
+          break;
+        case 'smpp.window_open':
+          deps.onWindowOpen?.(index);
+          break;
+        case 'smpp.codec_error':
+          deps.logger.warn({ bind: index, recoverable: e.recoverable, problem: e.message }, 'malformed PDU from SMSC');
+          report({ type: 'smpp.codec_error', recoverable: e.recoverable, message: e.message });
+          break;
+        case 'smpp.connected':
+        case 'pdu.unbind':
+        case 'pdu.enquire_link':
+          report(e);
+          break;
+      }
+    });
+    const failed = (request: 'bind' | 'enquire_link' | 'unbind') => (err: unknown) =>
+      report({ type: 'session.request_failed', request, reason: err instanceof Error ? err.message : String(err) });
+
+    receive((cmd) => {
+      if (cmd.type === 'session.bind') {
+        session.bind(params.bind, cmd.timeoutMs).then((resp) => {
+          if (resp.command_status === 0 && !stopped) deps.onBound(index, session);
+          report({ type: 'session.bind_resp', commandStatus: resp.command_status });
+        }, failed('bind'));
+      } else if (cmd.type === 'session.enquire_link') {
+        session.enquireLink(cmd.timeoutMs).then(() => report({ type: 'session.enquire_link_resp' }), failed('enquire_link'));
+      } else {
+        deps.onBound(index, undefined);
+        session.unbind(cmd.timeoutMs).then(() => report({ type: 'session.unbind_resp' }), failed('unbind'));
+      }
+    });
+    session.connect();
+    return () => {
+      stopped = true;
+      deps.onBound(index, undefined);
+      session.close('bind stopped');
+    };
+  });
+}

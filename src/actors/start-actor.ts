@@ -1,0 +1,26 @@
+// Every createActor goes through here: an error observer (XState rethrows unobserved errors from
+// timers, which would kill Node) and a child logger per actor.
+import { createActor, type AnyStateMachine, type Actor, type ActorOptions, type InspectionEvent } from 'xstate';
+import type { Logger } from 'pino';
+
+export type StartActorOptions<M extends AnyStateMachine> = Omit<ActorOptions<M>, 'inspect' | 'logger'> & {
+  logger: Logger;
+  onError?: (err: unknown) => void;
+  onInspect?: (e: InspectionEvent) => void;
+};
+
+export function startActor<M extends AnyStateMachine>(machine: M, opts: StartActorOptions<M>): Actor<M> {
+  const { logger, onError, onInspect, ...actorOptions } = opts;
+  const actor = createActor(machine, {
+    ...actorOptions,
+    ...(onInspect ? { inspect: onInspect } : {}),
+  } as ActorOptions<M>) as Actor<M>;
+  actor.subscribe({
+    error: (err) => {
+      logger.error({ err }, 'actor failed');
+      onError?.(err);
+    },
+  });
+  actor.start();
+  return actor;
+}

@@ -1,0 +1,59 @@
+// Turns every actor snapshot in an integration's system into operational events, publishing only
+// when the operator-facing name changes (see event-names.ts).
+import type { AnyActorRef, InspectionEvent } from 'xstate';
+import { eventNameFor, statePath, type EventKind } from './event-names.js';
+import type { EventSink } from './operational-event.js';
+import type { BindContext } from '../machines/bind-machine.js';
+import type { IntegrationContext } from '../machines/integration-machine.js';
+
+export interface ObserverDeps {
+  org: string;
+  integration: string;
+  sink: EventSink;
+  now: () => Date;
+}
+
+type MachineSnapshot = { value: unknown; context: unknown; status: string };
+
+export function transitionObserver(deps: ObserverDeps) {
+  const last = new Map<string, string>();
+  return (e: InspectionEvent) => {
+    if (e.type !== '@xstate.snapshot') return;
+    const snap = e.snapshot as Partial<MachineSnapshot>;
+    if (snap.value === undefined) return; // callback actors (sockets) have no state value
+    const ref = e.actorRef as AnyActorRef;
+    const kind: EventKind | undefined = ref.id.startsWith('bind-') ? 'bind' : e.rootId === ref.sessionId ? 'integration' : undefined;
+    if (!kind) return;
+    const name = eventNameFor(kind, snap.value);
+    const key = ref.sessionId;
+    const from = last.get(key) ?? null;
+    if (from === name) return;
+    last.set(key, name);
+    const id = kind === 'bind' ? `${deps.org}.${deps.integration}.${ref.id}` : `${deps.org}.${deps.integration}`;
+    deps.sink({
+      type: `${kind}.${name}`,
+      actor: { kind, id },
+      org: deps.org,
+      integration: deps.integration,
+      from,
+      to: name,
+      at: deps.now().toISOString(),
+      detail: kind === 'bind' ? bindDetail(snap.context as BindContext, snap.value) : integrationDetail(snap.context as IntegrationContext, snap.value),
+    });
+  };
+}
+
+function bindDetail(c: BindContext, value: unknown): Record<string, unknown> {
+  const d: Record<string, unknown> = { index: c.index, bindType: c.bindType, state: statePath(value), attempt: c.attempt };
+  if (c.lastError) Object.assign(d, { reason: c.lastError.reason, failureKind: c.lastError.kind, commandStatus: c.lastError.commandStatus });
+  if (statePath(value) === 'backoff') d.backoffMs = c.backoffMs;
+  return d;
+}
+
+function integrationDetail(c: IntegrationContext, value: unknown): Record<string, unknown> {
+  return {
+    state: statePath(value),
+    bindType: c.bindType,
+    binds: c.binds.map((b, index) => ({ index, status: b.status, ...(b.lastError ? { reason: b.lastError.reason } : {}) })),
+  };
+}

@@ -1,0 +1,118 @@
+// Composition root: config → logger → NATS → supervisor → HTTP. main.ts wraps it in a process.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import type { EngineConfig } from './config/engine-config.js';
+import { integrationSchemas } from './config/integration-schema.js';
+import { connectNats, ensureStreams, ensureBuckets, createKvIntegrationStore, type NatsHandle } from './adapters/nats/index.js';
+import { createKvNumberStore } from './adapters/nats/number-store.js';
+import { natsEventSink } from './adapters/nats/event-sink.js';
+import { loadMasterKey, sealCredentials } from './adapters/secrets.js';
+import { buildHttpServer } from './adapters/http/index.js';
+import { numberRoutes } from './adapters/http/number-routes.js';
+import { Supervisor } from './actors/supervisor.js';
+import { createMetrics } from './adapters/metrics.js';
+import { Outbound } from './actors/outbound/outbound.js';
+import { NumberFleet } from './actors/number-fleet.js';
+import { keys } from './adapters/nats/subjects.js';
+
+export interface Engine {
+  http: FastifyInstance;
+  nats: NatsHandle;
+  supervisor: Supervisor;
+  outbound: Outbound;
+  address: string;
+  stop(): Promise<void>;
+}
+
+/** how long the API waits for a deleted integration's record to be erased before answering 202 */
+const DELETE_WAIT_MS = 10_000;
+/** owner claims live 30 s in KV (BUCKET_DEFAULTS.ownersMaxAgeMs): renew three times within that */
+const OWNER_RENEW_MS = 10_000;
+
+export async function startEngine(config: Readonly<EngineConfig>, logger: Logger): Promise<Engine> {
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const apiToken = config.apiToken ?? (await loadOrCreateApiToken(config.dataDir, logger));
+  const instanceId = config.instanceId ?? (hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64) || 'byo-smpp');
+  const masterKey = await loadMasterKey({ env: config.masterKey, dataDir: config.dataDir });
+  const nats = await connectNats({ url: config.natsUrl, dataDir: config.dataDir, logger });
+  await ensureStreams(nats.jsm);
+  const buckets = await ensureBuckets(nats.kvm, { trackingTtlMs: config.limits.trackingTtlMs });
+  const store = createKvIntegrationStore(buckets.integrations, { logger });
+  const numbers = createKvNumberStore(buckets.numbers, { logger });
+  const schemas = integrationSchemas({ extraPorts: config.extraPorts, allowPlaintext: config.allowPlaintext });
+  const sink = natsEventSink(nats.js, logger);
+  const now = () => new Date();
+  let supervisor: Supervisor | undefined;
+  const fleet = new NumberFleet({
+    kv: buckets.numbers, store: numbers, sink, logger, now,
+    integration: (org, id) => supervisor?.actors.get(keys.integration(org, id)),
+  });
+  const metrics = createMetrics({ localViews: () => supervisor?.localViews() ?? [] });
+  const outbound = new Outbound({
+    nats, tracking: buckets.tracking, engine: config, logger, now,
+    isActiveSender: (org, id, e164) => fleet.isActiveSender(org, id, e164),
+    onStatus: (state) => metrics.statuses.inc({ state }),
+  });
+
+  supervisor = new Supervisor({
+    store, owners: buckets.owners, stateKv: buckets.state, ownerRenewMs: OWNER_RENEW_MS,
+    engine: config, schemas, masterKey, sink, logger, now, instanceId,
+    onDeliverSm: (actor, index, session, pdu) => outbound.onDeliverSm(actor, index, session, pdu),
+    onChange: (actor, configChanged) => {
+      outbound.onChange(actor, configChanged);
+      fleet.integrationChanged(actor.org, actor.id);
+    },
+    onActorStarted: (actor) => {
+      outbound.attach(actor);
+      fleet.integrationChanged(actor.org, actor.id);
+    },
+    onActorStopped: (actor) => {
+      void outbound.detach(actor);
+      fleet.integrationChanged(actor.org, actor.id);
+    },
+    onIntegrationDeleted: async (org, id) => {
+      await outbound.forget(org, id);
+      for (const n of await numbers.listByIntegration(org, id)) await numbers.release(n.e164);
+    },
+  });
+  await fleet.start();
+  await supervisor.start();
+  const http = buildHttpServer({
+    store, schemas, state: supervisor, apiToken, logger, deleteWaitMs: DELETE_WAIT_MS,
+    egressCidrs: config.egressCidrs,
+    secrets: { seal: (creds, aad) => sealCredentials(masterKey, creds, aad) },
+    numbersOf: (org, id) => numbers.listByIntegration(org, id),
+    isReady: () => nats.state() === 'connected' && supervisor.reconciled,
+    metricsText: () => metrics.text(),
+    plugins: [numberRoutes({ numbers, integrations: store })],
+  });
+  const address = await http.listen({ host: config.http.host, port: config.http.port });
+  logger.info({ address, instanceId, nats: nats.localServer ? 'local child' : 'external' }, 'byo-smpp engine started');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    http, nats, supervisor, outbound, address,
+    stop: () => (stopping ??= (async () => {
+      await http.close().catch(() => undefined);
+      await outbound.stop();
+      await supervisor!.stop(config.timers.deactivateTimeoutMs);
+      fleet.stop();
+      await nats.close();
+    })()),
+  };
+}
+
+/** No default credentials: without BYO_API_TOKEN a random token is kept in the data dir (mode 0600). */
+async function loadOrCreateApiToken(dataDir: string, logger: Logger): Promise<string> {
+  const path = join(dataDir, 'api-token');
+  const existing = await readFile(path, 'utf8').then((s) => s.trim(), () => '');
+  if (existing.length >= 16) return existing;
+  const token = randomBytes(24).toString('base64url');
+  await writeFile(path, token + '\n', { mode: 0o600 });
+  logger.info({ path }, 'BYO_API_TOKEN unset: generated an API token into the data dir');
+  return token;
+}
