@@ -51,8 +51,8 @@ export class FakeSmsc implements SmscCore {
 
   static async start(options: FakeSmscOptions = {}): Promise<FakeSmsc> {
     const opts = resolveOptions(options);
-    let smsc: FakeSmsc | undefined;
-    const onSocket = (socket: net.Socket) => smsc?.accept(socket);
+    const created: { smsc?: FakeSmsc } = {}; // the server exists before the FakeSmsc that serves it
+    const onSocket = (socket: net.Socket) => created.smsc?.accept(socket);
     const server = opts.tls
       ? tls.createServer({ key: opts.tls.key, cert: opts.tls.cert }, onSocket).on('tlsClientError', () => undefined)
       : net.createServer(onSocket);
@@ -60,8 +60,8 @@ export class FakeSmsc implements SmscCore {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
-    smsc = new FakeSmsc(opts, server, (server.address() as net.AddressInfo).port);
-    return smsc;
+    created.smsc = new FakeSmsc(opts, server, (server.address() as net.AddressInfo).port);
+    return created.smsc;
   }
 
   /** live connections */

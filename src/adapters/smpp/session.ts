@@ -66,8 +66,8 @@ class Session implements SmppSession {
     try {
       socket = openSocket(this.opts);
     } catch (err) {
-      // e.g. an unparsable CA bundle throws synchronously
-      this.shutdown(err instanceof Error ? err.message : String(err), 'destroy');
+      // e.g. a port out of range throws synchronously; report it like any other failure, never from inside connect()
+      process.nextTick(() => this.shutdown(err instanceof Error ? err.message : String(err), 'destroy'));
       return;
     }
     this.socket = socket;

@@ -3,7 +3,7 @@
 // charsets (we need the raw octets, UDH included), and its encoder measured ~9 µs per submit_sm on this
 // machine against well under 1 µs here — at 5,000 submit_sm/s that is most of a core's headroom.
 // Bytes are checked against the package's encoder in test/adapters/smpp/sm-codec.test.ts.
-import { COMMAND_ID, HEADER_LENGTH, TLV_TAG } from './constants.js';
+import { COMMAND_ID, HEADER_LENGTH } from './constants.js';
 import { PduReader } from './pdu-reader.js';
 
 export interface Tlv {

@@ -191,6 +191,12 @@ describe('connect', () => {
     }
   });
 
+  it('reports options Node refuses outright (a port out of range) as smpp.closed, after connect() returns', async () => {
+    const s = track(openSession(sessionOptions(70_000)));
+    expect(s.events).toEqual([]);
+    expect((await s.next('smpp.closed')).reason).toMatch(/port/i);
+  });
+
   it('refuses requests before connecting and after closing', async () => {
     const f = await fake();
     const s = track(openSession(sessionOptions(f.port)));

@@ -1,0 +1,147 @@
+// Engine core end to end: a real engine process, a real nats-server, a fake SMSC over real TLS.
+// create → credentials → activate → 3 binds → events → active → SMSC drops everything → binds back →
+// deactivate → unbinds → delete → config and ciphertext gone; restart restores an active integration;
+// the password appears in no log line, API response, event or KV value.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { startNatsServer, type TestNatsServer } from '../helpers/nats-server.js';
+import { startFakeSmsc, type FakeSmsc } from '../helpers/fake-smsc.js';
+import { testCertificates } from '../helpers/tls-cert.js';
+import { startEngine, eventually, removeDir, type EngineProcess } from '../helpers/engine-process.js';
+
+const PASSWORD = 'Pw7$zq!x';
+const SYSTEM_ID = 'acme_smpp';
+
+describe('integration lifecycle (engine + nats-server + TLS fake SMSC)', () => {
+  let nats: TestNatsServer;
+  let smsc: FakeSmsc;
+  let engine: EngineProcess;
+  let nc: NatsConnection;
+  let sub: Subscription;
+  const events: { subject: string; data: any }[] = [];
+  const responses: string[] = [];
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    const certs = testCertificates();
+    smsc = await startFakeSmsc({ tls: { key: certs.key, cert: certs.cert }, credentials: { systemId: SYSTEM_ID, password: PASSWORD } });
+    env = { NATS_URL: nats.url, BYO_EXTRA_PORTS: String(smsc.port) };
+    engine = await startEngine(env);
+    nc = await connect({ servers: nats.url });
+    sub = nc.subscribe('byo.events.acme.>');
+    void (async () => { for await (const m of sub) events.push({ subject: m.subject, data: m.json() }); })();
+  }, 60_000);
+
+  afterAll(async () => {
+    await engine?.stop().catch(() => undefined);
+    await nc?.close();
+    await smsc?.close();
+    await nats?.stop();
+    if (engine) removeDir(engine.dataDir);
+  });
+
+  const call = async (method: string, path: string, body?: unknown) => {
+    const r = await engine.api(method, path, body);
+    responses.push(r.text);
+    return r;
+  };
+  const seen = (type: string, pred: (e: any) => boolean = () => true) => events.some((e) => e.data.type === type && pred(e.data));
+
+  let id = '';
+
+  it('creates, configures credentials and activates: three TLS binds with the configured system_id, TON/NPI and bind type', async () => {
+    const created = await call('POST', '/v1/orgs/acme/integrations', {
+      name: 'Acme vendor', smscAddress: '127.0.0.1', smscPort: smsc.port, addressTon: 1, addressNpi: 1,
+      tls: { ca: testCertificates().ca, servername: 'localhost' },
+    });
+    expect(created.status).toBe(201);
+    id = created.body.id;
+    expect(created.body.state).toBe('inactive');
+    expect((await call('PUT', `/v1/orgs/acme/integrations/${id}/credentials`, { systemId: SYSTEM_ID, password: PASSWORD })).status).toBe(200);
+    expect((await call('POST', `/v1/orgs/acme/integrations/${id}/activate`)).status).toBe(200);
+
+    await smsc.waitFor(() => smsc.binds.filter((b) => b.commandStatus === 0).length >= 3, { timeoutMs: 15_000, what: '3 binds' });
+    for (const b of smsc.binds.slice(0, 3)) {
+      expect(b).toMatchObject({ system_id: SYSTEM_ID, addr_ton: 1, addr_npi: 1, bindType: 'transceiver', interface_version: 0x34 });
+    }
+    const state = await eventually(async () => {
+      const r = await call('GET', `/v1/orgs/acme/integrations/${id}/state`);
+      return r.body?.state === 'active' && r.body.binds.filter((b: any) => b.state === 'bound').length === 3 ? r.body : undefined;
+    }, { what: 'state active with 3 bound binds' });
+    expect(state.binds).toHaveLength(3);
+    const all = await call('GET', '/v1/state');
+    expect(all.body.integrations.some((v: any) => v.id === id && v.state === 'active')).toBe(true);
+  });
+
+  it('publishes every transition as an operational event on byo.events.<org>.<integration>.>', async () => {
+    await eventually(() => seen('integration.active') && events.filter((e) => e.data.type === 'bind.bound').length >= 3, { what: 'events' });
+    expect(seen('integration.activating')).toBe(true);
+    expect(seen('bind.connecting')).toBe(true);
+    const ev = events.find((e) => e.data.type === 'integration.active')!;
+    expect(ev.subject).toBe(`byo.events.acme.${id}.integration.active`);
+    expect(ev.data).toMatchObject({ actor: { kind: 'integration' }, org: 'acme', integration: id, to: 'active' });
+    expect(typeof ev.data.at).toBe('string');
+    const jsm = await jetstreamManager(nc);
+    const info = await jsm.streams.info('BYO_EVENTS');
+    expect(info.state.messages).toBeGreaterThanOrEqual(events.length > 0 ? 5 : 0);
+  });
+
+  it('re-establishes the binds after the SMSC drops every connection', async () => {
+    const before = smsc.binds.length;
+    smsc.dropAll();
+    await smsc.waitFor(() => smsc.binds.filter((b) => b.commandStatus === 0).length >= before + 3, { timeoutMs: 15_000, what: 'rebinds' });
+    await eventually(async () => (await call('GET', `/v1/orgs/acme/integrations/${id}/state`)).body?.state === 'active', { what: 'active again' });
+    expect(seen('bind.backoff')).toBe(true);
+  });
+
+  it('deactivates with an unbind per bind, and the state says inactive', async () => {
+    const unbinds = smsc.unbindsReceived;
+    expect((await call('POST', `/v1/orgs/acme/integrations/${id}/deactivate`)).status).toBe(200);
+    await smsc.waitFor(() => smsc.unbindsReceived >= unbinds + 3, { timeoutMs: 10_000, what: '3 unbinds' });
+    await eventually(async () => (await call('GET', `/v1/orgs/acme/integrations/${id}/state`)).body?.state === 'inactive', { what: 'inactive' });
+    await eventually(() => smsc.connections === 0, { what: 'sockets closed' });
+  });
+
+  it('restores an active integration after an engine restart', async () => {
+    expect((await call('POST', `/v1/orgs/acme/integrations/${id}/activate`)).status).toBe(200);
+    await eventually(async () => (await call('GET', `/v1/orgs/acme/integrations/${id}/state`)).body?.state === 'active', { what: 'active' });
+    const logsBefore = engine.logs();
+    expect(await engine.stop()).toBe(0);
+    const bindsBefore = smsc.binds.length;
+    engine = await startEngine(env, { dataDir: engine.dataDir });
+    await smsc.waitFor(() => smsc.binds.filter((b) => b.commandStatus === 0).length >= bindsBefore + 3, { timeoutMs: 15_000, what: 'binds after restart' });
+    await eventually(async () => (await call('GET', `/v1/orgs/acme/integrations/${id}/state`)).body?.state === 'active', { what: 'active after restart' });
+    expect(logsBefore).not.toContain(PASSWORD);
+  });
+
+  it('deletes: unbinds, erases config and ciphertext from KV', async () => {
+    const unbinds = smsc.unbindsReceived;
+    const del = await call('DELETE', `/v1/orgs/acme/integrations/${id}`);
+    expect(del.status).toBe(204);
+    expect(smsc.unbindsReceived).toBeGreaterThanOrEqual(unbinds + 3);
+    expect((await call('GET', `/v1/orgs/acme/integrations/${id}`)).status).toBe(404);
+    const jsm = await jetstreamManager(nc);
+    const kvStream = await jsm.streams.info('KV_byo_integrations');
+    for (let seq = kvStream.state.first_seq; seq <= kvStream.state.last_seq && kvStream.state.messages > 0; seq++) {
+      const m = await jsm.streams.getMessage('KV_byo_integrations', { seq }).catch(() => undefined);
+      if (m) expect(m.subject.endsWith(`acme.${id}`) && m.data.length > 0).toBe(false);
+    }
+    await eventually(() => seen('integration.deleted'), { what: 'deleted event' });
+  });
+
+  it('never shows the password: not in a log line, an API response, an event, or KV', async () => {
+    expect(engine.logs()).not.toContain(PASSWORD);
+    expect(responses.join('\n')).not.toContain(PASSWORD);
+    expect(JSON.stringify(events)).not.toContain(PASSWORD);
+    const jsm = await jetstreamManager(nc);
+    for (const stream of ['KV_byo_integrations', 'KV_byo_state', 'BYO_EVENTS', 'KV_byo_owners']) {
+      const info = await jsm.streams.info(stream);
+      for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
+        const m = await jsm.streams.getMessage(stream, { seq }).catch(() => undefined);
+        if (m) expect(new TextDecoder().decode(m.data)).not.toContain(PASSWORD);
+      }
+    }
+  });
+});
