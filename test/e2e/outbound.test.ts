@@ -1,0 +1,116 @@
+// Outbound end to end: numbers imported over HTTP, messages published on byo.mt.*, statuses read from
+// byo.status.* — against a real engine process, a real nats-server and fake SMSCs on real TCP.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { startNatsServer, type TestNatsServer } from '../helpers/nats-server.js';
+import { startFakeSmsc, type FakeSmsc } from '../helpers/fake-smsc.js';
+import { startEngine, eventually, removeDir, type EngineProcess } from '../helpers/engine-process.js';
+import { MtClient, setUpIntegration } from '../helpers/mt-client.js';
+
+const GSM_3_PARTS = 'A'.repeat(153 * 2 + 40); // 346 septets → 3 segments
+const UCS2_2_PARTS = '😀'.repeat(40); // 80 UTF-16 units → 2 segments of ≤ 67
+
+describe('outbound SMS (engine + nats-server + fake SMSC)', () => {
+  let nats: TestNatsServer;
+  let happy: FakeSmsc, undeliv: FakeSmsc, throttling: FakeSmsc, toggled: FakeSmsc;
+  let engine: EngineProcess;
+  let mt: MtClient;
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    happy = await startFakeSmsc({ messageIdFormat: 'hexPadded', autoDlr: { idFormat: 'decimal', delayMs: 5 } });
+    // the second segment of each message is UNDELIV with err 011 (mapped: DEST_ADDR_INVALID)
+    undeliv = await startFakeSmsc({ autoDlr: { outcome: (_s, i) => (i % 3 === 1 ? { stat: 'UNDELIV', err: 11 } : 'DELIVRD') } });
+    throttling = await startFakeSmsc({ throttle: { everyNth: 3 }, autoDlr: { beforeResp: true } });
+    toggled = await startFakeSmsc({ autoDlr: true });
+    const ports = [happy, undeliv, throttling, toggled].map((s) => s.port).join(',');
+    engine = await startEngine({ NATS_URL: nats.url, BYO_EXTRA_PORTS: ports, BYO_ALLOW_PLAINTEXT: '1' });
+    mt = await MtClient.connect(nats.url);
+  }, 60_000);
+
+  afterAll(async () => {
+    await mt?.close();
+    await engine?.stop().catch(() => undefined);
+    for (const s of [happy, undeliv, throttling, toggled]) await s?.close();
+    await nats?.stop();
+    if (engine) removeDir(engine.dataDir);
+  });
+
+  it('delivers a 3-segment GSM and a 2-segment UCS2 message: one submitted, one delivered each', async () => {
+    const id = await setUpIntegration(engine, happy.port, '+15550000001', { messagesPerSecond: 100 });
+    await mt.publish('acme', id, { id: 'gsm-1', from: '+15550000001', to: '+447700900123', text: GSM_3_PARTS });
+    await mt.publish('acme', id, { id: 'ucs2-1', from: '+15550000001', to: '+447700900123', text: UCS2_2_PARTS });
+    const gsm = await mt.waitFinal('acme', id, 'gsm-1');
+    const ucs2 = await mt.waitFinal('acme', id, 'ucs2-1');
+    expect(gsm.final).toMatchObject({ state: 'delivered', segments: 3 });
+    expect(ucs2.final).toMatchObject({ state: 'delivered', segments: 2 });
+    expect(gsm.submitted?.smscMessageIds).toHaveLength(3);
+    const parts = happy.submits.filter((s) => s.data_coding === 0);
+    expect(parts).toHaveLength(3);
+    expect(parts.every((p) => p.esm_class === 0x40 && p.registered_delivery === 1 && p.source_addr === '15550000001')).toBe(true);
+    const ref = parts[0]!.short_message[3];
+    expect(parts.map((p) => p.short_message.subarray(0, 6).toString('hex'))).toEqual(
+      [1, 2, 3].map((seq) => `050003${ref!.toString(16).padStart(2, '0')}03${seq.toString(16).padStart(2, '0')}`));
+    const ucs2Parts = happy.submits.filter((s) => s.data_coding === 8);
+    expect(ucs2Parts).toHaveLength(2);
+    // never split a surrogate pair: each part is whole emoji (4 octets each) after the 6-octet UDH
+    expect(ucs2Parts.map((p) => (p.short_message.length - 6) % 4)).toEqual([0, 0]);
+    // exactly one of each
+    await mt.settle();
+    expect(mt.statuses('acme', id, 'gsm-1').map((s) => s.state)).toEqual(['submitted', 'delivered']);
+    expect(mt.statuses('acme', id, 'ucs2-1').map((s) => s.state)).toEqual(['submitted', 'delivered']);
+  });
+
+  it('fails the message when one segment is UNDELIV, with the mapped cause', async () => {
+    const id = await setUpIntegration(engine, undeliv.port, '+15550000002', { messagesPerSecond: 100 });
+    await mt.publish('acme', id, { id: 'u-1', from: '+15550000002', to: '+447700900124', text: GSM_3_PARTS });
+    const r = await mt.waitFinal('acme', id, 'u-1');
+    expect(r.final).toMatchObject({ state: 'failed', error: { genericErrorCode: 3, genericErrorCause: 'DEST_ADDR_INVALID', protocolCode: '11' } });
+    await mt.settle();
+    expect(mt.statuses('acme', id, 'u-1').map((s) => s.state)).toEqual(['submitted', 'failed']);
+  });
+
+  it('rejects bad messages with a specific error and never retries them', async () => {
+    const id = await setUpIntegration(engine, happy.port, '+15550000005', { messagesPerSecond: 100 });
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      ['r-sender', { from: '+15559999999', to: '+447700900123', text: 'hi' }, /not an active number/],
+      ['r-to', { from: '+15550000005', to: '0770', text: 'hi' }, /E\.164/],
+      ['r-empty', { from: '+15550000005', to: '+447700900123', text: '' }, /empty/],
+      ['r-mms', { from: '+15550000005', to: '+447700900123', text: 'x', mediaUrl: 'http://x/y.png' }, /MMS is not supported/],
+    ];
+    for (const [mid, body] of cases) await mt.publish('acme', id, { id: mid, ...body });
+    await mt.publishRaw('acme', id, 'not json', 'r-json');
+    for (const [mid, , re] of cases) {
+      const r = await mt.waitFinal('acme', id, mid);
+      expect(r.final).toMatchObject({ state: 'rejected' });
+      expect(r.final!.error.description).toMatch(re);
+    }
+    expect((await mt.waitFinal('acme', id, 'r-json')).final!.error.description).toMatch(/JSON/);
+  });
+
+  it('honours ESME_RTHROTTLED by backing off: nothing is lost, nothing fails', async () => {
+    const id = await setUpIntegration(engine, throttling.port, '+15550000003', { messagesPerSecond: 100 });
+    const ids = Array.from({ length: 30 }, (_, i) => `t-${i}`);
+    for (const mid of ids) await mt.publish('acme', id, { id: mid, from: '+15550000003', to: '+447700900125', text: `hello ${mid}` });
+    for (const mid of ids) expect((await mt.waitFinal('acme', id, mid)).final?.state).toBe('delivered');
+    expect(throttling.submits.filter((s) => s.commandStatus === 0x58).length).toBeGreaterThan(0);
+  });
+
+  it('keeps messages in JetStream while deactivated and sends them after reactivation', async () => {
+    const id = await setUpIntegration(engine, toggled.port, '+15550000004', { messagesPerSecond: 100 });
+    const first = Array.from({ length: 10 }, (_, i) => `d-${i}`);
+    for (const mid of first) await mt.publish('acme', id, { id: mid, from: '+15550000004', to: '+447700900126', text: mid });
+    expect((await engine.api('POST', `/v1/orgs/acme/integrations/${id}/deactivate`)).status).toBe(200);
+    await eventually(async () => (await engine.api('GET', `/v1/orgs/acme/integrations/${id}/state`)).body?.state === 'inactive', { what: 'inactive' });
+    const second = Array.from({ length: 10 }, (_, i) => `e-${i}`);
+    for (const mid of second) await mt.publish('acme', id, { id: mid, from: '+15550000004', to: '+447700900126', text: mid });
+    const submitsWhileInactive = toggled.submitCount;
+    // they wait in JetStream: the durable consumer holds them as pending, none reached the SMSC
+    const jsm = await jetstreamManager(mt.nc);
+    await eventually(async () => (await jsm.consumers.info('BYO_MT', `mt_acme_${id}`)).num_pending === second.length, { what: 'pending in JetStream' });
+    expect(toggled.submitCount).toBe(submitsWhileInactive);
+    expect((await engine.api('POST', `/v1/orgs/acme/integrations/${id}/activate`)).status).toBe(200);
+    for (const mid of [...first, ...second]) expect((await mt.waitFinal('acme', id, mid)).final?.state).toBe('delivered');
+    expect(toggled.submitCount).toBeGreaterThanOrEqual(submitsWhileInactive + second.length);
+  });
+});
