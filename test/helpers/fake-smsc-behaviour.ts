@@ -19,6 +19,8 @@ export interface SmscCore {
   unbindsReceived: number;
   enquireLinksReceived: number;
   nextMessageKey(): MessageKey;
+  /** receipts no receiver took yet (no bind, a non-ROK resp, no resp): resent like a real SMSC's store-and-forward */
+  readonly undeliveredReceipts: (() => void)[];
   /** a bound connection that can carry deliver_sm for this one's system_id */
   receiverFor(conn: SmscConnection): SmscConnection | undefined;
   changed(): void;
@@ -95,7 +97,17 @@ function onBind(core: SmscCore, conn: SmscConnection, header: PduHeader, frame: 
   conn.systemId = String(p.system_id);
   conn.send(encodePdu(`${p.command}_resp`, header.sequenceNumber, { system_id: opts.systemId }));
   if (opts.unbindAfterBind) conn.unbind(RECEIPT_TIMEOUT_MS).catch(() => undefined);
+  if (conn.canReceive) flushUndelivered(core);
 }
+
+/** A receiver bound: send what was waiting, as an SMSC drains its store-and-forward queue. */
+function flushUndelivered(core: SmscCore): void {
+  const waiting = core.undeliveredReceipts.splice(0);
+  for (const resend of waiting) resend();
+}
+
+/** how long the fake waits before retrying a receipt the ESME answered with an error */
+const RECEIPT_RETRY_MS = 200;
 
 function bindStatus(opts: ResolvedOptions, conn: SmscConnection, systemId: string, password: string): number {
   if (conn.bound) return COMMAND_STATUS.ESME_RALYBND;
@@ -161,10 +173,16 @@ function sendReceipt(core: SmscCore, conn: SmscConnection, submit: ReceivedSubmi
     connection: target?.id ?? -1, submitIndex: submit.index, messageId: submit.messageId!, receiptId, stat: outcome.stat, respStatus: undefined,
   };
   if (core.opts.recordSubmits) core.receipts.push(record);
-  if (!target) return;
+  const retry = () => sendReceipt(core, conn, submit, key);
+  if (!target) {
+    core.undeliveredReceipts.push(retry);
+    return;
+  }
   target.deliverSm(receiptFields(submit, { receiptId, tlvId, outcome, now: new Date() }), RECEIPT_TIMEOUT_MS)
     .then((r) => {
       record.respStatus = r.header.commandStatus;
+      // not accepted (e.g. ESME_RX_T_APPN): keep it and try again later
+      if (r.header.commandStatus !== COMMAND_STATUS.ESME_ROK) setTimeout(retry, RECEIPT_RETRY_MS).unref();
       core.changed();
-    }, () => undefined);
+    }, () => core.undeliveredReceipts.push(retry));
 }

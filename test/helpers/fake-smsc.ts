@@ -35,6 +35,7 @@ export class FakeSmsc implements SmscCore {
   readonly genericNacksReceived: PduHeader[] = [];
   submitCount = 0;
   unbindsReceived = 0;
+  readonly undeliveredReceipts: (() => void)[] = [];
   enquireLinksReceived = 0;
   /** connections accepted since start */
   connectionsAccepted = 0;
