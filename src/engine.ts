@@ -46,19 +46,19 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
   const schemas = integrationSchemas({ extraPorts: config.extraPorts, allowPlaintext: config.allowPlaintext });
   const sink = natsEventSink(nats.js, logger);
   const now = () => new Date();
-  let supervisor: Supervisor | undefined;
+  // The closures below read `supervisor`: they run only after it is constructed (fleet.start() follows it).
   const fleet = new NumberFleet({
     kv: buckets.numbers, store: numbers, sink, logger, now,
-    integration: (org, id) => supervisor?.actors.get(keys.integration(org, id)),
+    integration: (org, id) => supervisor.actors.get(keys.integration(org, id)),
   });
-  const metrics = createMetrics({ localViews: () => supervisor?.localViews() ?? [] });
+  const metrics = createMetrics({ localViews: () => supervisor.localViews() });
   const outbound = new Outbound({
     nats, tracking: buckets.tracking, engine: config, logger, now,
     isActiveSender: (org, id, e164) => fleet.isActiveSender(org, id, e164),
     onStatus: (state) => metrics.statuses.inc({ state }),
   });
 
-  supervisor = new Supervisor({
+  const supervisor: Supervisor = new Supervisor({
     store, owners: buckets.owners, stateKv: buckets.state, ownerRenewMs: OWNER_RENEW_MS,
     engine: config, schemas, masterKey, sink, logger, now, instanceId,
     onDeliverSm: (actor, index, session, pdu) => outbound.onDeliverSm(actor, index, session, pdu),
@@ -99,7 +99,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     stop: () => (stopping ??= (async () => {
       await http.close().catch(() => undefined);
       await outbound.stop();
-      await supervisor!.stop(config.timers.deactivateTimeoutMs);
+      await supervisor.stop(config.timers.deactivateTimeoutMs);
       fleet.stop();
       await nats.close();
     })()),

@@ -2,8 +2,8 @@
 // Ownership is claimed per integration in KV `byo_owners` with compare-and-set and renewed on a
 // timer; a claim lapses with the bucket's max age when its owner dies, and another instance takes it.
 import type { KV } from '@nats-io/kv';
-import type { Logger } from 'pino';
 import { keys } from '../adapters/nats/subjects.js';
+import { listKeys } from '../adapters/nats/kv-json.js';
 import type { IntegrationRecord, IntegrationStore } from '../domain/integration-record.js';
 import type { IntegrationStateView, StateView } from '../adapters/http/deps.js';
 import { IntegrationActor, type IntegrationActorDeps } from './integration-actor.js';
@@ -155,8 +155,7 @@ export class Supervisor implements StateView {
     const seen = new Set(mine.map((v) => keys.integration(v.org, v.id)));
     const others: IntegrationStateView[] = [];
     try {
-      const instanceKeys = await this.deps.stateKv.keys('instance.*');
-      for await (const k of instanceKeys) {
+      for (const k of await listKeys(this.deps.stateKv, 'instance.*')) {
         if (k === keys.instanceState(this.deps.instanceId)) continue;
         const entry = await this.deps.stateKv.get(k);
         if (entry?.operation !== 'PUT') continue;

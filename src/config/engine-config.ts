@@ -46,8 +46,9 @@ export const limitsSchema = z.object({
   mtAckWaitMs: ms(60_000),
   /** MT messages taken from JetStream and not yet acknowledged, per integration */
   maxInFlightMessagesPerIntegration: count(1_000),
-  /** how long a receipt that matches no submit yet is held before the SMSC is told to retry it */
-  receiptHoldMs: ms(10_000),
+  /** how long a receipt that matches no submit yet is held before the SMSC is told to retry it;
+   *  well under an SMSC's own deliver_sm response timeout (often 10-30 s) */
+  receiptHoldMs: ms(3_000),
   /** labs and benchmarks only: replaces every integration's messagesPerSecond (may exceed 100) */
   rateLimitOverrideMps: z.coerce.number().int().min(1).optional(),
 });

@@ -82,6 +82,7 @@ describe('subjects, streams and bucket names are spelled only in subjects.ts', (
       "const e = 'byo_numbers';",
       "const f = 'BYO_MASTER_KEY';",
       "const g = 'KV_byo_state';",
+      "const h = 'BYO_MT_ACK_WAIT_MS';",
     ].join('\n');
     expect(findNameLiterals('src/x.ts', sample).map((f) => [f.line, f.why])).toEqual([
       [2, 'subject literal'], [3, 'subject literal'], [4, 'subject literal'], [5, 'stream name literal'],

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNatsServer, type TestNatsServer } from '../helpers/nats-server.js';
 import { startFakeSmsc, type FakeSmsc } from '../helpers/fake-smsc.js';
-import { startEngine, eventually, removeDir, type EngineProcess } from '../helpers/engine-process.js';
+import { startEngine, removeDir, type EngineProcess } from '../helpers/engine-process.js';
 import { MtClient, setUpIntegration } from '../helpers/mt-client.js';
 
 const MESSAGES = 400;
@@ -45,7 +45,12 @@ describe('crash recovery (SIGKILL mid-run)', () => {
     engine = await startEngine(env, { dataDir: engine.dataDir });
 
     for (const mid of ids) {
-      const r = await mt.waitFinal('acme', id, mid, 30_000);
+      const r = await mt.waitFinal('acme', id, mid, 30_000).catch((err: unknown) => {
+        const text = `crash test ${mid}`;
+        const subs = smsc.submits.filter((s) => s.short_message.toString('latin1') === text);
+        const receipts = smsc.receipts.filter((r) => subs.some((s) => s.index === r.submitIndex));
+        throw new Error(`${String(err)}\nsubmits: ${JSON.stringify(subs.map((s) => [s.index, s.commandStatus, s.messageId]))}\nreceipts: ${JSON.stringify(receipts)}\nstatuses: ${JSON.stringify(mt.statuses('acme', id, mid))}`);
+      });
       expect(r.final.state, mid).toBe('delivered');
     }
     await mt.settle(500);

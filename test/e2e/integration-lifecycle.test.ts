@@ -131,6 +131,18 @@ describe('integration lifecycle (engine + nats-server + TLS fake SMSC)', () => {
     await eventually(() => seen('integration.deleted'), { what: 'deleted event' });
   });
 
+  it('warns that a transmitter-only integration receives no delivery reports or inbound messages', async () => {
+    const created = await call('POST', '/v1/orgs/acme/integrations', {
+      name: 'tx only', smscAddress: '127.0.0.1', smscPort: smsc.port, bindType: 'transmitter',
+      tls: { ca: testCertificates().ca, servername: 'localhost' }, credentials: { systemId: SYSTEM_ID, password: PASSWORD },
+    });
+    expect(created.status).toBe(201);
+    await call('POST', `/v1/orgs/acme/integrations/${created.body.id}/activate`);
+    await eventually(() => seen('integration.warning', (e) => e.integration === created.body.id && /delivery reports/.test(e.detail.message)), { what: 'warning event' });
+    await smsc.waitFor(() => smsc.binds.filter((b) => b.bindType === 'transmitter').length >= 3, { timeoutMs: 10_000, what: 'transmitter binds' });
+    expect((await call('DELETE', `/v1/orgs/acme/integrations/${created.body.id}`)).status).toBe(204);
+  });
+
   it('never shows the password: not in a log line, an API response, an event, or KV', async () => {
     expect(engine.logs()).not.toContain(PASSWORD);
     expect(responses.join('\n')).not.toContain(PASSWORD);

@@ -113,4 +113,28 @@ describe('outbound SMS (engine + nats-server + fake SMSC)', () => {
     for (const mid of [...first, ...second]) expect((await mt.waitFinal('acme', id, mid)).final?.state).toBe('delivered');
     expect(toggled.submitCount).toBeGreaterThanOrEqual(submitsWhileInactive + second.length);
   });
+
+  it('disables the numbers of a deactivated integration and re-enables them on activation', async () => {
+    const id = await setUpIntegration(engine, toggled.port, '+15550000006');
+    const numberState = async () => (await engine.api('GET', '/v1/orgs/acme/numbers')).body.numbers.find((n: any) => n.e164 === '+15550000006')?.state;
+    await eventually(async () => (await numberState()) === 'active', { what: 'number active' });
+    await engine.api('POST', `/v1/orgs/acme/integrations/${id}/deactivate`);
+    await eventually(async () => (await numberState()) === 'disabled', { what: 'number disabled' });
+    await engine.api('POST', `/v1/orgs/acme/integrations/${id}/activate`);
+    await eventually(async () => (await numberState()) === 'active', { what: 'number active again' });
+  });
+
+  it("de-duplicates by the caller's id: a republished message is not sent twice", async () => {
+    const id = await setUpIntegration(engine, happy.port, '+15550000007', { messagesPerSecond: 100 });
+    await mt.publish('acme', id, { id: 'dup-1', from: '+15550000007', to: '+447700900127', text: 'only once' });
+    await mt.waitFinal('acme', id, 'dup-1');
+    const sent = happy.submits.filter((s) => s.short_message.toString('latin1') === 'only once').length;
+    // same id, different JetStream message id: JetStream cannot catch it, the engine must
+    await mt.publishRaw('acme', id, JSON.stringify({ id: 'dup-1', from: '+15550000007', to: '+447700900127', text: 'only once' }), 'another-msg-id');
+    await eventually(async () => (await jetstreamManager(mt.nc).then((j) => j.consumers.info('BYO_MT', `mt_acme_${id}`))).num_ack_pending === 0
+      && (await jetstreamManager(mt.nc).then((j) => j.consumers.info('BYO_MT', `mt_acme_${id}`))).delivered.stream_seq > 0, { what: 'republish consumed' });
+    await mt.settle();
+    expect(happy.submits.filter((s) => s.short_message.toString('latin1') === 'only once')).toHaveLength(sent);
+    expect(mt.statuses('acme', id, 'dup-1').map((s) => s.state)).toEqual(['submitted', 'delivered']);
+  });
 });

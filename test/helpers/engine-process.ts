@@ -58,6 +58,8 @@ export async function startEngine(env: Record<string, string>, opts: { dataDir?:
       headers: { authorization: `Bearer ${TEST_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(20_000),
+    }).catch((err: unknown) => {
+      throw new Error(`${method} ${path} failed: ${String(err)}\n--- engine log tail ---\n${out.slice(-4000)}`);
     });
     const text = await res.text();
     let parsed: unknown;

@@ -184,5 +184,9 @@ function sendReceipt(core: SmscCore, conn: SmscConnection, submit: ReceivedSubmi
       // not accepted (e.g. ESME_RX_T_APPN): keep it and try again later
       if (r.header.commandStatus !== COMMAND_STATUS.ESME_ROK) setTimeout(retry, RECEIPT_RETRY_MS).unref();
       core.changed();
-    }, () => core.undeliveredReceipts.push(retry));
+    }, () => {
+      // no resp in time on a live connection: retry there; a dead connection waits for the next bind
+      if (target.closed) core.undeliveredReceipts.push(retry);
+      else setTimeout(retry, RECEIPT_RETRY_MS).unref();
+    });
 }

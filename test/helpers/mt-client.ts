@@ -1,6 +1,6 @@
 // A user of the engine over NATS: publishes MT messages (with Nats-Msg-Id = id) and collects statuses.
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { expect } from 'vitest';
 import type { EngineProcess } from './engine-process.js';
 import { eventually } from './engine-process.js';
@@ -9,21 +9,27 @@ export interface Status { id: string; state: string; segments: number; smscMessa
 
 export class MtClient {
   private readonly seen = new Map<string, Status[]>();
+  private stopConsuming: () => void = () => undefined;
 
   private constructor(readonly nc: NatsConnection, readonly js: JetStreamClient) {}
 
   static async connect(url: string): Promise<MtClient> {
     const nc = await connect({ servers: url });
     const c = new MtClient(nc, jetstream(nc));
-    const sub = nc.subscribe('byo.status.>');
+    // Read statuses from the BYO_STATUS stream, as a user who needs exactly-once does: JetStream drops a
+    // status re-published after a crash (same Nats-Msg-Id); a core subscription would see it twice.
+    const jsm = await jetstreamManager(nc);
+    await eventually(() => jsm.streams.info('BYO_STATUS').then(() => true, () => false), { what: 'BYO_STATUS stream', timeoutMs: 30_000 });
+    const consumer = await c.js.consumers.get('BYO_STATUS');
+    const messages = await consumer.consume();
+    c.stopConsuming = () => messages.stop();
     void (async () => {
-      for await (const m of sub) {
+      for await (const m of messages) {
         const s = m.json<Status>();
         const key = `${m.subject}|${s.id}`;
         c.seen.set(key, [...(c.seen.get(key) ?? []), s]);
       }
     })();
-    await nc.flush();
     return c;
   }
 
@@ -54,6 +60,7 @@ export class MtClient {
   }
 
   async close(): Promise<void> {
+    this.stopConsuming();
     await this.nc.close();
   }
 }

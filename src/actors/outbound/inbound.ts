@@ -66,13 +66,9 @@ async function handleReceipt(d: InboundDeps, ctx: InboundContext, pdu: DeliverSm
   // A receipt can overtake its submit_sm_resp (or our record of it): hold it a while, bounded.
   const deadline = Date.now() + d.receiptHoldMs;
   for (;;) {
-    const outcome = await d.tracker.applyReceipt(ctx.org, ctx.integration, ids, failure);
-    if (outcome.kind === 'final') {
-      const t = outcome.track;
-      await d.statuses.final(ctx.org, ctx.integration, t.id, t.final!, t.segments, t.smscIds, t.error);
-      return ESME_ROK;
-    }
-    if (outcome.kind === 'recorded') return ESME_ROK;
+    const outcome = await d.tracker.applyReceipt(ctx.org, ctx.integration, ids, failure,
+      (t) => d.statuses.final(ctx.org, ctx.integration, t.id, t.final!, t.segments, t.smscIds, t.error));
+    if (outcome.kind !== 'unknown') return ESME_ROK;
     const left = deadline - Date.now();
     if (left <= 0) break;
     await d.nextRecord(Math.min(left, 250));

@@ -161,7 +161,14 @@ export class Lane {
       // The caller's id de-duplicates: a message already submitted is not sent again.
       const known = await this.d.tracker.find(this.org, this.id, message.id);
       if (known) {
-        if (m.info.redelivered) await this.d.statuses.submitted(this.org, this.id, known.id, known.smscIds);
+        if (m.info.redelivered && known.failedAtSubmit) {
+          await this.d.statuses.final(this.org, this.id, known.id, 'failed', known.segments, known.smscIds, known.error);
+        } else if (m.info.redelivered) {
+          // a crash may have come between recording and publishing: finish what finish() started
+          await this.d.statuses.submitted(this.org, this.id, known.id, known.smscIds);
+          await this.d.tracker.putRefs(this.org, this.id, known);
+          this.d.onRecorded();
+        }
         m.ack();
         return;
       }
@@ -270,9 +277,10 @@ export class Lane {
     } else if (job.remaining === 0) {
       this.jobs.delete(job);
       void this.finish(job, async () => {
-        await this.d.tracker.recordSubmitted(org, id, msgId, submittedIds, this.d.now().toISOString());
-        this.d.onRecorded();
+        const track = await this.d.tracker.putTrack(org, id, msgId, submittedIds, this.d.now().toISOString());
         await this.d.statuses.submitted(org, id, msgId, submittedIds);
+        await this.d.tracker.putRefs(org, id, track);
+        this.d.onRecorded();
       });
     }
   }

@@ -5,7 +5,7 @@
 import type { KV } from '@nats-io/kv';
 import { z } from 'zod';
 import { keys } from '../../adapters/nats/subjects.js';
-import { casUpdateJson, getJson, encodeJson, type WarnLogger } from '../../adapters/nats/kv-json.js';
+import { CasContentionError, getJson, encodeJson, isWrongLastSequence, listKeys, type WarnLogger } from '../../adapters/nats/kv-json.js';
 import { receiptKeys, submitKey } from '../../domain/message-id.js';
 import type { GenericError } from '../../domain/error-map.js';
 
@@ -20,6 +20,8 @@ export const messageTrackSchema = z.object({
   final: z.enum(['delivered', 'failed']).optional(),
   error: z.object({ genericErrorCode: z.number(), genericErrorCause: z.string(), protocolCode: z.string().optional(), description: z.string() }).optional(),
   submittedAt: z.string(),
+  /** failed by a submit_sm_resp (its final status is the only one: there was no `submitted`) */
+  failedAtSubmit: z.boolean().optional(),
 });
 export type MessageTrack = z.infer<typeof messageTrackSchema>;
 
@@ -37,15 +39,23 @@ export class Tracker {
     return (await getJson(this.kv, keys.message(org, integration, messageId), messageTrackSchema, this.log))?.value;
   }
 
-  /** Records a fully submitted message: its track first, then one reference per segment id. */
-  async recordSubmitted(org: string, integration: string, id: string, smscIds: string[], at: string): Promise<MessageTrack> {
+  /**
+   * Records a fully submitted message. Two steps, with the `submitted` status published between them
+   * (see Lane.finish): receipts find a message only through its references, so no final status can
+   * overtake `submitted`.
+   */
+  async putTrack(org: string, integration: string, id: string, smscIds: string[], at: string): Promise<MessageTrack> {
     const track: MessageTrack = { v: 1, id, segments: smscIds.length, smscIds, seg: smscIds.map(() => 'submitted'), submittedAt: at };
     await this.kv.put(keys.message(org, integration, id), encodeJson(track));
-    await Promise.all(smscIds.map((smscId, index) => {
-      const k = submitKey(smscId);
-      return k ? this.kv.put(keys.submit(org, integration, k), encodeJson({ id, index })) : Promise.resolve(0);
-    }));
     return track;
+  }
+
+  /** One reference per segment id, so a receipt finds its message and segment. Idempotent. */
+  async putRefs(org: string, integration: string, track: Pick<MessageTrack, 'id' | 'smscIds'>): Promise<void> {
+    await Promise.all(track.smscIds.map((smscId, index) => {
+      const k = submitKey(smscId);
+      return k ? this.kv.put(keys.submit(org, integration, k), encodeJson({ id: track.id, index })) : Promise.resolve(0);
+    }));
   }
 
   /** A message that failed at submit: kept so late receipts for its sent segments are recognised. */
@@ -53,50 +63,52 @@ export class Tracker {
     if (smscIds.length === 0) return;
     const track: MessageTrack = {
       v: 1, id, segments: smscIds.length, smscIds, seg: smscIds.map(() => 'submitted'), final: 'failed', error: { ...error }, submittedAt: at,
+      failedAtSubmit: true,
     };
     await this.kv.put(keys.message(org, integration, id), encodeJson(track));
-    await Promise.all(smscIds.map((smscId, index) => {
-      const k = submitKey(smscId);
-      return k ? this.kv.put(keys.submit(org, integration, k), encodeJson({ id, index })) : Promise.resolve(0);
-    }));
+    await this.putRefs(org, integration, track);
   }
 
   /**
-   * Applies a final receipt for one segment. `failure` undefined means delivered. Returns 'final' only to
-   * the caller whose update decided the message's final state; 'unknown' when no submit matches (yet).
+   * Applies a final receipt for one segment (`failure` undefined means delivered). When it decides the
+   * message's final state, `publishFinal` runs BEFORE that state is stored: a crash in between leaves the
+   * segment unrecorded, the SMSC re-sends the receipt, and the re-publish is dropped by JetStream's
+   * de-duplication. Compare-and-set keeps concurrent receipts of one message from both deciding.
    */
-  async applyReceipt(org: string, integration: string, receiptIds: string[], failure: GenericError | undefined): Promise<ReceiptOutcome> {
+  async applyReceipt(org: string, integration: string, receiptIds: string[], failure: GenericError | undefined,
+    publishFinal: (track: MessageTrack) => Promise<void>): Promise<ReceiptOutcome> {
     const ref = await this.lookup(org, integration, receiptIds);
     if (!ref) return { kind: 'unknown' };
     const key = keys.message(org, integration, ref.id);
-    const current = await getJson(this.kv, key, messageTrackSchema, this.log);
-    if (!current || ref.index >= current.value.segments) return { kind: 'unknown' };
-    let decided = false;
-    const updated = await casUpdateJson(this.kv, key, messageTrackSchema, (entry) => {
-      decided = false;
-      const track = entry?.value ?? current.value;
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const entry = await getJson(this.kv, key, messageTrackSchema, this.log);
+      if (!entry || ref.index >= entry.value.segments) return { kind: 'unknown' };
+      const track = entry.value;
       const seg = [...track.seg];
       seg[ref.index] = failure ? 'failed' : 'delivered';
       const next: MessageTrack = { ...track, seg };
-      if (!track.final) {
-        // failed as soon as one segment fails; delivered when every segment is
-        if (failure) {
-          next.final = 'failed';
-          next.error = { ...failure };
-          decided = true;
-        } else if (seg.every((s) => s === 'delivered')) {
-          next.final = 'delivered';
-          decided = true;
-        }
+      let decided = false;
+      // failed as soon as one segment fails; delivered when every segment is
+      if (!track.final && failure) {
+        Object.assign(next, { final: 'failed', error: { ...failure } });
+        decided = true;
+      } else if (!track.final && seg.every((x) => x === 'delivered')) {
+        next.final = 'delivered';
+        decided = true;
       }
-      return next;
-    }, { logger: this.log });
-    return decided ? { kind: 'final', track: updated.value } : { kind: 'recorded', track: updated.value };
+      if (decided) await publishFinal(next);
+      try {
+        await this.kv.update(key, encodeJson(next), entry.revision);
+        return decided ? { kind: 'final', track: next } : { kind: 'recorded', track: next };
+      } catch (err) {
+        if (!isWrongLastSequence(err)) throw err;
+      }
+    }
+    throw new CasContentionError(`gave up recording a receipt for ${key}: too many concurrent writers`);
   }
 
   async forget(org: string, integration: string): Promise<void> {
-    const list = await this.kv.keys(keys.messagesOf(org, integration));
-    for await (const k of list) await this.kv.purge(k);
+    for (const k of await listKeys(this.kv, keys.messagesOf(org, integration))) await this.kv.purge(k);
   }
 
   private async lookup(org: string, integration: string, receiptIds: string[]): Promise<z.infer<typeof submitRefSchema> | undefined> {

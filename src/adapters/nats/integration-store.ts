@@ -6,7 +6,7 @@ import {
   type IntegrationChange, type IntegrationRecord, type IntegrationStore,
 } from '../../domain/integration-record.js';
 import { keys } from './subjects.js';
-import { casUpdateJson, decodeJson, encodeJson, getJson, isWrongLastSequence, type WarnLogger } from './kv-json.js';
+import { casUpdateJson, decodeJson, encodeJson, getJson, isWrongLastSequence, listKeys, type WarnLogger } from './kv-json.js';
 
 export interface KvIntegrationStoreOptions {
   logger?: WarnLogger;
@@ -40,7 +40,7 @@ export function createKvIntegrationStore(kv: KV, opts: KvIntegrationStoreOptions
     async list(org) {
       const filter = org === undefined ? keys.integrationsAll : keys.integrationsOfOrg(org);
       const names: string[] = [];
-      for await (const k of await kv.keys(filter)) names.push(k);
+      names.push(...(await listKeys(kv, filter)));
       const records = await Promise.all(names.sort().map(async (k) => {
         const parsed = keys.parseIntegration(k);
         return parsed ? get(parsed.org, parsed.integration) : undefined;

@@ -1,6 +1,6 @@
 // JSON values in KV, checked with zod in both directions. A stored value that fails validation is
 // logged and treated as absent: one corrupt key must never stop an engine from starting or watching.
-import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, type JetStreamManager } from '@nats-io/jetstream';
 import type { KV, KvEntry } from '@nats-io/kv';
 import type { z } from 'zod';
 
@@ -85,4 +85,17 @@ export async function casUpdateJson<T>(
     }
   }
   throw new CasContentionError(`gave up updating ${key} after ${maxAttempts} attempts: too many concurrent writers`);
+}
+
+/**
+ * The keys of a bucket, from one stream-info request (subjects_filter). Used instead of `kv.keys()`,
+ * whose ordered consumer was seen never to finish when the bucket is written while it iterates
+ * (number states change while an activation lists numbers). Keys whose last entry is a delete or
+ * purge marker are included: callers read each key and skip non-live ones.
+ */
+export async function listKeys(kv: KV, filter = '>'): Promise<string[]> {
+  const bucket = kv as unknown as { jsm: JetStreamManager; stream: string; prefix: string };
+  const prefix = `${bucket.prefix}.`;
+  const info = await bucket.jsm.streams.info(bucket.stream, { subjects_filter: prefix + filter });
+  return Object.keys(info.state.subjects ?? {}).map((s) => s.slice(prefix.length));
 }

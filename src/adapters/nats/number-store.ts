@@ -5,7 +5,7 @@ import type { KV, KvEntry } from '@nats-io/kv';
 import {
   numberRecordSchema, type NumberRecord, type NumberState, type NumberStore,
 } from '../../domain/numbers.js';
-import { CasContentionError, decodeJson, encodeJson, isLive, isWrongLastSequence, type WarnLogger } from './kv-json.js';
+import { CasContentionError, decodeJson, encodeJson, isLive, isWrongLastSequence, listKeys, type WarnLogger } from './kv-json.js';
 import { keys } from './subjects.js';
 
 export { numberRecordSchema };
@@ -47,7 +47,7 @@ export function createKvNumberStore(kv: KV, opts: KvNumberStoreOptions = {}): Nu
 
   async function list(): Promise<NumberRecord[]> {
     const names: string[] = [];
-    for await (const k of await kv.keys()) names.push(k);
+    names.push(...(await listKeys(kv)));
     // Concurrent gets: one round trip per key in sequence would crawl on a large inventory.
     const loaded = await Promise.all(names.map(async (k) => {
       const entry = await kv.get(k);

@@ -1,0 +1,26 @@
+// The fake SMSC in a process of its own, so in the throughput scenarios it has its own event loop (as a
+// real SMSC would) and does not share one with the load generator. Started by bench/outbound.ts with
+// child_process.fork; talks over the IPC channel:
+//   child → parent  { type: 'ready', port }
+//   parent → child  { type: 'stats' }   child → parent  { type: 'stats', submitCount, bound }
+//   parent → child  { type: 'close' }   (the child closes the SMSC and exits)
+import { startFakeSmsc } from '../test/helpers/fake-smsc.js';
+
+export type FakeSmscRequest = { type: 'stats' } | { type: 'close' };
+export type FakeSmscReply =
+  | { type: 'ready'; port: number }
+  | { type: 'stats'; submitCount: number; bound: number; connections: number };
+
+const send = (m: FakeSmscReply) => process.send?.(m);
+
+const smsc = await startFakeSmsc({ recordSubmits: false });
+process.on('message', (m: FakeSmscRequest) => {
+  if (m.type === 'stats') {
+    send({ type: 'stats', submitCount: smsc.submitCount, bound: smsc.connectionList().filter((c) => c.bound).length, connections: smsc.connections });
+  } else if (m.type === 'close') {
+    void smsc.close().finally(() => process.exit(0));
+  }
+});
+// the parent went away: do not linger
+process.on('disconnect', () => process.exit(0));
+send({ type: 'ready', port: smsc.port });

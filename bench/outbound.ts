@@ -1,0 +1,297 @@
+// Outbound benchmark (npm run bench:outbound): messages per second and latency from a JetStream publish
+// on byo.mt.<org>.<int> to the `submitted` status, for 1 and 50 integrations against a fake SMSC on
+// loopback, printed beside a baseline measured in the same run (the raw `smpp` client pushing the same
+// messages with the same window), plus p50/p99 publish → submit_sm at a steady 1,000 messages per second.
+// Prints figures, asserts nothing. Each scenario gets a fresh nats-server, fake SMSC and engine process.
+//
+// Settings (env):
+//   BENCH_MESSAGES=30000        messages per throughput scenario (after a warm-up of 10%, at most 3,000)
+//   BENCH_WINDOW=10             submit_sm outstanding per bind / raw session (engine: BYO_WINDOW_SIZE)
+//   BENCH_MAX_IN_FLIGHT=        engine BYO_MAX_IN_FLIGHT_MESSAGES (unset: the engine's default, 1,000)
+//   BENCH_PUBLISHES_IN_FLIGHT=256  JetStream publishes awaiting their ack
+//   BENCH_MAX_OUTSTANDING=5000  closed loop: published messages without their `submitted` status yet
+//   BENCH_STEADY_SECONDS=10     duration of the steady 1,000 msg/s scenario
+//   BENCH_SCENARIOS=raw,raw-buffer,engine-1,engine-50,steady   which ones to run, in that order
+//   BENCH_CPU_PROF=<dir>        run the engine with --cpu-prof, profiles written to <dir> (slows it down);
+//                               summarise them with `npx tsx bench/cpuprofile-summary.ts <dir>`
+//   BENCH_ENGINE_LOG=1          print the engine's last log lines after each engine scenario
+//   BENCH_ENGINE_DIST=<dir>     run a tsc build of the engine, <dir>/src/main.js, instead of tsx src/main.ts;
+//                               with --sourceMap its profiles map back to src/*.ts lines (see docs/performance.md)
+import { cpus, loadavg } from 'node:os';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { startFakeSmsc } from '../test/helpers/fake-smsc.js';
+import { CpuMeter, fmt, fmtInt, memoryMb, summarise, table, type LatencySummary } from './stats.js';
+import { MtLoad, indexOfDestination, type LoadResult } from './mt-load.js';
+import { runRawSmpp } from './raw-smpp.js';
+import {
+  createIntegrations, startBenchEngine, startNats, startSmscProcess, until,
+  type BenchEngine, type BenchIntegration, type BenchNats,
+} from './processes.js';
+
+const num = (name: string, def: number): number => {
+  const v = process.env[name];
+  if (v === undefined || v === '') return def;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got "${v}"`);
+  return n;
+};
+
+const MESSAGES = num('BENCH_MESSAGES', 30_000);
+const WARMUP = Math.min(3_000, Math.ceil(MESSAGES / 10));
+const WINDOW = num('BENCH_WINDOW', 10);
+const MAX_IN_FLIGHT = process.env.BENCH_MAX_IN_FLIGHT;
+const PUBLISHES_IN_FLIGHT = num('BENCH_PUBLISHES_IN_FLIGHT', 256);
+const MAX_OUTSTANDING = num('BENCH_MAX_OUTSTANDING', 5_000);
+const STEADY_SECONDS = num('BENCH_STEADY_SECONDS', 10);
+const STEADY_RATE = 1_000;
+const STEADY_INTEGRATIONS = 10;
+const BINDS = 3;
+const RUN_TIMEOUT_MS = 90_000;
+const ALL_SCENARIOS = ['raw', 'raw-buffer', 'engine-1', 'engine-50', 'steady'] as const;
+type ScenarioName = (typeof ALL_SCENARIOS)[number];
+const SCENARIOS = (process.env.BENCH_SCENARIOS ?? ALL_SCENARIOS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+for (const s of SCENARIOS) if (!(ALL_SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario "${s}" (known: ${ALL_SCENARIOS.join(', ')})`);
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
+const SHOW_ENGINE_LOG = process.env.BENCH_ENGINE_LOG === '1';
+const ENGINE_DIST = process.env.BENCH_ENGINE_DIST ? resolve(process.env.BENCH_ENGINE_DIST) : undefined;
+
+const engineEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
+  BYO_WINDOW_SIZE: String(WINDOW),
+  ...(MAX_IN_FLIGHT ? { BYO_MAX_IN_FLIGHT_MESSAGES: MAX_IN_FLIGHT } : {}),
+  ...extra,
+});
+
+interface Row {
+  scenario: string;
+  messages: number;
+  rate: number;
+  latency: LatencySummary;
+  latencyWhat: string;
+  /** publish → submit_sm at the SMSC (steady scenario only) */
+  smscLatency?: LatencySummary;
+  rssMb?: number;
+  peakRssMb?: number;
+  heapMb?: number;
+  cpu: Record<string, number>;
+  /** engine write system calls per message (NATS and SMPP sockets together) */
+  writesPerMessage?: number;
+  notes: string[];
+}
+
+const rows: Row[] = [];
+const log = (s: string) => process.stdout.write(`${s}\n`);
+
+/** stops what was started, last first, whatever failed */
+class Cleanup {
+  private readonly steps: (() => Promise<unknown>)[] = [];
+  add(step: () => Promise<unknown>): void {
+    this.steps.unshift(step);
+  }
+  async run(): Promise<void> {
+    for (const step of this.steps) await step().catch((err: unknown) => log(`  cleanup: ${String(err)}`));
+  }
+}
+
+async function rawScenario(preEncoded: boolean): Promise<void> {
+  const name = preEncoded ? `raw smpp, Buffer text (${BINDS} sessions × window ${WINDOW})` : `raw smpp baseline (${BINDS} sessions × window ${WINDOW})`;
+  log(`\n▶ ${name}`);
+  const cleanup = new Cleanup();
+  try {
+    const smsc = await startSmscProcess();
+    cleanup.add(() => smsc.close());
+    // warm-up: JIT and sockets, as in the engine scenarios
+    await runRawSmpp({ port: smsc.port, sessions: BINDS, window: WINDOW, count: WARMUP, preEncoded, timeoutMs: RUN_TIMEOUT_MS });
+    const cpu = new CpuMeter({ bench: process.pid, smsc: smsc.pid });
+    cpu.begin();
+    const r = await runRawSmpp({ port: smsc.port, sessions: BINDS, window: WINDOW, count: MESSAGES, preEncoded, timeoutMs: RUN_TIMEOUT_MS });
+    const usage = cpu.end();
+    const notes = r.done < MESSAGES ? [`only ${r.done} answered`] : [];
+    if (r.failed) notes.push(`${r.failed} non-OK resp`);
+    rows.push({
+      scenario: preEncoded ? 'raw-buffer' : 'raw', messages: r.done, rate: (r.done / r.elapsedMs) * 1000,
+      latency: summarise(r.latencyMs), latencyWhat: 'submit_sm → resp', cpu: usage, notes,
+    });
+    log(`  ${fmtInt((r.done / r.elapsedMs) * 1000)} msg/s`);
+  } finally {
+    await cleanup.run();
+  }
+}
+
+interface EngineStack { nats: BenchNats; engine: BenchEngine; integrations: BenchIntegration[]; load: MtLoad; cleanup: Cleanup }
+
+async function engineStack(
+  integrationCount: number, smscPort: number, boundNow: () => Promise<number>, env: Record<string, string>, cleanup: Cleanup, nats: BenchNats,
+): Promise<EngineStack> {
+  const engine = await startBenchEngine(nats.url, smscPort, engineEnv(env), { cpuProfDir: CPU_PROF_DIR, distDir: ENGINE_DIST });
+  cleanup.add(() => engine.stop());
+  cleanup.add(async () => {
+    // the engine's warnings and errors during the scenario (all of its last lines with BENCH_ENGINE_LOG=1)
+    const lines = engine.logTail().split('\n').filter((l) => l && (SHOW_ENGINE_LOG || /"level":(40|50|60)/.test(l)));
+    if (lines.length) log(`  engine log (${SHOW_ENGINE_LOG ? 'tail' : 'warnings and errors'}):\n${lines.slice(-40).map((l) => `    ${l.slice(0, 400)}`).join('\n')}`);
+  });
+  const t0 = Date.now();
+  const integrations = await createIntegrations(engine, smscPort, integrationCount, 100);
+  await until(async () => (await boundNow()) >= integrationCount * BINDS, `${integrationCount * BINDS} binds up`, 60_000);
+  log(`  ${integrationCount} integration(s), ${integrationCount * BINDS} binds up in ${Date.now() - t0} ms`);
+  const load = await MtLoad.connect(nats.url);
+  cleanup.add(() => load.close());
+  return { nats, engine, integrations, load, cleanup };
+}
+
+function lostNotes(r: LoadResult, expected: number): string[] {
+  const notes: string[] = [];
+  if (r.submitted < expected) notes.push(`only ${r.submitted}/${expected} submitted before the timeout`);
+  if (r.publishErrors) notes.push(`${r.publishErrors} publish errors`);
+  for (const [state, n] of Object.entries(r.otherStatuses)) notes.push(`${n} ${state}`);
+  return notes;
+}
+
+async function engineThroughput(integrationCount: number): Promise<void> {
+  log(`\n▶ engine, ${integrationCount} integration(s), rate limit lifted, window ${WINDOW}`);
+  const cleanup = new Cleanup();
+  try {
+    const nats = await startNats();
+    cleanup.add(() => nats.stop());
+    const smsc = await startSmscProcess();
+    cleanup.add(() => smsc.close());
+    const { engine, integrations, load } = await engineStack(
+      integrationCount, smsc.port, async () => (await smsc.stats()).bound, { BYO_RATE_LIMIT_OVERRIDE_MPS: '1000000' }, cleanup, nats);
+    const options = { publishesInFlight: PUBLISHES_IN_FLIGHT, maxOutstanding: MAX_OUTSTANDING, timeoutMs: RUN_TIMEOUT_MS };
+    const warm = await load.run(integrations, { ...options, count: WARMUP });
+    if (warm.submitted < WARMUP) log(`  warm-up: only ${warm.submitted}/${WARMUP} submitted`);
+    const cpu = new CpuMeter({ engine: engine.pid, nats: nats.pid, smsc: smsc.pid, bench: process.pid });
+    cpu.begin();
+    const r = await load.run(integrations, { ...options, count: MESSAGES });
+    const usage = cpu.end();
+    const writes = cpu.writes().engine! / r.submitted;
+    const m = await engine.metrics().catch(() => undefined);
+    const mem = memoryMb(engine.pid);
+    const rate = (r.submitted / (r.lastSubmittedAt - r.firstPublishAt)) * 1000;
+    rows.push({
+      scenario: `engine-${integrationCount}`, messages: r.submitted, rate, latency: summarise(r.latencyMs), latencyWhat: 'publish → submitted',
+      rssMb: m?.rssMb ?? mem.rss, peakRssMb: mem.peakRss, heapMb: m?.heapUsedMb, cpu: usage, writesPerMessage: writes, notes: lostNotes(r, MESSAGES),
+    });
+    log(`  ${fmtInt(rate)} msg/s; publishing took ${fmtInt(r.lastPublishAt - r.firstPublishAt)} ms`);
+  } finally {
+    await cleanup.run();
+  }
+}
+
+/**
+ * 1,000 msg/s for STEADY_SECONDS over 10 integrations at their own 100 mps limit (not lifted): the shape
+ * of real traffic. The fake SMSC runs in this process so its submit_sm arrival times share our clock.
+ */
+async function steady(): Promise<void> {
+  const perIntegration = STEADY_RATE / STEADY_INTEGRATIONS;
+  log(`\n▶ steady ${STEADY_RATE} msg/s for ${STEADY_SECONDS} s: ${STEADY_INTEGRATIONS} integrations × ${perIntegration} mps (their own limit)`);
+  const cleanup = new Cleanup();
+  try {
+    const nats = await startNats();
+    cleanup.add(() => nats.stop());
+    const smsc = await startFakeSmsc({ recordSubmits: true });
+    cleanup.add(() => smsc.close());
+    // stamp each submit_sm as it is read: changed() runs synchronously after every frame
+    const count = STEADY_RATE * STEADY_SECONDS;
+    const stamps = new Float64Array(count).fill(Number.NaN);
+    let armed = false; // after the warm-up
+    let seen = 0;
+    const changed = smsc.changed.bind(smsc);
+    smsc.changed = () => {
+      const now = performance.now();
+      for (; seen < smsc.submits.length; seen++) {
+        const i = indexOfDestination(smsc.submits[seen]!.destination_addr);
+        if (armed && i < stamps.length && Number.isNaN(stamps[i]!)) stamps[i] = now;
+      }
+      if (smsc.submits.length > 50_000) { smsc.submits.length = 0; seen = 0; }
+      changed();
+    };
+    const bound = async () => smsc.connectionList().filter((c) => c.bound).length;
+    const { engine, integrations, load } = await engineStack(STEADY_INTEGRATIONS, smsc.port, bound, {}, cleanup, nats);
+    const warmCount = STEADY_RATE; // one second at the same rate
+    await load.run(integrations, { count: warmCount, publishesInFlight: 1_000, maxOutstanding: 1e9, ratePerSecond: STEADY_RATE, timeoutMs: 30_000 });
+    armed = true;
+    const cpu = new CpuMeter({ engine: engine.pid, nats: nats.pid, bench: process.pid });
+    cpu.begin();
+    const r = await load.run(integrations, {
+      count, publishesInFlight: 1_000, maxOutstanding: 1e9, ratePerSecond: STEADY_RATE, timeoutMs: STEADY_SECONDS * 1000 + 30_000,
+    });
+    const usage = cpu.end();
+    const writes = cpu.writes().engine! / r.submitted;
+    const toSmsc = stamps.map((at, i) => at - r.publishedAt[i]!);
+    const m = await engine.metrics().catch(() => undefined);
+    const mem = memoryMb(engine.pid);
+    rows.push({
+      scenario: 'steady', messages: r.submitted, rate: (r.submitted / (r.lastSubmittedAt - r.firstPublishAt)) * 1000,
+      latency: summarise(r.latencyMs), latencyWhat: 'publish → submitted', smscLatency: summarise(toSmsc),
+      rssMb: m?.rssMb ?? mem.rss, peakRssMb: mem.peakRss, heapMb: m?.heapUsedMb, cpu: { ...usage, smsc: Number.NaN }, writesPerMessage: writes,
+      notes: [`smsc in the bench process`, ...lostNotes(r, count)],
+    });
+    log(`  publish → submit_sm p50 ${fmt(summarise(toSmsc).p50, 2)} ms, p99 ${fmt(summarise(toSmsc).p99, 2)} ms`);
+  } finally {
+    await cleanup.run();
+  }
+}
+
+function report(): void {
+  const raw = rows.find((r) => r.scenario === 'raw');
+  const label: Record<string, string> = {
+    raw: `raw smpp, ${BINDS} sessions (baseline)`,
+    'raw-buffer': `raw smpp, ${BINDS} sessions, Buffer text`,
+    'engine-1': 'engine, 1 integration',
+    'engine-50': 'engine, 50 integrations',
+    steady: `engine, steady ${STEADY_RATE}/s (${STEADY_INTEGRATIONS} × ${STEADY_RATE / STEADY_INTEGRATIONS} mps)`,
+  };
+  const cpuText = (c: Record<string, number>) =>
+    ['engine', 'nats', 'smsc', 'bench'].filter((k) => k in c && Number.isFinite(c[k]!)).map((k) => `${k} ${fmt(c[k]!)}`).join(', ');
+  log(`\nResults: window ${WINDOW}, ${fmtInt(MESSAGES)} messages per throughput scenario, closed loop ≤ ${fmtInt(MAX_OUTSTANDING)} outstanding, ` +
+    `${PUBLISHES_IN_FLIGHT} publishes in flight${MAX_IN_FLIGHT ? `, BYO_MAX_IN_FLIGHT_MESSAGES=${MAX_IN_FLIGHT}` : ''}\n`);
+  log(table(
+    ['scenario', 'msgs', 'msg/s', '× raw', 'latency measured', 'p50 ms', 'p99 ms', 'submit_sm p50/p99 ms', 'engine RSS (peak) MB', 'heap MB', 'CPU % of a core', 'engine writes/msg'],
+    rows.map((r) => [
+      label[r.scenario] ?? r.scenario, fmtInt(r.messages), fmtInt(r.rate),
+      raw && r.scenario !== 'raw' ? fmt(r.rate / raw.rate, 2) : r.scenario === 'raw' ? '1.00' : '–',
+      r.latencyWhat, fmt(r.latency.p50, 2), fmt(r.latency.p99, 2),
+      r.smscLatency ? `${fmt(r.smscLatency.p50, 2)} / ${fmt(r.smscLatency.p99, 2)}` : '–',
+      r.rssMb === undefined ? '–' : `${fmt(r.rssMb)} (${fmt(r.peakRssMb ?? Number.NaN)})`,
+      r.heapMb === undefined ? '–' : fmt(r.heapMb), cpuText(r.cpu),
+      r.writesPerMessage === undefined ? '–' : fmt(r.writesPerMessage, 1),
+    ]),
+  ));
+  const notes = rows.filter((r) => r.notes.length).map((r) => `  ${r.scenario}: ${r.notes.join('; ')}`);
+  if (notes.length) log(`\nNotes:\n${notes.join('\n')}`);
+
+  const e50 = rows.find((r) => r.scenario === 'engine-50');
+  const st = rows.find((r) => r.scenario === 'steady');
+  log('\nTargets (informational, not asserted):');
+  if (e50) log(`  ≥ 5,000 msg/s publish → submitted with 50 integrations: ${fmtInt(e50.rate)} → ${e50.rate >= 5_000 ? 'met' : 'NOT met'}`);
+  if (e50 && raw) log(`  ≥ 0.15 × raw baseline (50 integrations): ${fmt(e50.rate / raw.rate, 2)} → ${e50.rate / raw.rate >= 0.15 ? 'met' : 'NOT met'}`);
+  if (st?.smscLatency) log(`  p99 publish → submit_sm < 20 ms at a steady 1,000/s: ${fmt(st.smscLatency.p99, 2)} ms → ${st.smscLatency.p99 < 20 ? 'met' : 'NOT met'}`);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  if (CPU_PROF_DIR) mkdirSync(CPU_PROF_DIR, { recursive: true });
+  log(`byo-smpp outbound benchmark — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const run: Record<ScenarioName, () => Promise<void>> = {
+    raw: () => rawScenario(false),
+    'raw-buffer': () => rawScenario(true),
+    'engine-1': () => engineThroughput(1),
+    'engine-50': () => engineThroughput(50),
+    steady,
+  };
+  for (const s of SCENARIOS as ScenarioName[]) {
+    try {
+      await run[s]();
+    } catch (err) {
+      log(`  ${s} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    }
+  }
+  report();
+  log(`\nbenchmark took ${fmt((Date.now() - started) / 1000, 1)} s${CPU_PROF_DIR ? `; engine CPU profiles in ${CPU_PROF_DIR}` : ''}`);
+}
+
+main().then(() => process.exit(0), (err: unknown) => {
+  process.stderr.write(`benchmark failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,219 @@
+// The processes a benchmark scenario runs: its own nats-server, the fake SMSC (in a child process, or
+// in this one when the scenario needs its timestamps) and the engine as `node --import tsx src/main.ts`,
+// the same way users and the e2e tests start it.
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startNatsServerChild } from '../src/adapters/nats/nats-server-child.js';
+import { FAST_TIMERS } from '../test/helpers/engine-process.js';
+import type { FakeSmscReply, FakeSmscRequest } from './fake-smsc-process.js';
+
+export interface BenchNats { url: string; pid: number; stop(): Promise<void> }
+
+export async function startNats(): Promise<BenchNats> {
+  const storeDir = await mkdtemp(join(tmpdir(), 'byo-bench-nats-'));
+  const child = await startNatsServerChild({ storeDir, readyTimeoutMs: 10_000, stopTimeoutMs: 5_000 });
+  return {
+    url: child.url,
+    pid: child.pid,
+    stop: async () => {
+      await child.stop();
+      await rm(storeDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface SmscProcess {
+  port: number;
+  pid: number;
+  stats(): Promise<{ submitCount: number; bound: number; connections: number }>;
+  close(): Promise<void>;
+}
+
+/** bench/fake-smsc-process.ts in a child process */
+export async function startSmscProcess(): Promise<SmscProcess> {
+  const child: ChildProcess = fork(join(import.meta.dirname, 'fake-smsc-process.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const next = (type: FakeSmscReply['type']) => new Promise<FakeSmscReply>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`fake SMSC process: no '${type}' within 15 s`)), 15_000);
+    const onMessage = (m: FakeSmscReply) => {
+      if (m.type !== type) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(m);
+    };
+    child.on('message', onMessage);
+  });
+  const ready = await next('ready');
+  const ask = (m: FakeSmscRequest) => child.send(m);
+  return {
+    port: (ready as { port: number }).port,
+    pid: child.pid!,
+    stats: async () => {
+      const reply = next('stats');
+      ask({ type: 'stats' });
+      const { submitCount, bound, connections } = (await reply) as Extract<FakeSmscReply, { type: 'stats' }>;
+      return { submitCount, bound, connections };
+    },
+    close: async () => {
+      if (child.exitCode === null && child.connected) ask({ type: 'close' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export interface BenchEngine {
+  url: string;
+  token: string;
+  pid: number;
+  api: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any; text: string }>;
+  /** engine memory and event-loop figures from its Prometheus endpoint */
+  metrics(): Promise<{ rssMb: number; heapUsedMb: number; eventLoopLagP99Ms: number }>;
+  /** the last lines it logged (warnings and errors during the run) */
+  logTail(): string;
+  /** SIGTERM (graceful: unbinds; writes the CPU profile when profiling), SIGKILL after 20 s; removes the data dir */
+  stop(): Promise<void>;
+}
+
+const ENGINE_TOKEN = 'bench-token-0123456789abcdef';
+const LOG_TAIL_CHARS = 20_000;
+
+/**
+ * `node --import tsx src/main.ts` (as `npm start` runs it) with plaintext allowed and fast timers;
+ * info-level logs because the HTTP address is logged at info. `cpuProfDir` adds --cpu-prof (not allowed in
+ * NODE_OPTIONS, hence our own spawn rather than test/helpers/engine-process.ts); `distDir` runs a tsc build
+ * (`<distDir>/src/main.js`) instead, whose source maps give profiles real file:line positions.
+ */
+export async function startBenchEngine(
+  natsUrl: string, smscPort: number, env: Record<string, string>, opts: { cpuProfDir?: string; distDir?: string } = {},
+): Promise<BenchEngine> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'byo-bench-engine-'));
+  const entry = opts.distDir ? [join(opts.distDir, 'src', 'main.js')] : ['--import', 'tsx', 'src/main.ts'];
+  const args = [...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : []), ...entry];
+  const child = spawn(process.execPath, args, {
+    cwd: join(import.meta.dirname, '..'),
+    env: {
+      PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp',
+      ...FAST_TIMERS,
+      BYO_BIND_STAGGER_MS: '50',
+      // a run is short: no enquire_link or resend timer firing in the middle of it
+      BYO_ENQUIRE_LINK_INTERVAL_MS: '30000', BYO_RESPONSE_TIMEOUT_MS: '10000',
+      BYO_HTTP: '127.0.0.1:0', BYO_DATA_DIR: dataDir, BYO_API_TOKEN: ENGINE_TOKEN, BYO_INSTANCE_ID: 'bench',
+      NATS_URL: natsUrl, BYO_ALLOW_PLAINTEXT: '1', BYO_EXTRA_PORTS: String(smscPort), LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const keep = (d: Buffer) => {
+    out += d.toString();
+    if (out.length > 2 * LOG_TAIL_CHARS) out = out.slice(-LOG_TAIL_CHARS);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`engine did not start within 60 s:\n${out.slice(-3000)}`)), 60_000);
+    const check = () => {
+      const m = /"address":"(http:\/\/[^"]+)"/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        child.stdout.off('data', check);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout.on('data', check);
+    void exited.then((code) => { clearTimeout(timer); reject(new Error(`engine exited with ${code}:\n${out.slice(-3000)}`)); });
+  });
+  const headers = { authorization: `Bearer ${ENGINE_TOKEN}` };
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(url + path, {
+      method,
+      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(30_000),
+    });
+    const text = await res.text();
+    let parsed: unknown;
+    try { parsed = JSON.parse(text); } catch { parsed = undefined; }
+    return { status: res.status, body: parsed, text };
+  };
+  const metrics = async () => {
+    const res = await fetch(`${url}/metrics`, { headers, signal: AbortSignal.timeout(10_000) });
+    const text = await res.text();
+    const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+    return {
+      rssMb: value('byo_process_resident_memory_bytes') / 2 ** 20,
+      heapUsedMb: value('byo_nodejs_heap_size_used_bytes') / 2 ** 20,
+      eventLoopLagP99Ms: value('byo_nodejs_eventloop_lag_p99_seconds') * 1000,
+    };
+  };
+  return {
+    url, token: ENGINE_TOKEN, pid: child.pid!, api, metrics,
+    logTail: () => out.slice(-LOG_TAIL_CHARS),
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(timer);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** max `limit` calls of `fn` running at once over `items` */
+export async function inParallel<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
+  }));
+  return out;
+}
+
+export interface BenchIntegration { org: string; id: string; sender: string }
+
+/**
+ * Creates, imports one sender number into and activates `count` integrations against the SMSC on
+ * `port`, each with its own systemId, at `messagesPerSecond` (the engine override may lift it).
+ * Creation and imports run one at a time, activations 8 at a time: with imports running concurrently
+ * beside activations, some activate responses never came (the HTTP view lists numbers with a KV key scan).
+ */
+export async function createIntegrations(engine: BenchEngine, port: number, count: number, messagesPerSecond: number): Promise<BenchIntegration[]> {
+  const org = 'bench';
+  const check = (r: { status: number; text: string }, what: string, status: number) => {
+    if (r.status !== status) throw new Error(`${what}: HTTP ${r.status} ${r.text}`);
+  };
+  const created: BenchIntegration[] = [];
+  for (let k = 0; k < count; k++) {
+    const res = await engine.api('POST', `/v1/orgs/${org}/integrations`, {
+      name: `bench ${k}`, smscAddress: '127.0.0.1', smscPort: port, tls: false,
+      credentials: { systemId: `bench${k}`, password: 'secret1' }, messagesPerSecond,
+    });
+    check(res, 'create integration', 201);
+    const id = res.body.id as string;
+    const sender = `+1555${String(k).padStart(7, '0')}`;
+    check(await engine.api('POST', `/v1/orgs/${org}/integrations/${id}/numbers`, { type: 'local', senderId: sender }), 'import number', 201);
+    created.push({ org, id, sender });
+  }
+  await inParallel(created, 8, async ({ id }) => check(await engine.api('POST', `/v1/orgs/${org}/integrations/${id}/activate`), 'activate', 200));
+  return created;
+}
+
+/** polls until `fn` is true; bounded */
+export async function until(fn: () => Promise<boolean> | boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await fn())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,333 @@
+// Integration config against the reference (byo-sms-for-smpp.txt): every default and range, and a
+// rejection that names the field and what it accepts. The lists are read from the reference text
+// itself where it spells them out, so a typo in either place fails here. (The reference text has
+// non-breaking spaces after some colons: match them with \s.)
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  ALLOWED_NPI, BIND_TYPES, DEFAULT_MESSAGES_PER_SECOND, DEFAULT_PORT, MAX_MESSAGES_PER_SECOND, STANDARD_PORTS,
+  describeIssues, integrationSchemas, type SchemaOptions,
+} from '../../src/config/integration-schema.js';
+import { advancedConfigInputSchema, advancedConfigSchema, mergeAdvancedConfig, type AdvancedConfig } from '../../src/config/advanced-schema.js';
+import { DEFAULT_ADVANCED_CONFIG } from '../../src/config/advanced-defaults.js';
+
+const REFERENCE = '/work/shared/reference/byo-sms-for-smpp.txt';
+const reference = readFileSync(REFERENCE, 'utf8');
+
+/** The first balanced JSON object after `marker` in the reference text. */
+function jsonBlockAfter(marker: string): unknown {
+  const at = reference.indexOf(marker);
+  if (at < 0) throw new Error(`"${marker}" not found in ${REFERENCE}`);
+  const start = reference.indexOf('{', at);
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < reference.length; i++) {
+    const c = reference[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return JSON.parse(reference.slice(start, i + 1));
+  }
+  throw new Error(`unbalanced JSON after "${marker}"`);
+}
+
+const numbersIn = (s: string) => (s.match(/\d+/g) ?? []).map(Number);
+
+const strict: SchemaOptions = { extraPorts: [], allowPlaintext: false };
+const schemas = integrationSchemas(strict);
+const minimal = { name: 'Vendor A', smscAddress: 'smsc.example.com' };
+
+function rejection(input: Record<string, unknown>, opts: SchemaOptions = strict): string {
+  const r = integrationSchemas(opts).create.safeParse({ ...minimal, ...input });
+  if (r.success) throw new Error(`expected ${JSON.stringify(input)} to be rejected`);
+  return describeIssues(r.error).message;
+}
+
+function accepted(input: Record<string, unknown>, opts: SchemaOptions = strict) {
+  const r = integrationSchemas(opts).create.safeParse({ ...minimal, ...input });
+  if (!r.success) throw new Error(`expected ${JSON.stringify(input)} to pass: ${describeIssues(r.error).message}`);
+  return r.data;
+}
+
+describe('the reference lists, as the code has them', () => {
+  it('ports: 1776, 2775, 2776, 3550, 3601, 3775, 4200, 7777, 8887, 10000 and 29999; default 2776', () => {
+    const m = /following additional ports:\s*([\d,\sand]+)\./.exec(reference);
+    expect(m).not.toBeNull();
+    expect([...STANDARD_PORTS]).toEqual(numbersIn(m![1]!));
+    expect(reference).toContain(`The default value is ${DEFAULT_PORT}`);
+  });
+
+  it('NPI: 0,1,3,4,6,8,9,10,13,18', () => {
+    const lists = [...reference.matchAll(/NPI\)? value[^:]*:\s*([\d,]+)\./g), ...reference.matchAll(/NPI field[^:]*:\s*([\d,]+)\./g)]
+      .map((m) => numbersIn(m[1]!));
+    expect(lists.length).toBeGreaterThanOrEqual(2); // source and destination NPI
+    for (const list of lists) expect([...ALLOWED_NPI]).toEqual(list);
+  });
+
+  it('messages per second: default 20, maximum 100', () => {
+    expect(reference).toContain(`default value is ${DEFAULT_MESSAGES_PER_SECOND} messages per second with a maximum limit of ${MAX_MESSAGES_PER_SECOND}`);
+  });
+
+  it('bind types: transceiver (default), transmitter, receiver', () => {
+    expect([...BIND_TYPES]).toEqual(['transceiver', 'transmitter', 'receiver']);
+    expect(reference).toMatch(/Transceiver: This is the default/);
+  });
+});
+
+describe('integration config defaults', () => {
+  it('fills every default of the reference', () => {
+    expect(accepted({})).toEqual({
+      ...minimal,
+      smscPort: 2776,
+      inboundPlusPrefix: false,
+      outboundPlusPrefix: false,
+      addressTon: 0,
+      addressNpi: 0,
+      destinationTon: 0,
+      destinationNpi: 0,
+      messagesPerSecond: 20,
+      bindType: 'transceiver',
+      tls: { enabled: true, rejectUnauthorized: true },
+    });
+  });
+
+  it('PATCH fills no default, so absent fields keep their stored value', () => {
+    expect(schemas.patch.parse({})).toEqual({});
+    expect(schemas.patch.parse({ messagesPerSecond: 50 })).toEqual({ messagesPerSecond: 50 });
+  });
+});
+
+describe('smscPort', () => {
+  it.each([...STANDARD_PORTS])('accepts %i', (port) => {
+    expect(accepted({ smscPort: port }).smscPort).toBe(port);
+  });
+
+  it.each([2777, 22, 443, 0, 65535, '2776'])('refuses %j, listing the allowed ports and how to add one', (port) => {
+    const message = rejection({ smscPort: port });
+    expect(message).toContain('smscPort');
+    expect(message).toContain(STANDARD_PORTS.join(', '));
+  });
+
+  it('names BYO_EXTRA_PORTS for a port that is merely not approved', () => {
+    expect(rejection({ smscPort: 2777 })).toContain('BYO_EXTRA_PORTS');
+  });
+
+  it('accepts operator-approved extra ports, and lists them when refusing', () => {
+    const opts = { extraPorts: [2777, 5016], allowPlaintext: false };
+    expect(accepted({ smscPort: 5016 }, opts).smscPort).toBe(5016);
+    expect(rejection({ smscPort: 5017 }, opts)).toContain('2777, 5016');
+  });
+});
+
+describe('TON and NPI', () => {
+  const tonFields = ['addressTon', 'destinationTon'] as const;
+  const npiFields = ['addressNpi', 'destinationNpi'] as const;
+
+  for (const field of tonFields) {
+    it(`${field} accepts 0–6`, () => {
+      for (let v = 0; v <= 6; v++) expect(accepted({ [field]: v })[field]).toBe(v);
+    });
+
+    it.each([7, -1, 1.5, '1', null])(`${field} refuses %j, naming the field and 0 to 6`, (v) => {
+      const message = rejection({ [field]: v });
+      expect(message).toContain(field);
+      expect(message).toContain('0 to 6');
+    });
+  }
+
+  for (const field of npiFields) {
+    it(`${field} accepts exactly ${ALLOWED_NPI.join(',')}`, () => {
+      for (let v = 0; v <= 20; v++) {
+        if ((ALLOWED_NPI as readonly number[]).includes(v)) expect(accepted({ [field]: v })[field]).toBe(v);
+        else expect(rejection({ [field]: v })).toContain(`${field} must be one of ${ALLOWED_NPI.join(', ')}`);
+      }
+    });
+
+    it(`${field} refuses a non-integer, naming the allowed values`, () => {
+      expect(rejection({ [field]: '1' })).toContain(`${field} must be one of ${ALLOWED_NPI.join(', ')}`);
+    });
+  }
+});
+
+describe('messagesPerSecond, bindType, plus prefixes, name and address', () => {
+  it('accepts 1 to 100 messages per second', () => {
+    expect(accepted({ messagesPerSecond: 1 }).messagesPerSecond).toBe(1);
+    expect(accepted({ messagesPerSecond: 100 }).messagesPerSecond).toBe(100);
+  });
+
+  it.each([0, 101, 1000, 2.5, '20'])('refuses messagesPerSecond %j, naming the field and the maximum 100', (v) => {
+    const message = rejection({ messagesPerSecond: v });
+    expect(message).toContain('messagesPerSecond');
+    expect(message).toContain('100');
+  });
+
+  it.each(BIND_TYPES)('accepts bindType %s', (t) => {
+    expect(accepted({ bindType: t }).bindType).toBe(t);
+  });
+
+  it.each(['both', 'TRANSCEIVER', '', 1])('refuses bindType %j, listing the three types', (t) => {
+    expect(rejection({ bindType: t })).toContain('bindType must be one of transceiver, transmitter, receiver');
+  });
+
+  it.each(['inboundPlusPrefix', 'outboundPlusPrefix'])('%s takes a boolean only', (field) => {
+    expect(accepted({ [field]: true })[field as 'inboundPlusPrefix']).toBe(true);
+    const message = rejection({ [field]: 'true' });
+    expect(message).toContain(field);
+    expect(message).toContain('boolean');
+  });
+
+  it('requires a name and a host name or IP address', () => {
+    expect(rejection({ name: '   ' })).toContain('name is required');
+    expect(rejection({ smscAddress: 'not a host!' })).toContain('smscAddress must be a host name or an IP address');
+    expect(accepted({ smscAddress: '192.0.2.10' }).smscAddress).toBe('192.0.2.10');
+    expect(accepted({ smscAddress: '2001:db8::1' }).smscAddress).toBe('2001:db8::1');
+  });
+
+  it('refuses unknown fields by name', () => {
+    expect(rejection({ colour: 'red' })).toContain('unknown field(s): colour');
+  });
+});
+
+describe('credentials', () => {
+  const creds = (systemId: string, password: string) => ({ credentials: { systemId, password } });
+
+  it('accepts systemId up to 15 and password up to 8 characters (SMPP 3.4 C-octet sizes)', () => {
+    expect(accepted(creds('s'.repeat(15), 'p'.repeat(8))).credentials).toEqual({ systemId: 's'.repeat(15), password: 'p'.repeat(8) });
+  });
+
+  it('refuses a 16-character systemId, naming the field and the limit', () => {
+    const message = rejection(creds('s'.repeat(16), 'p'));
+    expect(message).toContain('systemId');
+    expect(message).toContain('at most 15');
+  });
+
+  it('refuses a 9-character password, naming the field and the limit', () => {
+    const message = rejection(creds('s', 'p'.repeat(9)));
+    expect(message).toContain('password');
+    expect(message).toContain('at most 8');
+  });
+
+  it('refuses empty and non-printable credentials', () => {
+    expect(rejection(creds('', ''))).toMatch(/systemId is required.*password is required/);
+    expect(rejection(creds('sys\u0000', 'p'))).toContain('systemId must be printable ASCII');
+    expect(rejection(creds('sys', 'pässw'))).toContain('password must be printable ASCII');
+  });
+
+  it('may come later: credentials are optional at creation', () => {
+    expect(accepted({}).credentials).toBeUndefined();
+  });
+});
+
+describe('TLS and plaintext', () => {
+  it('defaults to TLS that verifies the certificate', () => {
+    expect(accepted({}).tls).toEqual({ enabled: true, rejectUnauthorized: true });
+    expect(accepted({ tls: { ca: 'PEM', servername: 'smsc.example.com' } }).tls)
+      .toEqual({ enabled: true, ca: 'PEM', servername: 'smsc.example.com', rejectUnauthorized: true });
+  });
+
+  it.each([false, { enabled: false }])('refuses plaintext (tls: %j) unless the engine allows it', (tls) => {
+    const message = rejection({ tls });
+    expect(message).toContain('tls');
+    expect(message).toContain('BYO_ALLOW_PLAINTEXT=1');
+  });
+
+  it.each([false, { enabled: false }])('accepts plaintext (tls: %j) with allowPlaintext', (tls) => {
+    expect(accepted({ tls }, { extraPorts: [], allowPlaintext: true }).tls).toEqual({ enabled: false, rejectUnauthorized: true });
+  });
+
+  it('refuses unknown TLS options', () => {
+    expect(rejection({ tls: { cert: 'x' } })).toContain('cert');
+  });
+});
+
+describe('advanced configuration', () => {
+  const referenceDefault = jsonBlockAfter('In the Advanced Configuration section');
+  const referenceCustom = jsonBlockAfter('When you enter a custom advanced configuration');
+
+  it('ships the reference default configuration verbatim', () => {
+    expect(DEFAULT_ADVANCED_CONFIG).toStrictEqual(referenceDefault);
+    expect(Object.keys(DEFAULT_ADVANCED_CONFIG.protocolSpecificCodeMapping).length).toBeGreaterThan(40);
+    expect(advancedConfigSchema.parse(DEFAULT_ADVANCED_CONFIG)).toStrictEqual(DEFAULT_ADVANCED_CONFIG);
+  });
+
+  it('accepts the reference example of a custom configuration', () => {
+    expect(advancedConfigInputSchema.safeParse(referenceCustom).success).toBe(true);
+    expect(accepted({ advanced: referenceCustom }).advanced).toEqual(referenceCustom);
+  });
+
+  it('a custom mapping overrides only the codes it names and keeps the rest', () => {
+    const custom = { protocolSpecificCodeMapping: {
+      '88': { genericErrorCode: 2, genericErrorCause: 'VENDOR_THROTTLED', description: 'vendor-specific throttling' },
+      '1025': { genericErrorCode: 3, genericErrorCause: 'VENDOR_BLOCKED', description: 'vendor code 0x401' },
+    } };
+    const merged = mergeAdvancedConfig(DEFAULT_ADVANCED_CONFIG, custom);
+    expect(merged.protocolSpecificCodeMapping['88']).toEqual(custom.protocolSpecificCodeMapping['88']);
+    expect(merged.protocolSpecificCodeMapping['1025']).toEqual(custom.protocolSpecificCodeMapping['1025']);
+    for (const [code, entry] of Object.entries(DEFAULT_ADVANCED_CONFIG.protocolSpecificCodeMapping)) {
+      if (code !== '88') expect(merged.protocolSpecificCodeMapping[code]).toEqual(entry);
+    }
+    expect(merged.charsets).toEqual(DEFAULT_ADVANCED_CONFIG.charsets);
+  });
+
+  it('a custom charsets list replaces the default list (its order is the preference)', () => {
+    const charsets: AdvancedConfig['charsets'] = [{ dcs: 8, charset: 'utf-16be' }, { dcs: 0, charset: 'gsm_0338' }];
+    const merged = mergeAdvancedConfig(DEFAULT_ADVANCED_CONFIG, { charsets });
+    expect(merged.charsets).toEqual(charsets);
+    expect(merged.protocolSpecificCodeMapping).toEqual(DEFAULT_ADVANCED_CONFIG.protocolSpecificCodeMapping);
+  });
+
+  it('the reference custom example keeps every default code and uses its own two charsets', () => {
+    const custom = advancedConfigInputSchema.parse(referenceCustom);
+    const merged = mergeAdvancedConfig(DEFAULT_ADVANCED_CONFIG, custom);
+    expect(merged.protocolSpecificCodeMapping).toEqual(DEFAULT_ADVANCED_CONFIG.protocolSpecificCodeMapping);
+    expect(merged.charsets).toEqual([{ dcs: 0, charset: 'gsm_0338' }, { dcs: 1, charset: 'ASCII' }]);
+  });
+
+  it('no custom configuration means the defaults, and merging never changes the defaults', () => {
+    const before = structuredClone(DEFAULT_ADVANCED_CONFIG);
+    expect(mergeAdvancedConfig(DEFAULT_ADVANCED_CONFIG, undefined)).toEqual(DEFAULT_ADVANCED_CONFIG);
+    expect(mergeAdvancedConfig(DEFAULT_ADVANCED_CONFIG, {})).toEqual(DEFAULT_ADVANCED_CONFIG);
+    mergeAdvancedConfig(DEFAULT_ADVANCED_CONFIG, { protocolSpecificCodeMapping: { '0': { genericErrorCode: 9, genericErrorCause: 'X', description: '' } } });
+    expect(DEFAULT_ADVANCED_CONFIG).toStrictEqual(before);
+  });
+
+  const invalid: [string, unknown, string[]][] = [
+    ['charsets is not a list', { charsets: 'gsm_0338' }, ['charsets', 'array']],
+    ['charsets is empty', { charsets: [] }, ['charsets']],
+    ['an unknown charset', { charsets: [{ dcs: 0, charset: 'latin9' }] }, ['charsets.0.charset', 'gsm_0338, ASCII, ISO-8859-1, JIS0201, ISO-8859-5, ISO-8859-8, utf-16be']],
+    ['a dcs above 255', { charsets: [{ dcs: 256, charset: 'ASCII' }] }, ['charsets.0.dcs', '255']],
+    ['a charset entry without dcs', { charsets: [{ charset: 'ASCII' }] }, ['charsets.0.dcs']],
+    ['a mapping that is not an object', { protocolSpecificCodeMapping: [] }, ['protocolSpecificCodeMapping']],
+    ['a mapping entry missing fields', { protocolSpecificCodeMapping: { '88': { genericErrorCode: 2 } } },
+      ['protocolSpecificCodeMapping.88.genericErrorCause', 'protocolSpecificCodeMapping.88.description']],
+    ['a negative genericErrorCode', { protocolSpecificCodeMapping: { '88': { genericErrorCode: -1, genericErrorCause: 'X', description: '' } } },
+      ['protocolSpecificCodeMapping.88.genericErrorCode']],
+    ['an unknown field in a mapping entry', { protocolSpecificCodeMapping: { '88': { genericErrorCode: 1, genericErrorCause: 'X', description: '', retry: true } } },
+      ['protocolSpecificCodeMapping.88', 'retry']],
+    ['an unknown section', { charset: [] }, ['unknown field(s): charset']],
+  ];
+
+  it.each(invalid)('rejects %s, naming the field', (_what, input, expected) => {
+    const r = advancedConfigInputSchema.safeParse(input);
+    expect(r.success).toBe(false);
+    const message = describeIssues(r.error!).message;
+    for (const part of expected) expect(message).toContain(part);
+  });
+
+  it('rejects mapping keys that are not decimal status codes, saying what a key must be', () => {
+    const entry = { genericErrorCode: 1, genericErrorCause: 'X', description: '' };
+    const unhelpful = ['x', '0x58', '-1', '088', '1.5'].flatMap((key) => {
+      const r = advancedConfigInputSchema.safeParse({ protocolSpecificCodeMapping: { [key]: entry } });
+      if (r.success) return [`${key}: accepted`];
+      const message = describeIssues(r.error).message;
+      return message.includes('protocolSpecificCodeMapping') && message.includes('decimal status codes') ? [] : [`${key}: ${message}`];
+    });
+    expect(unhelpful).toEqual([]);
+  });
+
+  it('rejects an invalid advanced section inside an integration, under "advanced."', () => {
+    expect(rejection({ advanced: { charsets: [] } })).toContain('advanced.charsets');
+  });
+});
