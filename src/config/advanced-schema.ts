@@ -23,8 +23,18 @@ export const charsetEntrySchema = z.strictObject({
 });
 export type CharsetEntry = z.infer<typeof charsetEntrySchema>;
 
+// zod 4 reports a bad record key as a bare "Invalid key in record": check keys in the value instead,
+// so the rejection says what a key must be.
+const codeMapping = z.record(z.string(), codeMappingEntrySchema).superRefine((m, ctx) => {
+  for (const key of Object.keys(m)) {
+    if (!codeKey.safeParse(key).success) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `protocolSpecificCodeMapping key "${key}" must be one of the decimal status codes such as "88" (decimal status codes: no leading zeros, no hex)` });
+    }
+  }
+});
+
 export const advancedConfigSchema = z.strictObject({
-  protocolSpecificCodeMapping: z.record(codeKey, codeMappingEntrySchema),
+  protocolSpecificCodeMapping: codeMapping,
   charsets: z.array(charsetEntrySchema).min(1),
 });
 export type AdvancedConfig = z.infer<typeof advancedConfigSchema>;

@@ -56,14 +56,16 @@ export type Limits = z.infer<typeof limitsSchema>;
 
 const envSchema = z.object({
   NATS_URL: z.string().optional(),
-  BYO_HTTP: z.string().regex(/^[^:]+:\d{1,5}$/, { error: 'BYO_HTTP must be host:port' }).default('127.0.0.1:8080'),
+  BYO_HTTP: z.string().regex(/^[^:]+:\d{1,5}$/, { error: 'BYO_HTTP must be host:port' })
+    .refine((v) => Number(v.split(':')[1]) <= 65535, { error: 'BYO_HTTP port must be 0-65535' }).default('127.0.0.1:8080'),
   BYO_MASTER_KEY: z.string().optional(),
   BYO_API_TOKEN: z.string().min(16, { error: 'BYO_API_TOKEN must be at least 16 characters' }).optional(),
   BYO_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
   BYO_DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BYO_ALLOW_PLAINTEXT: flag,
-  BYO_EXTRA_PORTS: list.pipe(z.array(z.string().regex(/^\d{1,5}$/, { error: "BYO_EXTRA_PORTS must be a comma-separated list of ports" }).transform(Number))),
+  BYO_EXTRA_PORTS: list.pipe(z.array(z.string().regex(/^\d{1,5}$/, { error: 'BYO_EXTRA_PORTS must be a comma-separated list of ports' })
+    .transform(Number).refine((p) => p >= 1 && p <= 65535, { error: 'BYO_EXTRA_PORTS: ports must be 1-65535' }))),
   /** egress addresses to allow-list at the vendor, served by GET /v1/ipranges */
   BYO_EGRESS_CIDRS: list,
 });
@@ -106,11 +108,18 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export function loadEngineConfig(env: NodeJS.ProcessEnv = process.env): Readonly<EngineConfig> {
+export function loadEngineConfig(rawEnv: NodeJS.ProcessEnv = process.env): Readonly<EngineConfig> {
+  // An empty variable (env files, templates) means unset, as it does for every timer and limit.
+  const env = Object.fromEntries(Object.entries(rawEnv).filter(([, v]) => v !== ''));
   const parsed = envSchema.safeParse(env);
   const timers = timersSchema.safeParse(pick(env, TIMER_ENV));
   const limits = limitsSchema.safeParse(pick(env, LIMIT_ENV));
-  const problems = [parsed, timers, limits].flatMap((r) => (r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)));
+  const envName = (names: Record<string, string>) => (i: z.core.$ZodIssue) => `${names[String(i.path[0])] ?? i.path.join('.')}: ${i.message}`;
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)),
+    ...(timers.success ? [] : timers.error.issues.map(envName(TIMER_ENV))),
+    ...(limits.success ? [] : limits.error.issues.map(envName(LIMIT_ENV))),
+  ];
   if (!parsed.success || !timers.success || !limits.success) throw new ConfigError(`invalid engine settings: ${problems.join('; ')}`);
   const e = parsed.data;
   const [host, port] = e.BYO_HTTP.split(':') as [string, string];
