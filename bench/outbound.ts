@@ -74,6 +74,8 @@ interface Row {
   peakRssMb?: number;
   heapMb?: number;
   cpu: Record<string, number>;
+  /** machine-wide CPU during the measured run: busy / idle / stolen by the hypervisor, % */
+  machine?: { busy: number; idle: number; steal: number };
   /** engine write system calls per message (NATS and SMPP sockets together) */
   writesPerMessage?: number;
   notes: string[];
@@ -106,11 +108,12 @@ async function rawScenario(preEncoded: boolean): Promise<void> {
     cpu.begin();
     const r = await runRawSmpp({ port: smsc.port, sessions: BINDS, window: WINDOW, count: MESSAGES, preEncoded, timeoutMs: RUN_TIMEOUT_MS });
     const usage = cpu.end();
+    const machine = cpu.machine();
     const notes = r.done < MESSAGES ? [`only ${r.done} answered`] : [];
     if (r.failed) notes.push(`${r.failed} non-OK resp`);
     rows.push({
       scenario: preEncoded ? 'raw-buffer' : 'raw', messages: r.done, rate: (r.done / r.elapsedMs) * 1000,
-      latency: summarise(r.latencyMs), latencyWhat: 'submit_sm → resp', cpu: usage, notes,
+      latency: summarise(r.latencyMs), latencyWhat: 'submit_sm → resp', cpu: usage, machine, notes,
     });
     log(`  ${fmtInt((r.done / r.elapsedMs) * 1000)} msg/s`);
   } finally {
@@ -164,13 +167,14 @@ async function engineThroughput(integrationCount: number): Promise<void> {
     cpu.begin();
     const r = await load.run(integrations, { ...options, count: MESSAGES });
     const usage = cpu.end();
+    const machine = cpu.machine();
     const writes = cpu.writes().engine! / r.submitted;
     const m = await engine.metrics().catch(() => undefined);
     const mem = memoryMb(engine.pid);
     const rate = (r.submitted / (r.lastSubmittedAt - r.firstPublishAt)) * 1000;
     rows.push({
       scenario: `engine-${integrationCount}`, messages: r.submitted, rate, latency: summarise(r.latencyMs), latencyWhat: 'publish → submitted',
-      rssMb: m?.rssMb ?? mem.rss, peakRssMb: mem.peakRss, heapMb: m?.heapUsedMb, cpu: usage, writesPerMessage: writes, notes: lostNotes(r, MESSAGES),
+      rssMb: m?.rssMb ?? mem.rss, peakRssMb: mem.peakRss, heapMb: m?.heapUsedMb, cpu: usage, machine, writesPerMessage: writes, notes: lostNotes(r, MESSAGES),
     });
     log(`  ${fmtInt(rate)} msg/s; publishing took ${fmtInt(r.lastPublishAt - r.firstPublishAt)} ms`);
   } finally {
@@ -217,6 +221,7 @@ async function steady(): Promise<void> {
       count, publishesInFlight: 1_000, maxOutstanding: 1e9, ratePerSecond: STEADY_RATE, timeoutMs: STEADY_SECONDS * 1000 + 30_000,
     });
     const usage = cpu.end();
+    const machine = cpu.machine();
     const writes = cpu.writes().engine! / r.submitted;
     const toSmsc = stamps.map((at, i) => at - r.publishedAt[i]!);
     const m = await engine.metrics().catch(() => undefined);
@@ -224,7 +229,7 @@ async function steady(): Promise<void> {
     rows.push({
       scenario: 'steady', messages: r.submitted, rate: (r.submitted / (r.lastSubmittedAt - r.firstPublishAt)) * 1000,
       latency: summarise(r.latencyMs), latencyWhat: 'publish → submitted', smscLatency: summarise(toSmsc),
-      rssMb: m?.rssMb ?? mem.rss, peakRssMb: mem.peakRss, heapMb: m?.heapUsedMb, cpu: { ...usage, smsc: Number.NaN }, writesPerMessage: writes,
+      rssMb: m?.rssMb ?? mem.rss, peakRssMb: mem.peakRss, heapMb: m?.heapUsedMb, cpu: { ...usage, smsc: Number.NaN }, machine, writesPerMessage: writes,
       notes: [`smsc in the bench process`, ...lostNotes(r, count)],
     });
     log(`  publish → submit_sm p50 ${fmt(summarise(toSmsc).p50, 2)} ms, p99 ${fmt(summarise(toSmsc).p99, 2)} ms`);
@@ -247,7 +252,7 @@ function report(): void {
   log(`\nResults: window ${WINDOW}, ${fmtInt(MESSAGES)} messages per throughput scenario, closed loop ≤ ${fmtInt(MAX_OUTSTANDING)} outstanding, ` +
     `${PUBLISHES_IN_FLIGHT} publishes in flight${MAX_IN_FLIGHT ? `, BYO_MAX_IN_FLIGHT_MESSAGES=${MAX_IN_FLIGHT}` : ''}\n`);
   log(table(
-    ['scenario', 'msgs', 'msg/s', '× raw', 'latency measured', 'p50 ms', 'p99 ms', 'submit_sm p50/p99 ms', 'engine RSS (peak) MB', 'heap MB', 'CPU % of a core', 'engine writes/msg'],
+    ['scenario', 'msgs', 'msg/s', '× raw', 'latency measured', 'p50 ms', 'p99 ms', 'submit_sm p50/p99 ms', 'engine RSS (peak) MB', 'heap MB', 'CPU % of a core', 'machine busy/idle/steal %', 'engine writes/msg'],
     rows.map((r) => [
       label[r.scenario] ?? r.scenario, fmtInt(r.messages), fmtInt(r.rate),
       raw && r.scenario !== 'raw' ? fmt(r.rate / raw.rate, 2) : r.scenario === 'raw' ? '1.00' : '–',
@@ -255,6 +260,7 @@ function report(): void {
       r.smscLatency ? `${fmt(r.smscLatency.p50, 2)} / ${fmt(r.smscLatency.p99, 2)}` : '–',
       r.rssMb === undefined ? '–' : `${fmt(r.rssMb)} (${fmt(r.peakRssMb ?? Number.NaN)})`,
       r.heapMb === undefined ? '–' : fmt(r.heapMb), cpuText(r.cpu),
+      r.machine ? `${fmt(r.machine.busy)} / ${fmt(r.machine.idle)} / ${fmt(r.machine.steal)}` : '–',
       r.writesPerMessage === undefined ? '–' : fmt(r.writesPerMessage, 1),
     ]),
   ));

@@ -51,18 +51,39 @@ export function syscalls(pid: number): { reads: number; writes: number } {
   }
 }
 
+/** machine-wide CPU jiffies (Linux /proc/stat, first line): busy, idle and stolen by the hypervisor */
+function machineJiffies(): { busy: number; idle: number; steal: number } {
+  try {
+    const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = f.map(Number) as number[];
+    return { busy: user! + nice! + system! + irq! + softirq!, idle: idle! + iowait!, steal: steal! };
+  } catch {
+    return { busy: Number.NaN, idle: Number.NaN, steal: Number.NaN };
+  }
+}
+
 /** CPU used by several processes over an interval, as % of one core each */
 export class CpuMeter {
   private start = new Map<string, number>();
   private startIo = new Map<string, { reads: number; writes: number }>();
   private startedAt = 0;
+  private startMachine = machineJiffies();
 
   constructor(private readonly pids: Record<string, number | undefined>) {}
 
   begin(): void {
     this.startedAt = performance.now();
+    this.startMachine = machineJiffies();
     this.start = new Map(Object.entries(this.pids).map(([name, pid]) => [name, pid === undefined ? Number.NaN : cpuSeconds(pid)]));
     this.startIo = new Map(Object.entries(this.pids).map(([name, pid]) => [name, pid === undefined ? { reads: Number.NaN, writes: Number.NaN } : syscalls(pid)]));
+  }
+
+  /** machine-wide shares of CPU time since begin(), in %: busy (all processes), idle, stolen by the hypervisor */
+  machine(): { busy: number; idle: number; steal: number } {
+    const now = machineJiffies();
+    const busy = now.busy - this.startMachine.busy, idle = now.idle - this.startMachine.idle, steal = now.steal - this.startMachine.steal;
+    const total = busy + idle + steal;
+    return { busy: (busy / total) * 100, idle: (idle / total) * 100, steal: (steal / total) * 100 };
   }
 
   /** name → write system calls since begin() (sockets included) */

@@ -39,8 +39,9 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
   const instanceId = config.instanceId ?? (hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64) || 'byo-smpp');
   const masterKey = await loadMasterKey({ env: config.masterKey, dataDir: config.dataDir });
   const nats = await connectNats({ url: config.natsUrl, dataDir: config.dataDir, logger });
-  await ensureStreams(nats.jsm);
-  const buckets = await ensureBuckets(nats.kvm, { trackingTtlMs: config.limits.trackingTtlMs });
+  const replicas = config.limits.jetStreamReplicas;
+  await ensureStreams(nats.jsm, { replicas });
+  const buckets = await ensureBuckets(nats.kvm, { trackingTtlMs: config.limits.trackingTtlMs, replicas });
   const store = createKvIntegrationStore(buckets.integrations, { logger });
   const numbers = createKvNumberStore(buckets.numbers, { logger });
   const schemas = integrationSchemas({ extraPorts: config.extraPorts, allowPlaintext: config.allowPlaintext });

@@ -24,8 +24,6 @@ export const timersSchema = z.object({
   /** after ESME_RINVPASWD / RINVSYSID / RBINDFAIL / RALYBND: an SMSC may lock the account */
   authBackoffInitialMs: ms(30_000),
   authBackoffMaxMs: ms(15 * 60_000),
-  /** while failed (window expired), retries are capped at this interval */
-  failedRetryMaxMs: ms(5 * 60_000),
   /** how long deactivation waits for unbind_resp from all binds before closing sockets */
   deactivateTimeoutMs: ms(10_000),
 });
@@ -49,6 +47,8 @@ export const limitsSchema = z.object({
   /** how long a receipt that matches no submit yet is held before the SMSC is told to retry it;
    *  well under an SMSC's own deliver_sm response timeout (often 10-30 s) */
   receiptHoldMs: ms(3_000),
+  /** JetStream replicas for every stream and KV bucket: 3 on a 3-node cluster (deploy/nats) */
+  jetStreamReplicas: z.coerce.number().int().min(1).max(5).default(1),
   /** labs and benchmarks only: replaces every integration's messagesPerSecond (may exceed 100) */
   rateLimitOverrideMps: z.coerce.number().int().min(1).optional(),
 });
@@ -76,14 +76,14 @@ const TIMER_ENV: Record<keyof Timers, string> = {
   enquireLinkTimeoutMs: 'BYO_ENQUIRE_LINK_TIMEOUT_MS', responseTimeoutMs: 'BYO_RESPONSE_TIMEOUT_MS',
   unbindTimeoutMs: 'BYO_UNBIND_TIMEOUT_MS', backoffInitialMs: 'BYO_BACKOFF_INITIAL_MS', backoffMaxMs: 'BYO_BACKOFF_MAX_MS',
   authBackoffInitialMs: 'BYO_AUTH_BACKOFF_INITIAL_MS', authBackoffMaxMs: 'BYO_AUTH_BACKOFF_MAX_MS',
-  failedRetryMaxMs: 'BYO_FAILED_RETRY_MAX_MS', deactivateTimeoutMs: 'BYO_DEACTIVATE_TIMEOUT_MS',
+  deactivateTimeoutMs: 'BYO_DEACTIVATE_TIMEOUT_MS',
 };
 const LIMIT_ENV: Record<keyof Limits, string> = {
   windowSize: 'BYO_WINDOW_SIZE', trackingTtlMs: 'BYO_TRACKING_TTL_MS', requeueDelayMs: 'BYO_REQUEUE_DELAY_MS',
   throttleBackoffMs: 'BYO_THROTTLE_BACKOFF_MS', maxPduLength: 'BYO_MAX_PDU_LENGTH',
   throttleBackoffMaxMs: 'BYO_THROTTLE_BACKOFF_MAX_MS', mtAckWaitMs: 'BYO_MT_ACK_WAIT_MS',
   maxInFlightMessagesPerIntegration: 'BYO_MAX_IN_FLIGHT_MESSAGES', receiptHoldMs: 'BYO_RECEIPT_HOLD_MS',
-  rateLimitOverrideMps: 'BYO_RATE_LIMIT_OVERRIDE_MPS',
+  rateLimitOverrideMps: 'BYO_RATE_LIMIT_OVERRIDE_MPS', jetStreamReplicas: 'BYO_JETSTREAM_REPLICAS',
 };
 
 export interface EngineConfig {

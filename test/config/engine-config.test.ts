@@ -27,7 +27,6 @@ const DEFAULT_TIMERS: Timers = {
   backoffMaxMs: MINUTE,
   authBackoffInitialMs: 30_000,
   authBackoffMaxMs: 15 * MINUTE,
-  failedRetryMaxMs: 5 * MINUTE,
   deactivateTimeoutMs: 10_000,
 };
 
@@ -41,6 +40,7 @@ const DEFAULT_LIMITS: Limits = {
   mtAckWaitMs: MINUTE,
   maxInFlightMessagesPerIntegration: 1_000,
   receiptHoldMs: 3_000,
+  jetStreamReplicas: 1,
   rateLimitOverrideMps: undefined,
 };
 
@@ -105,8 +105,9 @@ describe('loadEngineConfig: overrides', () => {
   });
 
   it.each(overridable)('$env overrides $key', ({ group, key, env }) => {
-    const config = loadEngineConfig({ [env]: '4321' });
-    expect((config[group] as Record<string, unknown>)[key]).toBe(4321);
+    // 3: inside every setting's range (JetStream replicas stop at 5)
+    const config = loadEngineConfig({ [env]: '3' });
+    expect((config[group] as Record<string, unknown>)[key]).toBe(3);
   });
 
   it('treats an empty variable as unset', () => {

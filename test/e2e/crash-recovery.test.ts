@@ -1,48 +1,31 @@
 // SIGKILL the engine in the middle of a run and start it again: every message still gets exactly one
 // `submitted` and one final status, none is lost, and the number submitted twice is reported.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNatsServer, type TestNatsServer } from '../helpers/nats-server.js';
-import { startFakeSmsc, type FakeSmsc } from '../helpers/fake-smsc.js';
-import { startEngine, removeDir, type EngineProcess } from '../helpers/engine-process.js';
-import { MtClient, setUpIntegration } from '../helpers/mt-client.js';
+import { setUpIntegration } from '../helpers/mt-client.js';
+import { startWorld, type World } from '../helpers/e2e-world.js';
 
 const MESSAGES = 400;
 
 describe('crash recovery (SIGKILL mid-run)', () => {
-  let nats: TestNatsServer;
-  let smsc: FakeSmsc;
-  let engine: EngineProcess;
-  let mt: MtClient;
-  let env: Record<string, string>;
-
+  let world: World;
   beforeAll(async () => {
-    nats = await startNatsServer();
-    // receipts arrive a while after the submit: many are still owed when the engine dies
-    smsc = await startFakeSmsc({ messageIdFormat: 'hex', autoDlr: { delayMs: 400, idFormat: 'decimal' } });
-    // a killed engine's un-acked messages come back after the JetStream ack wait: keep it short here
-    env = { NATS_URL: nats.url, BYO_EXTRA_PORTS: String(smsc.port), BYO_ALLOW_PLAINTEXT: '1', BYO_MT_ACK_WAIT_MS: '3000' };
-    engine = await startEngine(env);
-    mt = await MtClient.connect(nats.url);
+    // receipts arrive a while after the submit: many are still owed when the engine dies; and a killed
+    // engine's un-acked messages come back after the JetStream ack wait: keep it short here
+    world = await startWorld([{ messageIdFormat: 'hex', autoDlr: { delayMs: 400, idFormat: 'decimal' } }], { BYO_MT_ACK_WAIT_MS: '3000' });
   }, 60_000);
-
-  afterAll(async () => {
-    await mt?.close();
-    await engine?.stop().catch(() => undefined);
-    await smsc?.close();
-    await nats?.stop();
-    if (engine) removeDir(engine.dataDir);
-  });
+  afterAll(async () => world?.close());
 
   it('loses nothing and publishes exactly one submitted and one final status per message', async () => {
-    const id = await setUpIntegration(engine, smsc.port, '+15550001000', { messagesPerSecond: 100 });
+    const { mt, smscs: [smsc] } = world as World & { smscs: [World['smscs'][number]] };
+    const id = await setUpIntegration(world.engine, smsc.port, '+15550001000', { messagesPerSecond: 100 });
     const ids = Array.from({ length: MESSAGES }, (_, i) => `k-${i}`);
     await Promise.all(ids.map((mid) => mt.publish('acme', id, { id: mid, from: '+15550001000', to: '+447700900200', text: `crash test ${mid}` })));
     // at 100 msg/s the run takes ~4 s: kill it roughly in the middle
     await smsc.waitFor(() => smsc.submitCount >= MESSAGES / 3, { timeoutMs: 20_000, what: 'a third submitted' });
-    await engine.kill();
+    await world.engine.kill();
     const submittedBeforeKill = smsc.submitCount;
     expect(submittedBeforeKill).toBeLessThan(MESSAGES);
-    engine = await startEngine(env, { dataDir: engine.dataDir });
+    await world.restartEngine();
 
     for (const mid of ids) {
       const r = await mt.waitFinal('acme', id, mid, 30_000).catch((err: unknown) => {

@@ -2,39 +2,33 @@
 // byo.status.* — against a real engine process, a real nats-server and fake SMSCs on real TCP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { startNatsServer, type TestNatsServer } from '../helpers/nats-server.js';
-import { startFakeSmsc, type FakeSmsc } from '../helpers/fake-smsc.js';
-import { startEngine, eventually, removeDir, type EngineProcess } from '../helpers/engine-process.js';
-import { MtClient, setUpIntegration } from '../helpers/mt-client.js';
+import type { FakeSmsc } from '../helpers/fake-smsc.js';
+import { eventually, type EngineProcess } from '../helpers/engine-process.js';
+import { setUpIntegration, type MtClient } from '../helpers/mt-client.js';
+import { startWorld, type World } from '../helpers/e2e-world.js';
 
 const GSM_3_PARTS = 'A'.repeat(153 * 2 + 40); // 346 septets → 3 segments
 const UCS2_2_PARTS = '😀'.repeat(40); // 80 UTF-16 units → 2 segments of ≤ 67
 
 describe('outbound SMS (engine + nats-server + fake SMSC)', () => {
-  let nats: TestNatsServer;
+  let world: World;
   let happy: FakeSmsc, undeliv: FakeSmsc, throttling: FakeSmsc, toggled: FakeSmsc;
   let engine: EngineProcess;
   let mt: MtClient;
 
   beforeAll(async () => {
-    nats = await startNatsServer();
-    happy = await startFakeSmsc({ messageIdFormat: 'hexPadded', autoDlr: { idFormat: 'decimal', delayMs: 5 } });
-    // the second segment of each message is UNDELIV with err 011 (mapped: DEST_ADDR_INVALID)
-    undeliv = await startFakeSmsc({ autoDlr: { outcome: (_s, i) => (i % 3 === 1 ? { stat: 'UNDELIV', err: 11 } : 'DELIVRD') } });
-    throttling = await startFakeSmsc({ throttle: { everyNth: 3 }, autoDlr: { beforeResp: true } });
-    toggled = await startFakeSmsc({ autoDlr: true });
-    const ports = [happy, undeliv, throttling, toggled].map((s) => s.port).join(',');
-    engine = await startEngine({ NATS_URL: nats.url, BYO_EXTRA_PORTS: ports, BYO_ALLOW_PLAINTEXT: '1' });
-    mt = await MtClient.connect(nats.url);
+    world = await startWorld([
+      { messageIdFormat: 'hexPadded', autoDlr: { idFormat: 'decimal', delayMs: 5 } },
+      // the second segment of each message is UNDELIV with err 011 (mapped: DEST_ADDR_INVALID)
+      { autoDlr: { outcome: (_s, i) => (i % 3 === 1 ? { stat: 'UNDELIV', err: 11 } : 'DELIVRD') } },
+      { throttle: { everyNth: 3 }, autoDlr: { beforeResp: true } },
+      { autoDlr: true },
+    ]);
+    [happy, undeliv, throttling, toggled] = world.smscs as [FakeSmsc, FakeSmsc, FakeSmsc, FakeSmsc];
+    ({ engine, mt } = world);
   }, 60_000);
 
-  afterAll(async () => {
-    await mt?.close();
-    await engine?.stop().catch(() => undefined);
-    for (const s of [happy, undeliv, throttling, toggled]) await s?.close();
-    await nats?.stop();
-    if (engine) removeDir(engine.dataDir);
-  });
+  afterAll(async () => world?.close());
 
   it('delivers a 3-segment GSM and a 2-segment UCS2 message: one submitted, one delivered each', async () => {
     const id = await setUpIntegration(engine, happy.port, '+15550000001', { messagesPerSecond: 100 });

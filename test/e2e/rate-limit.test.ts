@@ -1,42 +1,25 @@
 // messagesPerSecond honoured across the three binds, measured where it matters: at the SMSC.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNatsServer, type TestNatsServer } from '../helpers/nats-server.js';
-import { startFakeSmsc, type FakeSmsc } from '../helpers/fake-smsc.js';
-import { startEngine, removeDir, type EngineProcess } from '../helpers/engine-process.js';
-import { MtClient, setUpIntegration } from '../helpers/mt-client.js';
+import { setUpIntegration } from '../helpers/mt-client.js';
+import { startWorld, type World } from '../helpers/e2e-world.js';
 
 const MPS = 25;
 const SECONDS = 10;
 
 describe('rate limit at the SMSC', () => {
-  let nats: TestNatsServer;
-  let smsc: FakeSmsc;
-  let engine: EngineProcess;
-  let mt: MtClient;
-
-  beforeAll(async () => {
-    nats = await startNatsServer();
-    smsc = await startFakeSmsc({});
-    engine = await startEngine({ NATS_URL: nats.url, BYO_EXTRA_PORTS: String(smsc.port), BYO_ALLOW_PLAINTEXT: '1' });
-    mt = await MtClient.connect(nats.url);
-  }, 60_000);
-
-  afterAll(async () => {
-    await mt?.close();
-    await engine?.stop().catch(() => undefined);
-    await smsc?.close();
-    await nats?.stop();
-    if (engine) removeDir(engine.dataDir);
-  });
+  let world: World;
+  beforeAll(async () => { world = await startWorld([{}]); }, 60_000);
+  afterAll(async () => world?.close());
 
   it(`sends ${MPS} msg/s within ±5% over ${SECONDS} s and never more than ${MPS} in any second`, async () => {
-    const id = await setUpIntegration(engine, smsc.port, '+15550002000', { messagesPerSecond: MPS });
+    const { engine, mt, smscs: [smsc] } = world;
+    const id = await setUpIntegration(engine, smsc!.port, '+15550002000', { messagesPerSecond: MPS });
     const total = MPS * (SECONDS + 3); // a backlog: the limiter, not the publisher, sets the pace
     await Promise.all(Array.from({ length: total }, (_, i) =>
       mt.publish('acme', id, { id: `r-${i}`, from: '+15550002000', to: '+447700900300', text: `rate ${i}` })));
-    await smsc.waitFor(() => smsc.submits.length >= total, { timeoutMs: (SECONDS + 10) * 1000, what: 'all submitted' });
-    const at = smsc.submits.map((s) => s.at).sort((a, b) => a - b);
-    const binds = new Set(smsc.submits.map((s) => s.connection));
+    await smsc!.waitFor(() => smsc!.submits.length >= total, { timeoutMs: (SECONDS + 10) * 1000, what: 'all submitted' });
+    const at = smsc!.submits.map((s) => s.at).sort((a, b) => a - b);
+    const binds = new Set(smsc!.submits.map((s) => s.connection));
     expect(binds.size).toBe(3);
     // steady state: skip the first second, count a 10-second window
     const start = at[0]! + 1000;
