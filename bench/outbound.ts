@@ -14,6 +14,7 @@
 //   BENCH_SCENARIOS=raw,raw-buffer,engine-1,engine-50,steady   which ones to run, in that order
 //   BENCH_CPU_PROF=<dir>        run the engine with --cpu-prof, profiles written to <dir> (slows it down);
 //                               summarise them with `npx tsx bench/cpuprofile-summary.ts <dir>`
+//   BENCH_ENGINE_NODE_OPTIONS=  NODE_OPTIONS for the engine process, e.g. --max-semi-space-size=32
 //   BENCH_ENGINE_LOG=1          print the engine's last log lines after each engine scenario
 //   BENCH_ENGINE_DIST=<dir>     run a tsc build of the engine, <dir>/src/main.js, instead of tsx src/main.ts;
 //                               with --sourceMap its profiles map back to src/*.ts lines (see docs/performance.md)
@@ -58,6 +59,7 @@ const ENGINE_DIST = process.env.BENCH_ENGINE_DIST ? resolve(process.env.BENCH_EN
 
 const engineEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
   BYO_WINDOW_SIZE: String(WINDOW),
+  ...(process.env.BENCH_ENGINE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_ENGINE_NODE_OPTIONS } : {}),
   ...(MAX_IN_FLIGHT ? { BYO_MAX_IN_FLIGHT_MESSAGES: MAX_IN_FLIGHT } : {}),
   ...extra,
 });
@@ -76,6 +78,8 @@ interface Row {
   cpu: Record<string, number>;
   /** machine-wide CPU during the measured run: busy / idle / stolen by the hypervisor, % */
   machine?: { busy: number; idle: number; steal: number };
+  /** CPU time per message in µs, by process */
+  cpuPerMessageUs?: Record<string, number>;
   /** engine write system calls per message (NATS and SMPP sockets together) */
   writesPerMessage?: number;
   notes: string[];
@@ -113,7 +117,7 @@ async function rawScenario(preEncoded: boolean): Promise<void> {
     if (r.failed) notes.push(`${r.failed} non-OK resp`);
     rows.push({
       scenario: preEncoded ? 'raw-buffer' : 'raw', messages: r.done, rate: (r.done / r.elapsedMs) * 1000,
-      latency: summarise(r.latencyMs), latencyWhat: 'submit_sm → resp', cpu: usage, machine, notes,
+      latency: summarise(r.latencyMs), latencyWhat: 'submit_sm → resp', cpu: usage, machine, cpuPerMessageUs: cpu.perMessageUs(r.done), notes,
     });
     log(`  ${fmtInt((r.done / r.elapsedMs) * 1000)} msg/s`);
   } finally {
@@ -174,7 +178,7 @@ async function engineThroughput(integrationCount: number): Promise<void> {
     const rate = (r.submitted / (r.lastSubmittedAt - r.firstPublishAt)) * 1000;
     rows.push({
       scenario: `engine-${integrationCount}`, messages: r.submitted, rate, latency: summarise(r.latencyMs), latencyWhat: 'publish → submitted',
-      rssMb: m?.rssMb ?? mem.rss, peakRssMb: mem.peakRss, heapMb: m?.heapUsedMb, cpu: usage, machine, writesPerMessage: writes, notes: lostNotes(r, MESSAGES),
+      rssMb: m?.rssMb ?? mem.rss, peakRssMb: mem.peakRss, heapMb: m?.heapUsedMb, cpu: usage, machine, cpuPerMessageUs: cpu.perMessageUs(r.submitted), writesPerMessage: writes, notes: lostNotes(r, MESSAGES),
     });
     log(`  ${fmtInt(rate)} msg/s; publishing took ${fmtInt(r.lastPublishAt - r.firstPublishAt)} ms`);
   } finally {
@@ -229,7 +233,7 @@ async function steady(): Promise<void> {
     rows.push({
       scenario: 'steady', messages: r.submitted, rate: (r.submitted / (r.lastSubmittedAt - r.firstPublishAt)) * 1000,
       latency: summarise(r.latencyMs), latencyWhat: 'publish → submitted', smscLatency: summarise(toSmsc),
-      rssMb: m?.rssMb ?? mem.rss, peakRssMb: mem.peakRss, heapMb: m?.heapUsedMb, cpu: { ...usage, smsc: Number.NaN }, machine, writesPerMessage: writes,
+      rssMb: m?.rssMb ?? mem.rss, peakRssMb: mem.peakRss, heapMb: m?.heapUsedMb, cpu: { ...usage, smsc: Number.NaN }, machine, cpuPerMessageUs: cpu.perMessageUs(r.submitted), writesPerMessage: writes,
       notes: [`smsc in the bench process`, ...lostNotes(r, count)],
     });
     log(`  publish → submit_sm p50 ${fmt(summarise(toSmsc).p50, 2)} ms, p99 ${fmt(summarise(toSmsc).p99, 2)} ms`);
@@ -252,14 +256,14 @@ function report(): void {
   log(`\nResults: window ${WINDOW}, ${fmtInt(MESSAGES)} messages per throughput scenario, closed loop ≤ ${fmtInt(MAX_OUTSTANDING)} outstanding, ` +
     `${PUBLISHES_IN_FLIGHT} publishes in flight${MAX_IN_FLIGHT ? `, BYO_MAX_IN_FLIGHT_MESSAGES=${MAX_IN_FLIGHT}` : ''}\n`);
   log(table(
-    ['scenario', 'msgs', 'msg/s', '× raw', 'latency measured', 'p50 ms', 'p99 ms', 'submit_sm p50/p99 ms', 'engine RSS (peak) MB', 'heap MB', 'CPU % of a core', 'machine busy/idle/steal %', 'engine writes/msg'],
+    ['scenario', 'msgs', 'msg/s', '× raw', 'latency measured', 'p50 ms', 'p99 ms', 'submit_sm p50/p99 ms', 'engine RSS (peak) MB', 'heap MB', 'CPU % of a core', 'CPU µs/msg', 'machine busy/idle/steal %', 'engine writes/msg'],
     rows.map((r) => [
       label[r.scenario] ?? r.scenario, fmtInt(r.messages), fmtInt(r.rate),
       raw && r.scenario !== 'raw' ? fmt(r.rate / raw.rate, 2) : r.scenario === 'raw' ? '1.00' : '–',
       r.latencyWhat, fmt(r.latency.p50, 2), fmt(r.latency.p99, 2),
       r.smscLatency ? `${fmt(r.smscLatency.p50, 2)} / ${fmt(r.smscLatency.p99, 2)}` : '–',
       r.rssMb === undefined ? '–' : `${fmt(r.rssMb)} (${fmt(r.peakRssMb ?? Number.NaN)})`,
-      r.heapMb === undefined ? '–' : fmt(r.heapMb), cpuText(r.cpu),
+      r.heapMb === undefined ? '–' : fmt(r.heapMb), cpuText(r.cpu), r.cpuPerMessageUs ? cpuText(r.cpuPerMessageUs) : '–',
       r.machine ? `${fmt(r.machine.busy)} / ${fmt(r.machine.idle)} / ${fmt(r.machine.steal)}` : '–',
       r.writesPerMessage === undefined ? '–' : fmt(r.writesPerMessage, 1),
     ]),

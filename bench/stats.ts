@@ -92,11 +92,20 @@ export class CpuMeter {
       [name, pid === undefined ? Number.NaN : syscalls(pid).writes - this.startIo.get(name)!.writes]));
   }
 
-  /** name → % of one core since begin() */
+  /** CPU seconds each process used since begin() */
+  private used: Record<string, number> = {};
+
+  /** name → % of one core since begin(); also fixes the seconds perMessage() divides */
   end(): Record<string, number> {
     const wall = (performance.now() - this.startedAt) / 1000;
-    return Object.fromEntries(Object.entries(this.pids).map(([name, pid]) =>
-      [name, pid === undefined ? Number.NaN : ((cpuSeconds(pid) - this.start.get(name)!) / wall) * 100]));
+    this.used = Object.fromEntries(Object.entries(this.pids).map(([name, pid]) =>
+      [name, pid === undefined ? Number.NaN : cpuSeconds(pid) - this.start.get(name)!]));
+    return Object.fromEntries(Object.entries(this.used).map(([name, s]) => [name, (s / wall) * 100]));
+  }
+
+  /** name → CPU µs per message between begin() and end() */
+  perMessageUs(messages: number): Record<string, number> {
+    return Object.fromEntries(Object.entries(this.used).map(([name, s]) => [name, (s / messages) * 1e6]));
   }
 }
 
