@@ -92,11 +92,19 @@ export class Lane {
     }
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Graceful stop (SIGTERM, ownership moving): no new messages; messages not started go back to
+   * JetStream; started ones get up to `drainMs` to finish, so a restart does not send them twice.
+   */
+  async stop(drainMs = 0): Promise<void> {
+    this.stopConsuming();
+    const deadline = Date.now() + drainMs;
+    while ([...this.jobs].some((j) => j.started) && Date.now() < deadline && this.d.actor.active) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     clearInterval(this.keepAlive);
     if (this.timer) clearTimeout(this.timer);
-    this.stopConsuming();
-    // Whatever was not fully submitted goes back to JetStream for the next owner.
+    // Whatever is left goes back to JetStream for the next owner.
     for (const job of this.jobs) if (job.inFlight === 0) job.msg.nak();
     this.jobs.clear();
     this.queue.length = 0;

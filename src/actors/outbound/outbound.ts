@@ -85,8 +85,10 @@ export class Outbound {
     await this.tracker.forget(org, integration).catch((err: unknown) => this.d.logger.warn({ err }, 'tracking cleanup failed'));
   }
 
+  /** Shutdown: each lane finishes its started messages (bounded by one response timeout) first. */
   async stop(): Promise<void> {
-    await Promise.all([...this.lanes.values()].map((l) => l.stop()));
+    const drainMs = this.d.engine.timers.responseTimeoutMs;
+    await Promise.all([...this.lanes.values()].map((l) => l.stop(drainMs)));
     this.lanes.clear();
   }
 
