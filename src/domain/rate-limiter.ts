@@ -1,7 +1,7 @@
 // Per-integration send pacing. An SMSC counts submits per second and answers ESME_RTHROTTLED past
 // its limit, so a token bucket that starts full and bursts is wrong here. Two rules, both in ms:
 //  - spacing: consecutive sends ~1000/mps apart, so the rate is even within every second;
-//  - sliding window: never more than mps sends in any 1020 ms (see JITTER_MARGIN_MS), whatever the
+//  - sliding window: never more than mps sends in any 1010 ms (see JITTER_MARGIN_MS), whatever the
 //    timer jitter did.
 // Pure: time comes in as an argument, so tests drive it without a clock.
 
@@ -9,14 +9,12 @@ export const RATE_WINDOW_MS = 1000;
 /**
  * The SMSC counts by its own receive times, which jitter (batched writes, scheduling, the network).
  * We pace and count over a slightly longer window, so jitter up to this much cannot make it see
- * more than the limit in any one of its seconds. Costs 2% of the rate.
+ * more than the limit in any one of its seconds. Costs 1% of the rate.
  */
-export const JITTER_MARGIN_MS = 20;
+export const JITTER_MARGIN_MS = 10;
 const WINDOW_MS = RATE_WINDOW_MS + JITTER_MARGIN_MS;
 /** timer lateness the spacing may make up for (the sliding window still caps every second) */
 export const CATCH_UP_MS = 250;
-/** how much faster than the paced rate a lane may send while making up for late timers */
-export const CATCH_UP_SPEEDUP = 4;
 
 export class RateLimiter {
   private readonly sent: number[] = [];
@@ -46,8 +44,7 @@ export class RateLimiter {
     // busy machine; after an idle second there is no credit at all: no burst when traffic resumes.
     const idle = nowMs - this.lastTakeMs >= RATE_WINDOW_MS;
     const base = idle ? nowMs : Math.max(this.nextAtMs, nowMs - CATCH_UP_MS);
-    // Catching up goes at most CATCH_UP_SPEEDUP times as fast: no bunching into one burst.
-    this.nextAtMs = Math.max(base + this.spacingMs, nowMs + this.spacingMs / CATCH_UP_SPEEDUP);
+    this.nextAtMs = base + this.spacingMs;
     this.lastTakeMs = nowMs;
     if (this.head > 1024) {
       this.sent.splice(0, this.head);
