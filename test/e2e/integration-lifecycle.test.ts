@@ -96,6 +96,17 @@ describe('integration lifecycle (engine + nats-server + TLS fake SMSC)', () => {
     expect(seen('bind.backoff')).toBe(true);
   });
 
+  it('re-binds an active integration with the new settings after PATCH', async () => {
+    const before = smsc.binds.length;
+    const unbinds = smsc.unbindsReceived;
+    const patched = await call('PATCH', `/v1/orgs/acme/integrations/${id}`, { addressTon: 2, addressNpi: 8 });
+    expect(patched.status).toBe(200);
+    await smsc.waitFor(() => smsc.binds.slice(before).filter((b) => b.commandStatus === 0 && b.addr_ton === 2 && b.addr_npi === 8).length >= 3,
+      { timeoutMs: 15_000, what: '3 binds with the new TON/NPI' });
+    expect(smsc.unbindsReceived).toBeGreaterThanOrEqual(unbinds + 3);
+    await eventually(async () => (await call('GET', `/v1/orgs/acme/integrations/${id}/state`)).body?.state === 'active', { what: 'active after update' });
+  });
+
   it('deactivates with an unbind per bind, and the state says inactive', async () => {
     const unbinds = smsc.unbindsReceived;
     expect((await call('POST', `/v1/orgs/acme/integrations/${id}/deactivate`)).status).toBe(200);
