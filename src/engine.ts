@@ -63,9 +63,9 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     store, owners: buckets.owners, stateKv: buckets.state, ownerRenewMs: OWNER_RENEW_MS,
     engine: config, schemas, masterKey, sink, logger, now, instanceId,
     onDeliverSm: (actor, index, session, pdu) => outbound.onDeliverSm(actor, index, session, pdu),
-    onChange: (actor, configChanged) => {
-      outbound.onChange(actor, configChanged);
-      fleet.integrationChanged(actor.org, actor.id);
+    onChange: (actor, change) => {
+      outbound.onChange(actor, change === 'config');
+      if (change === 'state') fleet.integrationChanged(actor.org, actor.id);
     },
     onActorStarted: (actor) => {
       outbound.attach(actor);

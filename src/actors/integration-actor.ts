@@ -27,11 +27,14 @@ export interface IntegrationActorDeps {
   instanceId: string;
   /** receipts and inbound messages; must answer the deliver_sm through `session.respondDeliverSm` */
   onDeliverSm: (actor: IntegrationActor, index: number, session: SmppSession, pdu: DeliverSm) => void;
-  /** state, config or send capacity changed (a bind came up or went down, a window opened) */
-  onChange?: (actor: IntegrationActor, configChanged: boolean) => void;
+  /** what changed: the integration's state, its config, or only its send capacity (a bind came up or
+   *  went down, a window opened: frequent under load, so listeners that care only about state skip it) */
+  onChange?: (actor: IntegrationActor, change: IntegrationChange) => void;
   /** the machine reached `deleted`: the supervisor erases the record and releases numbers */
   onDeleted: (actor: IntegrationActor) => void;
 }
+
+export type IntegrationChange = 'state' | 'config' | 'capacity';
 
 export const integrationTimers = (engine: Readonly<EngineConfig>): IntegrationTimers => {
   const t = engine.timers;
@@ -67,10 +70,10 @@ export class IntegrationActor {
       onBound: (index, s) => {
         if (this.sessions[index] === s) return;
         this.sessions[index] = s;
-        deps.onChange?.(this, false);
+        deps.onChange?.(this, 'capacity');
       },
       onDeliverSm: (index, s, pdu) => deps.onDeliverSm(this, index, s, pdu),
-      onWindowOpen: () => deps.onChange?.(this, false),
+      onWindowOpen: () => deps.onChange?.(this, 'capacity'),
       logger: this.log,
     });
     const machine = integrationMachine.provide({ actors: { bind: bindMachine.provide({ actors: { smppSession: session } }) } });
@@ -94,7 +97,7 @@ export class IntegrationActor {
       const state = statePath(snap.value);
       if (state !== lastState) {
         lastState = state;
-        deps.onChange?.(this, false);
+        deps.onChange?.(this, 'state');
       }
       if (snap.status === 'done') deps.onDeleted(this);
     });
@@ -113,7 +116,7 @@ export class IntegrationActor {
       }
       this.appliedRevision = record.configRevision;
       this.actor.send({ type: 'integration.update', bindType: this.config.bindType });
-      this.deps.onChange?.(this, true);
+      this.deps.onChange?.(this, 'config');
     }
     const running = this.actor.getSnapshot().matches('running');
     if (record.desired === 'deleted') this.actor.send({ type: 'integration.delete' });

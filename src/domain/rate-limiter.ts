@@ -15,6 +15,8 @@ export const JITTER_MARGIN_MS = 10;
 const WINDOW_MS = RATE_WINDOW_MS + JITTER_MARGIN_MS;
 /** timer lateness the spacing may make up for (the sliding window still caps every second) */
 export const CATCH_UP_MS = 250;
+/** catching up goes at most this much faster than the paced rate: no burst a receiver counts as one */
+export const CATCH_UP_SPEEDUP = 4;
 
 export class RateLimiter {
   private readonly sent: number[] = [];
@@ -44,7 +46,7 @@ export class RateLimiter {
     // busy machine; after an idle second there is no credit at all: no burst when traffic resumes.
     const idle = nowMs - this.lastTakeMs >= RATE_WINDOW_MS;
     const base = idle ? nowMs : Math.max(this.nextAtMs, nowMs - CATCH_UP_MS);
-    this.nextAtMs = base + this.spacingMs;
+    this.nextAtMs = Math.max(base + this.spacingMs, nowMs + this.spacingMs / CATCH_UP_SPEEDUP);
     this.lastTakeMs = nowMs;
     if (this.head > 1024) {
       this.sent.splice(0, this.head);

@@ -1,6 +1,7 @@
 // messagesPerSecond honoured across the three binds, measured where it matters: at the SMSC.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setUpIntegration } from '../helpers/mt-client.js';
+import { eventually } from '../helpers/engine-process.js';
 import { startWorld, type World } from '../helpers/e2e-world.js';
 
 const MPS = 25;
@@ -14,9 +15,14 @@ describe('rate limit at the SMSC', () => {
   it(`sends ${MPS} msg/s within ±5% over ${SECONDS} s and never more than ${MPS} in any second`, async () => {
     const { engine, mt, smscs: [smsc] } = world;
     const id = await setUpIntegration(engine, smsc!.port, '+15550002000', { messagesPerSecond: MPS });
-    const total = MPS * (SECONDS + 3); // a backlog: the limiter, not the publisher, sets the pace
+    // The backlog is published while the integration is inactive, so this process (which also stamps
+    // the SMSC's arrival times) is quiet while the limiter, not the publisher, sets the pace.
+    await engine.api('POST', `/v1/orgs/acme/integrations/${id}/deactivate`);
+    await eventually(async () => (await engine.api('GET', `/v1/orgs/acme/integrations/${id}/state`)).body?.state === 'inactive', { what: 'inactive' });
+    const total = MPS * (SECONDS + 3);
     await Promise.all(Array.from({ length: total }, (_, i) =>
       mt.publish('acme', id, { id: `r-${i}`, from: '+15550002000', to: '+447700900300', text: `rate ${i}` })));
+    await engine.api('POST', `/v1/orgs/acme/integrations/${id}/activate`);
     await smsc!.waitFor(() => smsc!.submits.length >= total, { timeoutMs: (SECONDS + 10) * 1000, what: 'all submitted' });
     const at = smsc!.submits.map((s) => s.at).sort((a, b) => a - b);
     const binds = new Set(smsc!.submits.map((s) => s.connection));
