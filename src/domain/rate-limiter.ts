@@ -36,7 +36,9 @@ export class RateLimiter {
     const windowWait = this.countInWindow(nowMs) >= this.messagesPerSecond
       ? (this.sent[this.head] as number) + WINDOW_MS - nowMs
       : 0;
-    return Math.max(0, Math.ceil(Math.max(spacingWait, windowWait)));
+    // Spacing may round down (a send up to 1 ms early is within the jitter margin, and a lifted limit
+    // must not cost a 1 ms timer per message); the sliding window rounds up and stays exact.
+    return Math.max(0, Math.floor(spacingWait), Math.ceil(windowWait));
   }
 
   /** Records a send at `nowMs` (call only when waitMs(nowMs) was 0). */
