@@ -66,6 +66,27 @@ describe('rate limiter (simulated time)', () => {
     expect(maxInAnySecond(sends)).toBeLessThanOrEqual(50);
   });
 
+  it('loses no more than a 600 ms stall itself (a GC pause, a busy host), and still never exceeds mps in any 1010 ms', () => {
+    const stallAt = 3000;
+    let stalled = false;
+    const limiter = new RateLimiter(50);
+    const sends: number[] = [];
+    let now = 0;
+    while (now < 10_000) {
+      const w = limiter.waitMs(now);
+      if (w === 0) { limiter.take(now); sends.push(now); } else now += w;
+      if (!stalled && now >= stallAt) { stalled = true; now += 600; }
+    }
+    // at full rate lost time cannot be made up without exceeding the limit: only the stall is lost
+    expect(sends.length).toBeGreaterThanOrEqual(Math.floor(((10_000 - 600) / 1010) * 50));
+    let max = 0;
+    for (let i = 0, j = 0; i < sends.length; i++) {
+      while ((sends[i] as number) - (sends[j] as number) >= 1010) j++;
+      max = Math.max(max, i - j + 1);
+    }
+    expect(max).toBeLessThanOrEqual(50);
+  });
+
   it('doubles the throttle pause per consecutive THROTTLED, up to the cap', () => {
     expect([1, 2, 3, 4, 10].map((n) => throttlePauseMs(n, 1000, 30_000))).toEqual([1000, 2000, 4000, 8000, 30_000]);
   });
