@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readReference } from '../helpers/reference.js';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_HELP_MESSAGE, DEFAULT_KEYWORDS, DEFAULT_OPT_IN_MESSAGE, DEFAULT_OPT_OUT_MESSAGE, defaultKeywords,
@@ -7,9 +6,7 @@ import {
 } from '../../src/domain/keywords.js';
 
 // The reference sits beside the repository (../shared/reference): the defaults must appear in it verbatim.
-const reference = readFileSync(
-  fileURLToPath(new URL('../../../shared/reference/byo-sms-for-smpp.txt', import.meta.url)), 'utf8',
-);
+const reference = readReference();
 
 /** How the reference lists keywords: "HELP or INFO", "START, YES, or UNSTOP". */
 const asReferenceList = (words: readonly string[]): string =>

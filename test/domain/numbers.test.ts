@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readReference } from '../helpers/reference.js';
 import { describe, expect, it } from 'vitest';
 import { defaultKeywords, type KeywordSet } from '../../src/domain/keywords.js';
 import {
@@ -8,9 +7,7 @@ import {
   takenFailure, validateNumberImport, type NumberImportContext,
 } from '../../src/domain/numbers.js';
 
-const reference = readFileSync(
-  fileURLToPath(new URL('../../../shared/reference/byo-sms-for-smpp.txt', import.meta.url)), 'utf8',
-);
+const reference = readReference();
 
 const ok: NumberImportContext = { integrationExists: true, org: 'acme' };
 const custom: KeywordSet = {

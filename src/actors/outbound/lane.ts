@@ -2,10 +2,10 @@
 // while the integration is active (otherwise messages wait in JetStream), a queue of segments paced by
 // the rate limiter, spread round-robin over the bound binds, and the JetStream ack sent only once every
 // segment has a final submit_sm_resp (or the message a final status).
-import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import type { NatsHandle } from '../../adapters/nats/connection.js';
-import { STREAMS, consumers, subjects } from '../../adapters/nats/subjects.js';
+import { consumeMt } from '../../adapters/nats/mt-consumer.js';
 import type { EngineConfig } from '../../config/engine-config.js';
 import { DEFAULT_ADVANCED_CONFIG } from '../../config/advanced-defaults.js';
 import { mergeAdvancedConfig, type AdvancedConfig } from '../../config/advanced-schema.js';
@@ -16,6 +16,7 @@ import type { SmppSession, SubmitSmResp } from '../../adapters/smpp/types.js';
 import type { IntegrationActor } from '../integration-actor.js';
 import { prepareMessage, type PreparedMessage } from './prepare.js';
 import type { StatusPublisher } from './status-publisher.js';
+import { recordFailed, recordSubmitted, untilDone } from './outcome.js';
 import type { Tracker } from './tracker.js';
 
 export interface LaneDeps {
@@ -43,7 +44,6 @@ interface Job {
 }
 interface Segment { job: Job; index: number }
 
-const nanos = (ms: number) => ms * 1_000_000;
 const ESME_RTHROTTLED = 0x58;
 
 export class Lane {
@@ -113,20 +113,13 @@ export class Lane {
   private async startConsuming(): Promise<void> {
     this.starting = true;
     try {
-      const name = consumers.mt(this.org, this.id);
       const { limits } = this.d.engine;
-      await this.d.nats.jsm.consumers.add(STREAMS.mt, {
-        durable_name: name, filter_subject: subjects.mt(this.org, this.id), ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All, ack_wait: nanos(limits.mtAckWaitMs), max_ack_pending: limits.maxInFlightMessagesPerIntegration,
-        max_deliver: -1,
-      });
-      const consumer = await this.d.nats.js.consumers.get(STREAMS.mt, name);
-      if (!this.d.actor.active) return;
-      const messages = await consumer.consume({ max_messages: Math.min(512, limits.maxInFlightMessagesPerIntegration) });
-      this.consuming = messages;
-      void (async () => {
-        for await (const m of messages) this.accept(m);
-      })().catch((err: unknown) => this.log.warn({ err }, 'MT consumer ended'));
+      const messages = await consumeMt(this.d.nats, this.org, this.id,
+        { ackWaitMs: limits.mtAckWaitMs, maxInFlight: limits.maxInFlightMessagesPerIntegration },
+        (m) => this.accept(m), (err) => this.log.warn({ err }, 'MT consumer ended'));
+      // deactivated while the consumer was being set up: hand everything back at once
+      if (!this.d.actor.active) messages.stop();
+      else this.consuming = messages;
     } catch (err) {
       this.log.error({ err }, 'cannot start MT consumer; retrying');
       setTimeout(() => this.sync(), this.d.engine.limits.requeueDelayMs).unref();
@@ -275,40 +268,21 @@ export class Lane {
   }
 
   private settleIfDone(job: Job): void {
-    if (!this.jobs.has(job) || job.inFlight > 0) return;
-    const org = this.org, id = this.id, msgId = job.prepared.id;
-    const submittedIds = job.smscIds.filter((s): s is string => s !== undefined);
-    if (job.failure) {
-      this.jobs.delete(job);
-      for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i]!.job === job) this.queue.splice(i, 1);
-      void this.finish(job, async () => {
-        await this.d.tracker.recordFailed(org, id, msgId, submittedIds, job.failure!, this.d.now().toISOString());
-        await this.d.statuses.final(org, id, msgId, 'failed', job.smscIds.length, submittedIds, job.failure!);
-      });
-    } else if (job.remaining === 0) {
-      this.jobs.delete(job);
-      void this.finish(job, async () => {
-        const track = await this.d.tracker.putTrack(org, id, msgId, submittedIds, this.d.now().toISOString());
-        await this.d.statuses.submitted(org, id, msgId, submittedIds);
-        await this.d.tracker.putRefs(org, id, track);
-        this.d.onRecorded();
-      });
-    }
-  }
-
-  /** Durable record first, then the status, then the ack: a crash in between means a redelivery, never a loss. */
-  private async finish(job: Job, work: () => Promise<void>): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await work();
-        job.msg.ack();
-        return;
-      } catch (err) {
-        this.log.warn({ err, message: job.prepared.id, attempt }, 'recording a submitted message failed; retrying');
+    if (!this.jobs.has(job) || job.inFlight > 0 || (!job.failure && job.remaining > 0)) return;
+    this.jobs.delete(job);
+    const ids = job.smscIds.filter((s): s is string => s !== undefined);
+    const failure = job.failure;
+    if (failure) for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i]!.job === job) this.queue.splice(i, 1);
+    const work = failure
+      ? () => recordFailed(this.d, this.org, this.id, job.prepared.id, job.smscIds.length, ids, failure)
+      : () => recordSubmitted(this.d, this.org, this.id, job.prepared.id, ids);
+    void untilDone(work, {
+      retryDelayMs: this.d.engine.limits.requeueDelayMs, maxDelayMs: this.d.engine.limits.throttleBackoffMaxMs,
+      onRetry: (err, attempt) => {
+        this.log.warn({ err, message: job.prepared.id, attempt }, 'recording a message outcome failed; retrying');
         job.msg.working();
-        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * attempt)));
-      }
-    }
+      },
+    }).then(() => job.msg.ack());
   }
 
   private touchJobs(): void {
@@ -319,9 +293,5 @@ export class Lane {
         job.lastWorkingMs = now;
       }
     }
-  }
-
-  get queued(): number {
-    return this.queue.length;
   }
 }

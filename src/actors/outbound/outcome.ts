@@ -1,0 +1,40 @@
+// What happens once a message's segments are all answered: the durable record first, then the status;
+// the caller acks the JetStream message only after both, so a crash in between means a redelivery
+// (which finds the record), never a loss. Order matters for receipts too: they find a message only
+// through its segment references, written after `submitted` is published, so no final overtakes it.
+import type { GenericError } from '../../domain/error-map.js';
+import type { StatusPublisher } from './status-publisher.js';
+import type { Tracker } from './tracker.js';
+
+export interface OutcomeDeps {
+  tracker: Tracker;
+  statuses: StatusPublisher;
+  now: () => Date;
+  /** a submit was recorded: held receipts may match now */
+  onRecorded: () => void;
+}
+
+export async function recordSubmitted(d: OutcomeDeps, org: string, integration: string, id: string, smscIds: string[]): Promise<void> {
+  const track = await d.tracker.putTrack(org, integration, id, smscIds, d.now().toISOString());
+  await d.statuses.submitted(org, integration, id, smscIds);
+  await d.tracker.putRefs(org, integration, track);
+  d.onRecorded();
+}
+
+export async function recordFailed(d: OutcomeDeps, org: string, integration: string, id: string,
+  segments: number, smscIds: string[], failure: GenericError): Promise<void> {
+  await d.tracker.recordFailed(org, integration, id, smscIds, failure, d.now().toISOString());
+  await d.statuses.final(org, integration, id, 'failed', segments, smscIds, failure);
+}
+
+/** Retries `work` until it succeeds: doubling from `retryDelayMs`, at most `maxDelayMs` apart. */
+export async function untilDone(work: () => Promise<void>, opts: { retryDelayMs: number; maxDelayMs: number; onRetry: (err: unknown, attempt: number) => void }): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      opts.onRetry(err, attempt);
+      await new Promise((r) => setTimeout(r, Math.min(opts.maxDelayMs, opts.retryDelayMs * 2 ** Math.min(attempt - 1, 10))));
+    }
+  }
+}

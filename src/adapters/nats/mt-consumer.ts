@@ -1,0 +1,32 @@
+// The durable JetStream consumer that feeds one integration's outbound lane from BYO_MT. Created
+// idempotently; consuming with consume() (pull, many in flight) rather than a fetch() loop.
+import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import type { NatsHandle } from './connection.js';
+import { STREAMS, consumers, subjects } from './subjects.js';
+
+export interface MtConsumerOptions {
+  /** JetStream lease of a message being worked on (renewed with working()) */
+  ackWaitMs: number;
+  /** messages delivered and not yet acknowledged */
+  maxInFlight: number;
+}
+
+const nanos = (ms: number) => ms * 1_000_000;
+
+/** Starts consuming; `onMessage` runs for each message until the returned handle is stopped. */
+export async function consumeMt(
+  nats: NatsHandle, org: string, integration: string, opts: MtConsumerOptions,
+  onMessage: (m: JsMsg) => void, onEnd: (err: unknown) => void,
+): Promise<ConsumerMessages> {
+  const name = consumers.mt(org, integration);
+  await nats.jsm.consumers.add(STREAMS.mt, {
+    durable_name: name, filter_subject: subjects.mt(org, integration), ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All, ack_wait: nanos(opts.ackWaitMs), max_ack_pending: opts.maxInFlight, max_deliver: -1,
+  });
+  const consumer = await nats.js.consumers.get(STREAMS.mt, name);
+  const messages = await consumer.consume({ max_messages: Math.min(512, opts.maxInFlight) });
+  void (async () => {
+    for await (const m of messages) onMessage(m);
+  })().catch(onEnd);
+  return messages;
+}
