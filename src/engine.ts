@@ -28,10 +28,6 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
-/** how long the API waits for a deleted integration's record to be erased before answering 202 */
-const DELETE_WAIT_MS = 10_000;
-/** owner claims live 30 s in KV (BUCKET_DEFAULTS.ownersMaxAgeMs): renew three times within that */
-const OWNER_RENEW_MS = 10_000;
 
 export async function startEngine(config: Readonly<EngineConfig>, logger: Logger): Promise<Engine> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
@@ -60,7 +56,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
   });
 
   const supervisor: Supervisor = new Supervisor({
-    store, owners: buckets.owners, stateKv: buckets.state, ownerRenewMs: OWNER_RENEW_MS,
+    store, owners: buckets.owners, stateKv: buckets.state, ownerRenewMs: config.timers.ownerRenewMs,
     engine: config, schemas, masterKey, sink, logger, now, instanceId,
     onDeliverSm: (actor, index, session, pdu) => outbound.onDeliverSm(actor, index, session, pdu),
     onChange: (actor, change) => {
@@ -83,7 +79,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
   await fleet.start();
   await supervisor.start();
   const http = buildHttpServer({
-    store, schemas, state: supervisor, apiToken, logger, deleteWaitMs: DELETE_WAIT_MS,
+    store, schemas, state: supervisor, apiToken, logger, deleteWaitMs: config.timers.deleteWaitMs,
     egressCidrs: config.egressCidrs,
     secrets: { seal: (creds, aad) => sealCredentials(masterKey, creds, aad) },
     numbersOf: (org, id) => numbers.listByIntegration(org, id),

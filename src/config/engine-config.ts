@@ -26,6 +26,10 @@ export const timersSchema = z.object({
   authBackoffMaxMs: ms(15 * 60_000),
   /** how long deactivation waits for unbind_resp from all binds before closing sockets */
   deactivateTimeoutMs: ms(10_000),
+  /** owner claims live 30 s in KV (byo_owners max age): renew well within it; also refreshes /v1/state */
+  ownerRenewMs: ms(10_000),
+  /** how long DELETE waits for the owning engine to unbind and erase before answering 202 */
+  deleteWaitMs: ms(10_000),
 });
 export type Timers = z.infer<typeof timersSchema>;
 
@@ -76,7 +80,7 @@ const TIMER_ENV: Record<keyof Timers, string> = {
   enquireLinkTimeoutMs: 'BYO_ENQUIRE_LINK_TIMEOUT_MS', responseTimeoutMs: 'BYO_RESPONSE_TIMEOUT_MS',
   unbindTimeoutMs: 'BYO_UNBIND_TIMEOUT_MS', backoffInitialMs: 'BYO_BACKOFF_INITIAL_MS', backoffMaxMs: 'BYO_BACKOFF_MAX_MS',
   authBackoffInitialMs: 'BYO_AUTH_BACKOFF_INITIAL_MS', authBackoffMaxMs: 'BYO_AUTH_BACKOFF_MAX_MS',
-  deactivateTimeoutMs: 'BYO_DEACTIVATE_TIMEOUT_MS',
+  deactivateTimeoutMs: 'BYO_DEACTIVATE_TIMEOUT_MS', ownerRenewMs: 'BYO_OWNER_RENEW_MS', deleteWaitMs: 'BYO_DELETE_WAIT_MS',
 };
 const LIMIT_ENV: Record<keyof Limits, string> = {
   windowSize: 'BYO_WINDOW_SIZE', trackingTtlMs: 'BYO_TRACKING_TTL_MS', requeueDelayMs: 'BYO_REQUEUE_DELAY_MS',

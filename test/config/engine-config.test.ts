@@ -28,6 +28,8 @@ const DEFAULT_TIMERS: Timers = {
   authBackoffInitialMs: 30_000,
   authBackoffMaxMs: 15 * MINUTE,
   deactivateTimeoutMs: 10_000,
+  ownerRenewMs: 10_000,
+  deleteWaitMs: 10_000,
 };
 
 const DEFAULT_LIMITS: Limits = {
