@@ -12,7 +12,7 @@ const UCS2_2_PARTS = '😀'.repeat(40); // 80 UTF-16 units → 2 segments of ≤
 
 describe('outbound SMS (engine + nats-server + fake SMSC)', () => {
   let world: World;
-  let happy: FakeSmsc, undeliv: FakeSmsc, throttling: FakeSmsc, toggled: FakeSmsc;
+  let happy: FakeSmsc, undeliv: FakeSmsc, throttling: FakeSmsc, toggled: FakeSmsc, refusing: FakeSmsc;
   let engine: EngineProcess;
   let mt: MtClient;
 
@@ -23,8 +23,10 @@ describe('outbound SMS (engine + nats-server + fake SMSC)', () => {
       { autoDlr: { outcome: (_s, i) => (i % 3 === 1 ? { stat: 'UNDELIV', err: 11 } : 'DELIVRD') } },
       { throttle: { everyNth: 3 }, autoDlr: { beforeResp: true } },
       { autoDlr: true },
+      // a permanent submit_sm_resp error for destinations ending in 99: ESME_RINVDSTADR (0x0B)
+      { autoDlr: true, submitStatus: (s) => (s.destination_addr.endsWith('99') ? 0x0b : 0) },
     ]);
-    [happy, undeliv, throttling, toggled] = world.smscs as [FakeSmsc, FakeSmsc, FakeSmsc, FakeSmsc];
+    [happy, undeliv, throttling, toggled, refusing] = world.smscs as [FakeSmsc, FakeSmsc, FakeSmsc, FakeSmsc, FakeSmsc];
     ({ engine, mt } = world);
   }, 60_000);
 
@@ -62,6 +64,19 @@ describe('outbound SMS (engine + nats-server + fake SMSC)', () => {
     expect(r.final).toMatchObject({ state: 'failed', error: { genericErrorCode: 3, genericErrorCause: 'DEST_ADDR_INVALID', protocolCode: '11' } });
     await mt.settle();
     expect(mt.statuses('acme', id, 'u-1').map((s) => s.state)).toEqual(['submitted', 'failed']);
+  });
+
+  it('fails a message on a permanent submit_sm_resp error with the mapped cause, without a submitted status', async () => {
+    const id = await setUpIntegration(engine, refusing.port, '+15550000008', { messagesPerSecond: 100 });
+    await mt.publish('acme', id, { id: 'p-1', from: '+15550000008', to: '+447700900199', text: 'nope' });
+    await mt.publish('acme', id, { id: 'p-2', from: '+15550000008', to: '+447700900100', text: 'fine' });
+    const r = await mt.waitFinal('acme', id, 'p-1');
+    expect(r.final).toMatchObject({ state: 'failed', error: { genericErrorCode: 3, genericErrorCause: 'DEST_ADDR_INVALID', protocolCode: '11' } });
+    expect((await mt.waitFinal('acme', id, 'p-2')).final.state).toBe('delivered');
+    await mt.settle();
+    expect(mt.statuses('acme', id, 'p-1').map((s) => s.state)).toEqual(['failed']);
+    // a permanent error is not retried
+    expect(refusing.submits.filter((s) => s.destination_addr === '447700900199')).toHaveLength(1);
   });
 
   it('rejects bad messages with a specific error and never retries them', async () => {
