@@ -19,11 +19,11 @@ describe('rate limit at the SMSC', () => {
     // the SMSC's arrival times) is quiet while the limiter, not the publisher, sets the pace.
     await engine.api('POST', `/v1/orgs/acme/integrations/${id}/deactivate`);
     await eventually(async () => (await engine.api('GET', `/v1/orgs/acme/integrations/${id}/state`)).body?.state === 'inactive', { what: 'inactive' });
-    const total = MPS * (SECONDS + 3);
+    const total = MPS * (SECONDS + 5); // 15 s of backlog: five 10-second windows to judge the pace on
     await Promise.all(Array.from({ length: total }, (_, i) =>
       mt.publish('acme', id, { id: `r-${i}`, from: '+15550002000', to: '+447700900300', text: `rate ${i}` })));
     await engine.api('POST', `/v1/orgs/acme/integrations/${id}/activate`);
-    await smsc!.waitFor(() => smsc!.submits.length >= total, { timeoutMs: (SECONDS + 10) * 1000, what: 'all submitted' });
+    await smsc!.waitFor(() => smsc!.submits.length >= total, { timeoutMs: (SECONDS + 15) * 1000, what: 'all submitted' });
     const at = smsc!.submits.map((s) => s.at).sort((a, b) => a - b);
     const binds = new Set(smsc!.submits.map((s) => s.connection));
     expect(binds.size).toBe(3);
