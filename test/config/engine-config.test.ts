@@ -30,6 +30,7 @@ const DEFAULT_TIMERS: Timers = {
   deactivateTimeoutMs: 10_000,
   ownerRenewMs: 10_000,
   deleteWaitMs: 10_000,
+  jetStreamAckTimeoutMs: 5_000,
 };
 
 const DEFAULT_LIMITS: Limits = {

@@ -116,7 +116,7 @@ export class Lane {
       const { limits } = this.d.engine;
       const messages = await consumeMt(this.d.nats, this.org, this.id,
         { ackWaitMs: limits.mtAckWaitMs, maxInFlight: limits.maxInFlightMessagesPerIntegration },
-        (m) => this.accept(m), (err) => this.log.warn({ err }, 'MT consumer ended'));
+        (m) => this.acceptSafely(m), (err) => this.log.warn({ err }, 'MT consumer ended'));
       // deactivated while the consumer was being set up: hand everything back at once
       if (!this.d.actor.active) messages.stop();
       else this.consuming = messages;
@@ -138,6 +138,16 @@ export class Lane {
         this.queue.splice(i, 1);
         if (this.jobs.delete(job)) job.msg.nak();
       }
+    }
+  }
+
+  private acceptSafely(m: JsMsg): void {
+    try {
+      this.accept(m);
+    } catch (err) {
+      // a bug here must not end the consumer; the message comes back after the requeue delay
+      this.log.error({ err, seq: m.seq }, 'MT message handling threw; redelivering later');
+      m.nak(this.d.engine.limits.requeueDelayMs);
     }
   }
 

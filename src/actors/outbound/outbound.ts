@@ -4,6 +4,7 @@ import type { KV } from '@nats-io/kv';
 import type { Logger } from 'pino';
 import type { NatsHandle } from '../../adapters/nats/connection.js';
 import { consumers, keys, STREAMS } from '../../adapters/nats/subjects.js';
+import { JsPublisher } from '../../adapters/nats/js-publisher.js';
 import { purgeQueuedMt } from '../../adapters/nats/streams.js';
 import type { EngineConfig } from '../../config/engine-config.js';
 import { DEFAULT_ADVANCED_CONFIG } from '../../config/advanced-defaults.js';
@@ -30,12 +31,14 @@ export class Outbound {
   private readonly lanes = new Map<string, Lane>();
   readonly tracker: Tracker;
   readonly statuses: StatusPublisher;
+  private readonly publisher: JsPublisher;
   private readonly inbound: InboundDeps;
   private recordWaiters: (() => void)[] = [];
 
   constructor(private readonly d: OutboundDeps) {
-    this.tracker = new Tracker(d.tracking, d.logger);
-    this.statuses = natsStatusPublisher(d.nats.js, d.now, d.onStatus);
+    this.publisher = new JsPublisher(d.nats.nc, { ackTimeoutMs: d.engine.timers.jetStreamAckTimeoutMs });
+    this.tracker = new Tracker(d.tracking, d.logger, this.publisher);
+    this.statuses = natsStatusPublisher(this.publisher, d.now, d.onStatus);
     this.inbound = {
       js: d.nats.js, tracker: this.tracker, statuses: this.statuses, logger: d.logger, now: d.now,
       receiptHoldMs: d.engine.limits.receiptHoldMs,
@@ -90,6 +93,7 @@ export class Outbound {
     const drainMs = this.d.engine.timers.responseTimeoutMs;
     await Promise.all([...this.lanes.values()].map((l) => l.stop(drainMs)));
     this.lanes.clear();
+    this.publisher.close();
   }
 
   resubmitted(): number {

@@ -1,7 +1,7 @@
 // Publishes message statuses on byo.status.<org>.<integration> (stream BYO_STATUS). Each carries a
 // Nats-Msg-Id per (message, phase), so a status replayed after a crash is dropped by JetStream and
 // users see exactly one `submitted` and one final status per message.
-import type { JetStreamClient } from '@nats-io/jetstream';
+import type { JsPublisher } from '../../adapters/nats/js-publisher.js';
 import { subjects } from '../../adapters/nats/subjects.js';
 import type { GenericError } from '../../domain/error-map.js';
 import type { StatusPayload, StatusState } from '../../domain/mt-message.js';
@@ -12,11 +12,9 @@ export interface StatusPublisher {
     smscIds: string[], error?: GenericError): Promise<void>;
 }
 
-export function natsStatusPublisher(js: JetStreamClient, now: () => Date, onPublished?: (state: StatusState) => void): StatusPublisher {
+export function natsStatusPublisher(js: JsPublisher, now: () => Date, onPublished?: (state: StatusState) => void): StatusPublisher {
   const publish = async (org: string, integration: string, payload: StatusPayload, phase: 'submitted' | 'final') => {
-    await js.publish(subjects.status(org, integration), JSON.stringify(payload), {
-      msgID: subjects.statusMsgId(org, integration, payload.id, phase),
-    });
+    await js.publish(subjects.status(org, integration), JSON.stringify(payload), subjects.statusMsgId(org, integration, payload.id, phase));
     onPublished?.(payload.state);
   };
   return {

@@ -4,7 +4,8 @@
 // and statuses carry a Nats-Msg-Id so a replay after a crash is dropped by JetStream.
 import type { KV } from '@nats-io/kv';
 import { z } from 'zod';
-import { keys } from '../../adapters/nats/subjects.js';
+import { BUCKETS, keys, kvPutSubject } from '../../adapters/nats/subjects.js';
+import type { JsPublisher } from '../../adapters/nats/js-publisher.js';
 import { CasContentionError, getJson, encodeJson, isWrongLastSequence, listKeys, type WarnLogger } from '../../adapters/nats/kv-json.js';
 import { receiptKeys, submitKey } from '../../domain/message-id.js';
 import type { GenericError } from '../../domain/error-map.js';
@@ -33,7 +34,13 @@ export type ReceiptOutcome =
   | { kind: 'unknown' };
 
 export class Tracker {
-  constructor(private readonly kv: KV, private readonly log: WarnLogger) {}
+  /** `publisher`: plain puts go through it (the hot path, see js-publisher.ts); reads and CAS use nats.js */
+  constructor(private readonly kv: KV, private readonly log: WarnLogger, private readonly publisher?: JsPublisher) {}
+
+  private async put(key: string, value: unknown): Promise<void> {
+    if (this.publisher) await this.publisher.publish(kvPutSubject(BUCKETS.tracking, key), encodeJson(value));
+    else await this.kv.put(key, encodeJson(value));
+  }
 
   async find(org: string, integration: string, messageId: string): Promise<MessageTrack | undefined> {
     return (await getJson(this.kv, keys.message(org, integration, messageId), messageTrackSchema, this.log))?.value;
@@ -46,7 +53,7 @@ export class Tracker {
    */
   async putTrack(org: string, integration: string, id: string, smscIds: string[], at: string): Promise<MessageTrack> {
     const track: MessageTrack = { v: 1, id, segments: smscIds.length, smscIds, seg: smscIds.map(() => 'submitted'), submittedAt: at };
-    await this.kv.put(keys.message(org, integration, id), encodeJson(track));
+    await this.put(keys.message(org, integration, id), track);
     return track;
   }
 
@@ -54,7 +61,7 @@ export class Tracker {
   async putRefs(org: string, integration: string, track: Pick<MessageTrack, 'id' | 'smscIds'>): Promise<void> {
     await Promise.all(track.smscIds.map((smscId, index) => {
       const k = submitKey(smscId);
-      return k ? this.kv.put(keys.submit(org, integration, k), encodeJson({ id: track.id, index })) : Promise.resolve(0);
+      return k ? this.put(keys.submit(org, integration, k), { id: track.id, index }) : Promise.resolve();
     }));
   }
 
@@ -65,7 +72,7 @@ export class Tracker {
       v: 1, id, segments: smscIds.length, smscIds, seg: smscIds.map(() => 'submitted'), final: 'failed', error: { ...error }, submittedAt: at,
       failedAtSubmit: true,
     };
-    await this.kv.put(keys.message(org, integration, id), encodeJson(track));
+    await this.put(keys.message(org, integration, id), track);
     await this.putRefs(org, integration, track);
   }
 

@@ -27,6 +27,8 @@ export const BUCKETS = {
 
 /** the JetStream stream behind a KV bucket (nats.js names it so; we read its config and raw history) */
 export const kvStream = (bucket: string) => `KV_${bucket}`;
+/** the subject a KV put publishes on (a plain bucket: no mirror, no JetStream domain) */
+export const kvPutSubject = (bucket: string, key: string) => `$KV.${bucket}.${key}`;
 
 export const digits = (e164: string): string => e164.replace(/^\+/, '');
 
