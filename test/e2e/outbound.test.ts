@@ -12,7 +12,7 @@ const UCS2_2_PARTS = '😀'.repeat(40); // 80 UTF-16 units → 2 segments of ≤
 
 describe('outbound SMS (engine + nats-server + fake SMSC)', () => {
   let world: World;
-  let happy: FakeSmsc, undeliv: FakeSmsc, throttling: FakeSmsc, toggled: FakeSmsc, refusing: FakeSmsc;
+  let happy: FakeSmsc, undeliv: FakeSmsc, throttling: FakeSmsc, toggled: FakeSmsc, refusing: FakeSmsc, unbound: FakeSmsc;
   let engine: EngineProcess;
   let mt: MtClient;
 
@@ -25,8 +25,10 @@ describe('outbound SMS (engine + nats-server + fake SMSC)', () => {
       { autoDlr: true },
       // a permanent submit_sm_resp error for destinations ending in 99: ESME_RINVDSTADR (0x0B)
       { autoDlr: true, submitStatus: (s) => (s.destination_addr.endsWith('99') ? 0x0b : 0) },
+      // the very first submit is answered ESME_RINVBNDSTS (0x04): "you are not bound" on a bound session
+      { autoDlr: true, submitStatus: (_s, index) => (index === 0 ? 0x04 : 0) },
     ]);
-    [happy, undeliv, throttling, toggled, refusing] = world.smscs as [FakeSmsc, FakeSmsc, FakeSmsc, FakeSmsc, FakeSmsc];
+    [happy, undeliv, throttling, toggled, refusing, unbound] = world.smscs as [FakeSmsc, FakeSmsc, FakeSmsc, FakeSmsc, FakeSmsc, FakeSmsc];
     ({ engine, mt } = world);
   }, 60_000);
 
@@ -103,6 +105,22 @@ describe('outbound SMS (engine + nats-server + fake SMSC)', () => {
     for (const mid of ids) await mt.publish('acme', id, { id: mid, from: '+15550000003', to: '+447700900125', text: `hello ${mid}` });
     for (const mid of ids) expect((await mt.waitFinal('acme', id, mid)).final?.state).toBe('delivered');
     expect(throttling.submits.filter((s) => s.commandStatus === 0x58).length).toBeGreaterThan(0);
+  });
+
+  it('rebinds the session an SMSC calls unbound (ESME_RINVBNDSTS) and sends the message again', async () => {
+    const id = await setUpIntegration(engine, unbound.port, '+15550000009', { messagesPerSecond: 100 });
+    await eventually(async () => unbound.binds.length >= 3, { what: '3 binds' });
+    await mt.publish('acme', id, { id: 'ib-1', from: '+15550000009', to: '+447700900128', text: 'after rebind' });
+    expect((await mt.waitFinal('acme', id, 'ib-1')).final?.state).toBe('delivered');
+    const [refused, accepted] = unbound.submits;
+    expect(refused?.commandStatus).toBe(0x04);
+    expect(accepted?.commandStatus).toBe(0);
+    // the refused session was closed by the engine and bound again: a 4th bind on a new connection
+    await eventually(async () => unbound.binds.length >= 4, { what: 'a fresh bind' });
+    await eventually(async () => (await engine.api('GET', `/v1/orgs/acme/integrations/${id}/state`)).body?.binds
+      ?.filter((b: { state: string }) => b.state === 'bound').length === 3, { what: 'all 3 binds bound again' });
+    await mt.settle();
+    expect(mt.statuses('acme', id, 'ib-1').map((s) => s.state)).toEqual(['submitted', 'delivered']);
   });
 
   it('keeps messages in JetStream while deactivated and sends them after reactivation', async () => {

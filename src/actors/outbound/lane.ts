@@ -10,13 +10,14 @@ import type { EngineConfig } from '../../config/engine-config.js';
 import { DEFAULT_ADVANCED_CONFIG } from '../../config/advanced-defaults.js';
 import { mergeAdvancedConfig, type AdvancedConfig } from '../../config/advanced-schema.js';
 import { classifyCommandStatus, mapProtocolCode, type GenericError } from '../../domain/error-map.js';
-import { parseMtPayload, type MtRejection } from '../../domain/mt-message.js';
+import type { MtRejection } from '../../domain/mt-message.js';
+import { readMt } from './read-mt.js';
 import { RateLimiter, throttlePauseMs } from '../../domain/rate-limiter.js';
 import type { SmppSession, SubmitSmResp } from '../../adapters/smpp/types.js';
 import type { IntegrationActor } from '../integration-actor.js';
 import { prepareMessage, type PreparedMessage } from './prepare.js';
 import type { StatusPublisher } from './status-publisher.js';
-import { recordFailed, recordSubmitted, untilDone } from './outcome.js';
+import { recordFailed, recordSubmitted, replayRecorded, untilDone } from './outcome.js';
 import type { Tracker } from './tracker.js';
 
 export interface LaneDeps {
@@ -152,37 +153,16 @@ export class Lane {
   }
 
   private accept(m: JsMsg): void {
-    let raw: unknown;
-    try {
-      raw = m.json();
-    } catch {
-      raw = undefined;
-    }
-    const header = m.headers?.get('Nats-Msg-Id');
-    const parsed = raw === undefined
-      ? { ok: false as const, rejection: { genericErrorCause: 'MESSAGE_DATA_INVALID', description: 'payload is not JSON' } }
-      : parseMtPayload(raw);
-    const id = (parsed.ok ? parsed.message.id : (parsed as { id?: string }).id) ?? (header || `mt-${m.seq}`);
-    if (!parsed.ok) return this.reject(m, id, parsed.rejection);
-    // The caller's id de-duplicates. Published with Nats-Msg-Id = id (the contract), a republish within
-    // BYO_MT's duplicate window never reaches us, so only a redelivery, or a message whose JetStream id
-    // is not its own id, is looked up in KV: one round trip less per message (docs/performance.md).
-    const lookup = m.info.redelivered || header !== id;
-    void this.admit(m, { ...parsed.message, id }, lookup);
+    const read = readMt(m);
+    if (!read.ok) return this.reject(m, read.id, read.rejection);
+    void this.admit(m, read.message, read.lookup);
   }
 
   private async admit(m: JsMsg, message: { id: string; from: string; to: string; text: string }, lookup: boolean): Promise<void> {
     try {
       const known = lookup ? await this.d.tracker.find(this.org, this.id, message.id) : undefined;
       if (known) {
-        if (m.info.redelivered && known.failedAtSubmit) {
-          await this.d.statuses.final(this.org, this.id, known.id, 'failed', known.segments, known.smscIds, known.error);
-        } else if (m.info.redelivered) {
-          // a crash may have come between recording and publishing: finish what finish() started
-          await this.d.statuses.submitted(this.org, this.id, known.id, known.smscIds);
-          await this.d.tracker.putRefs(this.org, this.id, known);
-          this.d.onRecorded();
-        }
+        if (m.info.redelivered) await replayRecorded(this.d, this.org, this.id, known);
         m.ack();
         return;
       }
@@ -231,7 +211,7 @@ export class Lane {
       seg.job.started = true;
       seg.job.inFlight++;
       session.submit(seg.job.prepared.pdus[seg.index]!, this.d.engine.timers.responseTimeoutMs)
-        .then((resp) => this.onResp(seg, resp), (err: unknown) => this.onSubmitError(seg, err));
+        .then((resp) => this.onResp(seg, resp, session), (err: unknown) => this.onSubmitError(seg, err));
     }
   }
 
@@ -247,7 +227,7 @@ export class Lane {
     return undefined;
   }
 
-  private onResp(seg: Segment, resp: SubmitSmResp): void {
+  private onResp(seg: Segment, resp: SubmitSmResp, session: SmppSession): void {
     const { job } = seg;
     job.inFlight--;
     const verdict = classifyCommandStatus(resp.commandStatus, this.advanced.protocolSpecificCodeMapping);
@@ -261,6 +241,11 @@ export class Lane {
       const base = resp.commandStatus === ESME_RTHROTTLED ? this.d.engine.limits.throttleBackoffMs : this.d.engine.limits.requeueDelayMs;
       this.pausedUntilMs = Date.now() + throttlePauseMs(this.throttles, base, this.d.engine.limits.throttleBackoffMaxMs);
       this.queue.unshift(seg);
+      // ESME_RINVBNDSTS: the SMSC no longer counts this session as bound; its bind reconnects
+      if (verdict === 'rebind' && session.writable) {
+        this.log.warn({ commandStatus: resp.commandStatus }, 'SMSC says the bind is not bound (ESME_RINVBNDSTS): rebinding it');
+        session.close('SMSC answered ESME_RINVBNDSTS: rebinding');
+      }
     } else if (!job.failure) {
       job.failure = mapProtocolCode(resp.commandStatus, this.advanced.protocolSpecificCodeMapping);
     }

@@ -4,7 +4,7 @@
 // through its segment references, written after `submitted` is published, so no final overtakes it.
 import type { GenericError } from '../../domain/error-map.js';
 import type { StatusPublisher } from './status-publisher.js';
-import type { Tracker } from './tracker.js';
+import type { MessageTrack, Tracker } from './tracker.js';
 
 export interface OutcomeDeps {
   tracker: Tracker;
@@ -25,6 +25,20 @@ export async function recordFailed(d: OutcomeDeps, org: string, integration: str
   segments: number, smscIds: string[], failure: GenericError): Promise<void> {
   await d.tracker.recordFailed(org, integration, id, smscIds, failure, d.now().toISOString());
   await d.statuses.final(org, integration, id, 'failed', segments, smscIds, failure);
+}
+
+/**
+ * A redelivered message that was already recorded: a crash may have come between recording and
+ * publishing, so finish what recordSubmitted / recordFailed started (JetStream drops a repeat status).
+ */
+export async function replayRecorded(d: OutcomeDeps, org: string, integration: string, known: MessageTrack): Promise<void> {
+  if (known.failedAtSubmit) {
+    await d.statuses.final(org, integration, known.id, 'failed', known.segments, known.smscIds, known.error);
+    return;
+  }
+  await d.statuses.submitted(org, integration, known.id, known.smscIds);
+  await d.tracker.putRefs(org, integration, known);
+  d.onRecorded();
 }
 
 /** Retries `work` until it succeeds: doubling from `retryDelayMs`, at most `maxDelayMs` apart. */
