@@ -13,7 +13,8 @@ export type FakeSmscReply =
 
 const send = (m: FakeSmscReply) => process.send?.(m);
 
-const smsc = await startFakeSmsc({ recordSubmits: false });
+// FAKE_SMSC_RECEIPTS=1: a DELIVRD receipt right behind each submit_sm_resp
+const smsc = await startFakeSmsc({ recordSubmits: false, ...(process.env.FAKE_SMSC_RECEIPTS === '1' ? { autoDlr: true } : {}) });
 process.on('message', (m: FakeSmscRequest) => {
   if (m.type === 'stats') {
     send({ type: 'stats', submitCount: smsc.submitCount, bound: smsc.connectionList().filter((c) => c.bound).length, connections: smsc.connections });

@@ -1,6 +1,6 @@
 // A user of the engine under load: publishes MT messages with JetStream (many publishes in flight, each
 // with Nats-Msg-Id = id) and times each one from the publish call to the arrival of its `submitted`
-// status on a core subscription to byo.status.>.
+// (or `delivered`) status on a core subscription to byo.status.>.
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { BenchIntegration } from './processes.js';
@@ -22,10 +22,12 @@ export interface LoadOptions {
   /** open loop at this many messages per second instead of as fast as possible */
   ratePerSecond?: number;
   timeoutMs: number;
+  /** the status that completes a message: `submitted` (default) or `delivered` (needs an SMSC sending receipts) */
+  until?: 'submitted' | 'delivered';
 }
 
 export interface LoadResult {
-  /** publish → `submitted` per message (ms), NaN when none arrived */
+  /** publish → `submitted` (or `until`) per message (ms), NaN when none arrived */
   latencyMs: Float64Array;
   /** publish-call time of each message (performance.now()) */
   publishedAt: Float64Array;
@@ -89,7 +91,8 @@ export class MtLoad {
       this.onStatus = (id, state, at) => {
         if (!id.startsWith(prefix)) return;
         const i = Number(id.slice(prefix.length));
-        if (state !== 'submitted') {
+        if (state !== (o.until ?? 'submitted')) {
+          if (state === 'submitted') return;
           result.otherStatuses[state] = (result.otherStatuses[state] ?? 0) + 1;
           return;
         }

@@ -12,7 +12,7 @@
 //   BENCH_MAX_OUTSTANDING=5000  closed loop: published messages without their `submitted` status yet
 //   BENCH_STEADY_SECONDS=10     duration of the steady 1,000 msg/s scenario
 //   BENCH_STEADY_INTEGRATIONS=20  integrations sharing those 1,000 msg/s (each at its own 100 mps limit)
-//   BENCH_SCENARIOS=raw,raw-buffer,engine-1,engine-50,steady   which ones to run, in that order
+//   BENCH_SCENARIOS=raw,raw-buffer,engine-1,engine-50,engine-50-dlr,steady   which ones to run, in that order
 //   BENCH_CPU_PROF=<dir>        run the engine with --cpu-prof, profiles written to <dir> (slows it down);
 //                               summarise them with `npx tsx bench/cpuprofile-summary.ts <dir>`
 //   BENCH_ENGINE_NODE_OPTIONS=  NODE_OPTIONS for the engine process, e.g. --max-semi-space-size=32
@@ -56,7 +56,7 @@ const BINDS = 3;
 /** bounds on each measured run and each warm-up, so the whole benchmark stays under 3 minutes on a slow day */
 const RUN_TIMEOUT_MS = 40_000;
 const WARMUP_TIMEOUT_MS = 15_000;
-const ALL_SCENARIOS = ['raw', 'raw-buffer', 'engine-1', 'engine-50', 'steady'] as const;
+const ALL_SCENARIOS = ['raw', 'raw-buffer', 'engine-1', 'engine-50', 'engine-50-dlr', 'steady'] as const;
 type ScenarioName = (typeof ALL_SCENARIOS)[number];
 const SCENARIOS = (process.env.BENCH_SCENARIOS ?? ALL_SCENARIOS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 for (const s of SCENARIOS) if (!(ALL_SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario "${s}" (known: ${ALL_SCENARIOS.join(', ')})`);
@@ -161,17 +161,20 @@ function lostNotes(r: LoadResult, expected: number): string[] {
   return notes;
 }
 
-async function engineThroughput(integrationCount: number): Promise<void> {
-  log(`\n▶ engine, ${integrationCount} integration(s), rate limit lifted, window ${WINDOW}`);
+/** `receipts`: the SMSC sends a receipt per message and a message counts once `delivered` */
+async function engineThroughput(integrationCount: number, receipts = false): Promise<void> {
+  log(`\n▶ engine, ${integrationCount} integration(s), rate limit lifted, window ${WINDOW}${receipts ? ', until delivered' : ''}`);
   const cleanup = new Cleanup();
   try {
     const nats = await startNats();
     cleanup.add(() => nats.stop());
-    const smsc = await startSmscProcess();
+    const smsc = await startSmscProcess({ receipts });
     cleanup.add(() => smsc.close());
     const { engine, integrations, load } = await engineStack(
       integrationCount, smsc.port, async () => (await smsc.stats()).bound, { BYO_RATE_LIMIT_OVERRIDE_MPS: '1000000' }, cleanup, nats);
-    const options = { publishesInFlight: PUBLISHES_IN_FLIGHT, maxOutstanding: MAX_OUTSTANDING, timeoutMs: RUN_TIMEOUT_MS };
+    const options = {
+      publishesInFlight: PUBLISHES_IN_FLIGHT, maxOutstanding: MAX_OUTSTANDING, timeoutMs: RUN_TIMEOUT_MS, until: receipts ? 'delivered' as const : 'submitted' as const,
+    };
     const warm = await load.run(integrations, { ...options, count: WARMUP, timeoutMs: WARMUP_TIMEOUT_MS });
     if (warm.submitted < WARMUP) log(`  warm-up: only ${warm.submitted}/${WARMUP} submitted`);
     const cpu = new CpuMeter({ engine: engine.pid, nats: nats.pid, smsc: smsc.pid, bench: process.pid });
@@ -184,7 +187,8 @@ async function engineThroughput(integrationCount: number): Promise<void> {
     const mem = memoryMb(engine.pid);
     const rate = (r.submitted / (r.lastSubmittedAt - r.firstPublishAt)) * 1000;
     rows.push({
-      scenario: `engine-${integrationCount}`, messages: r.submitted, rate, latency: summarise(r.latencyMs), latencyWhat: 'publish → submitted',
+      scenario: `engine-${integrationCount}${receipts ? '-dlr' : ''}`, messages: r.submitted, rate, latency: summarise(r.latencyMs),
+      latencyWhat: receipts ? 'publish → delivered' : 'publish → submitted',
       rssMb: m?.rssMb ?? mem.rss, peakRssMb: mem.peakRss, heapMb: m?.heapUsedMb, cpu: usage, machine, cpuPerMessageUs: cpu.perMessageUs(r.submitted), writesPerMessage: writes, notes: lostNotes(r, MESSAGES),
     });
     log(`  ${fmtInt(rate)} msg/s; publishing took ${fmtInt(r.lastPublishAt - r.firstPublishAt)} ms`);
@@ -257,6 +261,7 @@ function report(): void {
     'raw-buffer': `raw smpp, ${BINDS} sessions, Buffer text`,
     'engine-1': 'engine, 1 integration',
     'engine-50': 'engine, 50 integrations',
+    'engine-50-dlr': 'engine, 50 integrations, receipts',
     steady: `engine, steady ${STEADY_RATE}/s (${STEADY_INTEGRATIONS} × ${fmt(STEADY_RATE / STEADY_INTEGRATIONS)}/s, limit 100)`,
   };
   const cpuText = (c: Record<string, number>) =>
@@ -308,6 +313,7 @@ async function main(): Promise<void> {
     'raw-buffer': () => rawScenario(true),
     'engine-1': () => engineThroughput(1),
     'engine-50': () => engineThroughput(50),
+    'engine-50-dlr': () => engineThroughput(50, true),
     steady,
   };
   for (const s of SCENARIOS as ScenarioName[]) {

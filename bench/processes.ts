@@ -32,9 +32,10 @@ export interface SmscProcess {
 }
 
 /** bench/fake-smsc-process.ts in a child process */
-export async function startSmscProcess(): Promise<SmscProcess> {
+export async function startSmscProcess(opts: { receipts?: boolean } = {}): Promise<SmscProcess> {
   const child: ChildProcess = fork(join(import.meta.dirname, 'fake-smsc-process.ts'), [], {
     execArgv: ['--import', 'tsx'],
+    env: { ...process.env, FAKE_SMSC_RECEIPTS: opts.receipts ? '1' : '0' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

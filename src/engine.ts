@@ -17,7 +17,9 @@ import { Supervisor } from './actors/supervisor.js';
 import { createMetrics } from './adapters/metrics.js';
 import { Outbound } from './actors/outbound/outbound.js';
 import { NumberFleet } from './actors/number-fleet.js';
-import { keys } from './adapters/nats/subjects.js';
+import { BUCKETS, keys } from './adapters/nats/subjects.js';
+import { JsPublisher } from './adapters/nats/js-publisher.js';
+import { openFastKv } from './adapters/nats/fast-kv.js';
 
 export interface Engine {
   http: FastifyInstance;
@@ -49,8 +51,9 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     integration: (org, id) => supervisor.actors.get(keys.integration(org, id)),
   });
   const metrics = createMetrics({ localViews: () => supervisor.localViews() });
+  const publisher = new JsPublisher(nats.nc, { ackTimeoutMs: config.timers.jetStreamAckTimeoutMs });
   const outbound = new Outbound({
-    nats, tracking: buckets.tracking, engine: config, logger, now,
+    nats, tracking: buckets.tracking, publisher, fastTracking: await openFastKv(publisher, nats.jsm, BUCKETS.tracking), engine: config, logger, now,
     isActiveSender: (org, id, e164) => fleet.isActiveSender(org, id, e164),
     onStatus: (state) => metrics.statuses.inc({ state }),
   });

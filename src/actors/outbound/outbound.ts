@@ -4,7 +4,8 @@ import type { KV } from '@nats-io/kv';
 import type { Logger } from 'pino';
 import type { NatsHandle } from '../../adapters/nats/connection.js';
 import { consumers, keys, STREAMS } from '../../adapters/nats/subjects.js';
-import { JsPublisher } from '../../adapters/nats/js-publisher.js';
+import type { JsPublisher } from '../../adapters/nats/js-publisher.js';
+import type { FastKv } from '../../adapters/nats/fast-kv.js';
 import { purgeQueuedMt } from '../../adapters/nats/streams.js';
 import type { EngineConfig } from '../../config/engine-config.js';
 import { DEFAULT_ADVANCED_CONFIG } from '../../config/advanced-defaults.js';
@@ -20,6 +21,10 @@ import type { StatusState } from '../../domain/mt-message.js';
 export interface OutboundDeps {
   nats: NatsHandle;
   tracking: KV;
+  /** the message path's JetStream requests (js-publisher.ts); closed by stop() */
+  publisher: JsPublisher;
+  /** the tracking bucket over `publisher`, when the bucket allows direct gets */
+  fastTracking: FastKv | undefined;
   isActiveSender: (org: string, integration: string, e164: string) => boolean;
   engine: Readonly<EngineConfig>;
   logger: Logger;
@@ -36,8 +41,8 @@ export class Outbound {
   private recordWaiters: (() => void)[] = [];
 
   constructor(private readonly d: OutboundDeps) {
-    this.publisher = new JsPublisher(d.nats.nc, { ackTimeoutMs: d.engine.timers.jetStreamAckTimeoutMs });
-    this.tracker = new Tracker(d.tracking, d.logger, this.publisher);
+    this.publisher = d.publisher;
+    this.tracker = new Tracker(d.tracking, d.logger, d.fastTracking);
     this.statuses = natsStatusPublisher(this.publisher, d.now, d.onStatus);
     this.inbound = {
       js: d.nats.js, tracker: this.tracker, statuses: this.statuses, logger: d.logger, now: d.now,

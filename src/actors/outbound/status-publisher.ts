@@ -14,7 +14,7 @@ export interface StatusPublisher {
 
 export function natsStatusPublisher(js: JsPublisher, now: () => Date, onPublished?: (state: StatusState) => void): StatusPublisher {
   const publish = async (org: string, integration: string, payload: StatusPayload, phase: 'submitted' | 'final') => {
-    await js.publish(subjects.status(org, integration), JSON.stringify(payload), subjects.statusMsgId(org, integration, payload.id, phase));
+    await js.publish(subjects.status(org, integration), JSON.stringify(payload), { msgId: subjects.statusMsgId(org, integration, payload.id, phase) });
     onPublished?.(payload.state);
   };
   return {

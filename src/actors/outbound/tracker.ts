@@ -4,9 +4,9 @@
 // and statuses carry a Nats-Msg-Id so a replay after a crash is dropped by JetStream.
 import type { KV } from '@nats-io/kv';
 import { z } from 'zod';
-import { BUCKETS, keys, kvPutSubject } from '../../adapters/nats/subjects.js';
-import type { JsPublisher } from '../../adapters/nats/js-publisher.js';
-import { CasContentionError, getJson, encodeJson, isWrongLastSequence, listKeys, type WarnLogger } from '../../adapters/nats/kv-json.js';
+import { keys } from '../../adapters/nats/subjects.js';
+import type { FastKv } from '../../adapters/nats/fast-kv.js';
+import { CasContentionError, decodeJson, getJson, encodeJson, isWrongLastSequence, listKeys, type JsonEntry, type WarnLogger } from '../../adapters/nats/kv-json.js';
 import { receiptKeys, submitKey } from '../../domain/message-id.js';
 import type { GenericError } from '../../domain/error-map.js';
 
@@ -34,16 +34,28 @@ export type ReceiptOutcome =
   | { kind: 'unknown' };
 
 export class Tracker {
-  /** `publisher`: plain puts go through it (the hot path, see js-publisher.ts); reads and CAS use nats.js */
-  constructor(private readonly kv: KV, private readonly log: WarnLogger, private readonly publisher?: JsPublisher) {}
+  /** `fast`: the message path's reads and writes go through it (see fast-kv.ts); listing and purging use nats.js */
+  constructor(private readonly kv: KV, private readonly log: WarnLogger, private readonly fast?: FastKv) {}
 
   private async put(key: string, value: unknown): Promise<void> {
-    if (this.publisher) await this.publisher.publish(kvPutSubject(BUCKETS.tracking, key), encodeJson(value));
+    if (this.fast) await this.fast.put(key, encodeJson(value));
     else await this.kv.put(key, encodeJson(value));
   }
 
+  private async update(key: string, value: unknown, revision: number): Promise<void> {
+    if (this.fast) await this.fast.update(key, encodeJson(value), revision);
+    else await this.kv.update(key, encodeJson(value), revision);
+  }
+
+  private async get<T>(key: string, schema: z.ZodType<T>): Promise<JsonEntry<T> | undefined> {
+    if (!this.fast) return getJson(this.kv, key, schema, this.log);
+    const entry = await this.fast.get(key);
+    const value = entry ? decodeJson(entry, schema, this.log) : undefined;
+    return entry && value !== undefined ? { key, value, revision: entry.revision } : undefined;
+  }
+
   async find(org: string, integration: string, messageId: string): Promise<MessageTrack | undefined> {
-    return (await getJson(this.kv, keys.message(org, integration, messageId), messageTrackSchema, this.log))?.value;
+    return (await this.get(keys.message(org, integration, messageId), messageTrackSchema))?.value;
   }
 
   /**
@@ -88,7 +100,7 @@ export class Tracker {
     if (!ref) return { kind: 'unknown' };
     const key = keys.message(org, integration, ref.id);
     for (let attempt = 0; attempt < 50; attempt++) {
-      const entry = await getJson(this.kv, key, messageTrackSchema, this.log);
+      const entry = await this.get(key, messageTrackSchema);
       if (!entry || ref.index >= entry.value.segments) return { kind: 'unknown' };
       const track = entry.value;
       const seg = [...track.seg];
@@ -105,7 +117,7 @@ export class Tracker {
       }
       if (decided) await publishFinal(next);
       try {
-        await this.kv.update(key, encodeJson(next), entry.revision);
+        await this.update(key, next, entry.revision);
         return decided ? { kind: 'final', track: next } : { kind: 'recorded', track: next };
       } catch (err) {
         if (!isWrongLastSequence(err)) throw err;
@@ -124,7 +136,7 @@ export class Tracker {
       for (const k of receiptKeys(rid)) {
         if (tried.has(k)) continue;
         tried.add(k);
-        const hit = await getJson(this.kv, keys.submit(org, integration, k), submitRefSchema, this.log);
+        const hit = await this.get(keys.submit(org, integration, k), submitRefSchema);
         if (hit) return hit.value;
       }
     }

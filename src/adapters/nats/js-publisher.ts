@@ -1,5 +1,5 @@
-// JetStream publish-with-ack for the hot path (statuses, tracking puts): one reply subscription per
-// connection, a map of pending acks, one timeout sweep.
+// JetStream requests for the hot path (statuses, tracking puts, reads and compare-and-set updates): one
+// reply subscription per connection, a map of pending requests, one timeout sweep.
 //
 // Why not js.publish()/kv.put(): nats.js (3.x, request.js RequestOne.cancel) allocates a
 // RequestError("cancelled") for every request, including successful ones, plus a timer and a deferred
@@ -22,8 +22,15 @@ export class JsPublishError extends Error {
   }
 }
 
+export interface PublishOptions {
+  /** Nats-Msg-Id: the stream drops a repeat within its duplicate window */
+  msgId?: string;
+  /** Nats-Expected-Last-Subject-Sequence: compare-and-set against the subject's last sequence (0 = none yet) */
+  expectedLastSubjectSequence?: number;
+}
+
 interface Pending {
-  resolve: (ack: PubAck) => void;
+  resolve: (reply: Msg) => void;
   reject: (err: Error) => void;
   deadline: number;
   subject: string;
@@ -51,20 +58,26 @@ export class JsPublisher {
     this.sweep.unref();
   }
 
-  /** Publishes to a subject a stream captures; resolves with the stream's ack. `msgId` sets Nats-Msg-Id. */
-  publish(subject: string, payload: Uint8Array | string, msgId?: string): Promise<PubAck> {
+  /** Publishes to a subject a stream captures; resolves with the stream's ack. */
+  async publish(subject: string, payload: Uint8Array | string, opts?: PublishOptions): Promise<PubAck> {
+    let h: MsgHdrs | undefined;
+    if (opts?.msgId !== undefined || opts?.expectedLastSubjectSequence !== undefined) {
+      h = natsHeaders();
+      if (opts.msgId !== undefined) h.set('Nats-Msg-Id', opts.msgId);
+      if (opts.expectedLastSubjectSequence !== undefined) h.set('Nats-Expected-Last-Subject-Sequence', String(opts.expectedLastSubjectSequence));
+    }
+    return parseAck(subject, await this.request(subject, payload, h));
+  }
+
+  /** A request whose reply is returned as is (a 503 "no responders" status rejects with NO_RESPONDERS). */
+  request(subject: string, payload: Uint8Array | string, headers?: MsgHdrs): Promise<Msg> {
     if (this.closed) return Promise.reject(new JsPublishError('publisher closed', 'CLOSED'));
     const token = (this.next = (this.next + 1) % Number.MAX_SAFE_INTEGER).toString(36);
-    let h: MsgHdrs | undefined;
-    if (msgId !== undefined) {
-      h = natsHeaders();
-      h.set('Nats-Msg-Id', msgId);
-    }
-    return new Promise<PubAck>((resolve, reject) => {
+    return new Promise<Msg>((resolve, reject) => {
       // insertion order = deadline order (one timeout for all), so the sweep stops at the first live one
       this.pending.set(token, { resolve, reject, deadline: Date.now() + this.opts.ackTimeoutMs, subject });
       try {
-        this.nc.publish(subject, payload, { reply: `${this.prefix}.${token}`, ...(h ? { headers: h } : {}) });
+        this.nc.publish(subject, payload, { reply: `${this.prefix}.${token}`, ...(headers ? { headers } : {}) });
       } catch (err) {
         this.pending.delete(token);
         reject(err instanceof Error ? err : new Error(String(err)));
@@ -89,24 +102,8 @@ export class JsPublisher {
     const p = this.pending.get(token);
     if (!p) return; // already timed out
     this.pending.delete(token);
-    if (msg.data.length === 0 && msg.headers?.code === 503) {
-      p.reject(new JsPublishError(`no stream captures ${p.subject}`, 'NO_RESPONDERS'));
-      return;
-    }
-    let ack: { stream?: unknown; seq?: unknown; duplicate?: unknown; error?: { code?: number; err_code?: number; description?: string } };
-    try {
-      ack = msg.json();
-    } catch {
-      p.reject(new JsPublishError(`unreadable ack for ${p.subject}`, 'BAD_ACK'));
-      return;
-    }
-    if (ack.error) {
-      p.reject(new JsPublishError(`publish to ${p.subject} refused: ${ack.error.description ?? 'unknown error'}`, 'API_ERROR', ack.error.err_code ?? ack.error.code));
-    } else if (typeof ack.stream === 'string' && typeof ack.seq === 'number') {
-      p.resolve({ stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate === true });
-    } else {
-      p.reject(new JsPublishError(`unexpected ack for ${p.subject}`, 'BAD_ACK'));
-    }
+    if (msg.data.length === 0 && msg.headers?.code === 503) p.reject(new JsPublishError(`no stream captures ${p.subject}`, 'NO_RESPONDERS'));
+    else p.resolve(msg);
   }
 
   private expire(now: number): void {
@@ -122,4 +119,18 @@ export class JsPublisher {
     this.pending.clear();
     for (const p of all) p.reject(err);
   }
+}
+
+function parseAck(subject: string, msg: Msg): PubAck {
+  let ack: { stream?: unknown; seq?: unknown; duplicate?: unknown; error?: { code?: number; err_code?: number; description?: string } };
+  try {
+    ack = msg.json();
+  } catch {
+    throw new JsPublishError(`unreadable ack for ${subject}`, 'BAD_ACK');
+  }
+  if (ack.error) {
+    throw new JsPublishError(`publish to ${subject} refused: ${ack.error.description ?? 'unknown error'}`, 'API_ERROR', ack.error.err_code ?? ack.error.code);
+  }
+  if (typeof ack.stream !== 'string' || typeof ack.seq !== 'number') throw new JsPublishError(`unexpected ack for ${subject}`, 'BAD_ACK');
+  return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate === true };
 }

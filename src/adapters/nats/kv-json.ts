@@ -3,6 +3,7 @@
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamManager } from '@nats-io/jetstream';
 import type { KV, KvEntry } from '@nats-io/kv';
 import type { z } from 'zod';
+import { JsPublishError } from './js-publisher.js';
 
 /** What the helpers need from a logger (pino's Logger fits). */
 export interface WarnLogger {
@@ -23,7 +24,7 @@ export const encodeJson = (value: unknown): Uint8Array => encoder.encode(JSON.st
 export const isLive = (entry: KvEntry | null | undefined): entry is KvEntry => entry?.operation === 'PUT';
 
 /** The value of a PUT entry, or undefined (logged) when it is not valid JSON of the schema's shape. */
-export function decodeJson<T>(entry: KvEntry, schema: z.ZodType<T>, logger: WarnLogger): T | undefined {
+export function decodeJson<T>(entry: Pick<KvEntry, 'json' | 'bucket' | 'key' | 'revision'>, schema: z.ZodType<T>, logger: WarnLogger): T | undefined {
   let raw: unknown;
   try {
     raw = entry.json<unknown>();
@@ -49,8 +50,8 @@ export async function getJson<T>(kv: KV, key: string, schema: z.ZodType<T>, logg
 
 /** The server refused a write because the key moved since we read it (or exists, for create). */
 export function isWrongLastSequence(err: unknown): boolean {
-  return err instanceof JetStreamApiError
-    && (err.code === JetStreamApiCodes.StreamWrongLastSequence || err.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown);
+  const code = err instanceof JetStreamApiError ? err.code : err instanceof JsPublishError ? err.apiCode : undefined;
+  return code === JetStreamApiCodes.StreamWrongLastSequence || code === JetStreamApiCodes.StreamWrongLastSequenceUnknown;
 }
 
 export class CasContentionError extends Error {

@@ -37,8 +37,8 @@ describe('JsPublisher over a real nats-server', () => {
   });
 
   it('sets Nats-Msg-Id so the stream drops a repeat (reported as duplicate, same sequence)', async () => {
-    const first = await pub.publish('pubtest.b', 'one', 'msg-1');
-    const second = await pub.publish('pubtest.b', 'two', 'msg-1');
+    const first = await pub.publish('pubtest.b', 'one', { msgId: 'msg-1' });
+    const second = await pub.publish('pubtest.b', 'two', { msgId: 'msg-1' });
     expect(second).toEqual({ stream: 'PUBTEST', seq: first.seq, duplicate: true });
     expect((await jsm.streams.getMessage('PUBTEST', { seq: first.seq }))?.string()).toBe('one');
   });
