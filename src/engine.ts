@@ -17,6 +17,7 @@ import { Supervisor } from './actors/supervisor.js';
 import { createMetrics } from './adapters/metrics.js';
 import { Outbound } from './actors/outbound/outbound.js';
 import { NumberFleet } from './actors/number-fleet.js';
+import { SubscriberRegistry } from './actors/subscriber-registry.js';
 import { BUCKETS, keys } from './adapters/nats/subjects.js';
 import { JsPublisher } from './adapters/nats/js-publisher.js';
 import { openFastKv } from './adapters/nats/fast-kv.js';
@@ -51,10 +52,12 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     integration: (org, id) => supervisor.actors.get(keys.integration(org, id)),
   });
   const metrics = createMetrics({ localViews: () => supervisor.localViews() });
+  const subscribers = new SubscriberRegistry({ kv: buckets.subscribers, sink, logger, now, idleMs: config.timers.subscriberIdleMs });
   const publisher = new JsPublisher(nats.nc, { ackTimeoutMs: config.timers.jetStreamAckTimeoutMs });
   const outbound = new Outbound({
     nats, tracking: buckets.tracking, publisher, fastTracking: await openFastKv(publisher, nats.jsm, BUCKETS.tracking), engine: config, logger, now,
     isActiveSender: (org, id, e164) => fleet.isActiveSender(org, id, e164),
+    subscribers, keywordsFor: (org, id, e164) => fleet.keywordsFor(org, id, e164),
     onStatus: (state) => metrics.statuses.inc({ state }),
   });
 
@@ -80,6 +83,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     },
   });
   await fleet.start();
+  await subscribers.start();
   await supervisor.start();
   const http = buildHttpServer({
     store, schemas, state: supervisor, apiToken, logger, deleteWaitMs: config.timers.deleteWaitMs,
@@ -101,6 +105,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
       await outbound.stop();
       await supervisor.stop(config.timers.deactivateTimeoutMs);
       fleet.stop();
+      subscribers.stop();
       await nats.close();
     })()),
   };

@@ -2,7 +2,7 @@
 // (bound.idle ⇄ bound.awaitingLinkResp every enquire_link) share a name, so they publish nothing new.
 // docs/events.md lists every name here; test/actors/event-names.test.ts keeps the two in step.
 
-export type EventKind = 'integration' | 'bind' | 'number';
+export type EventKind = 'integration' | 'bind' | 'number' | 'subscriber';
 
 /** state path (dot-joined) → event name, per actor kind */
 export const STATE_EVENT_NAMES: Record<EventKind, Record<string, string>> = {
@@ -31,6 +31,12 @@ export const STATE_EVENT_NAMES: Record<EventKind, Record<string, string>> = {
     active: 'active',
     disabled: 'disabled',
     released: 'released',
+  },
+  subscriber: {
+    // transient: decided from the stored state before anything is published
+    restoring: 'subscribed',
+    subscribed: 'subscribed',
+    optedOut: 'opted_out',
   },
 };
 

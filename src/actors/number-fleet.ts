@@ -56,6 +56,12 @@ export class NumberFleet {
     return !!e && e.record.org === org && e.record.integration === integration && e.actor?.getSnapshot().value === 'active';
   }
 
+  /** The compliance keywords of a number of this integration (short codes: with or without '+'). */
+  keywordsFor(org: string, integration: string, address: string): NumberRecord['keywords'] | undefined {
+    const e = this.entries.get(address.replace(/^\+/, ''));
+    return e && e.record.org === org && e.record.integration === integration ? e.record.keywords : undefined;
+  }
+
   /** The integration's activity or ownership changed: bring its numbers along. */
   integrationChanged(org: string, integration: string): void {
     for (const [key, e] of this.entries) {

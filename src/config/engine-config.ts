@@ -32,6 +32,10 @@ export const timersSchema = z.object({
   deleteWaitMs: ms(10_000),
   /** how long a JetStream publish on the message path (status, tracking) waits for the stream's ack */
   jetStreamAckTimeoutMs: ms(5_000),
+  /** how long the parts of a concatenated inbound message wait for the rest before what arrived is published */
+  moReassemblyTimeoutMs: ms(5 * 60_000),
+  /** a subscriber actor with no keyword for this long is stopped (its state stays in KV) */
+  subscriberIdleMs: ms(60_000),
 });
 export type Timers = z.infer<typeof timersSchema>;
 
@@ -83,7 +87,8 @@ const TIMER_ENV: Record<keyof Timers, string> = {
   unbindTimeoutMs: 'BYO_UNBIND_TIMEOUT_MS', backoffInitialMs: 'BYO_BACKOFF_INITIAL_MS', backoffMaxMs: 'BYO_BACKOFF_MAX_MS',
   authBackoffInitialMs: 'BYO_AUTH_BACKOFF_INITIAL_MS', authBackoffMaxMs: 'BYO_AUTH_BACKOFF_MAX_MS',
   deactivateTimeoutMs: 'BYO_DEACTIVATE_TIMEOUT_MS', ownerRenewMs: 'BYO_OWNER_RENEW_MS', deleteWaitMs: 'BYO_DELETE_WAIT_MS',
-  jetStreamAckTimeoutMs: 'BYO_JETSTREAM_ACK_TIMEOUT_MS',
+  jetStreamAckTimeoutMs: 'BYO_JETSTREAM_ACK_TIMEOUT_MS', moReassemblyTimeoutMs: 'BYO_MO_REASSEMBLY_TIMEOUT_MS',
+  subscriberIdleMs: 'BYO_SUBSCRIBER_IDLE_MS',
 };
 const LIMIT_ENV: Record<keyof Limits, string> = {
   windowSize: 'BYO_WINDOW_SIZE', trackingTtlMs: 'BYO_TRACKING_TTL_MS', requeueDelayMs: 'BYO_REQUEUE_DELAY_MS',

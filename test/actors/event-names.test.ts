@@ -8,6 +8,7 @@ import { NOTICE_EVENT_NAMES, STATE_EVENT_NAMES, allEventTypes, eventNameFor, typ
 import { integrationMachine } from '../../src/machines/integration-machine.js';
 import { bindMachine } from '../../src/machines/bind-machine.js';
 import { numberMachine } from '../../src/machines/number-machine.js';
+import { subscriberMachine } from '../../src/machines/subscriber-machine.js';
 
 const docs = readFileSync(fileURLToPath(new URL('../../docs/events.md', import.meta.url)), 'utf8');
 const kinds = Object.keys(STATE_EVENT_NAMES) as EventKind[];
@@ -16,6 +17,7 @@ const machines: Record<EventKind, AnyStateMachine> = {
   integration: integrationMachine,
   bind: bindMachine,
   number: numberMachine,
+  subscriber: subscriberMachine,
 };
 
 interface StateNodeLike { path: string[]; states: Record<string, StateNodeLike> }

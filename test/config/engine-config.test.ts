@@ -31,6 +31,8 @@ const DEFAULT_TIMERS: Timers = {
   ownerRenewMs: 10_000,
   deleteWaitMs: 10_000,
   jetStreamAckTimeoutMs: 5_000,
+  moReassemblyTimeoutMs: 5 * MINUTE,
+  subscriberIdleMs: MINUTE,
 };
 
 const DEFAULT_LIMITS: Limits = {

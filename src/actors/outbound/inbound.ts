@@ -1,10 +1,7 @@
 // deliver_sm from the SMSC: a delivery receipt (by esm_class) goes to the tracker; anything else is a
-// mobile-originated message published on byo.mo. The deliver_sm is answered only once the outcome is
+// mobile-originated message (or one part of one) for mo.ts. The deliver_sm is answered only once the outcome is
 // durable; what cannot be handled now is answered ESME_RX_T_APPN so the SMSC delivers it again later.
-import { randomUUID } from 'node:crypto';
-import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
-import { subjects } from '../../adapters/nats/subjects.js';
 import type { DeliverSm, SmppSession } from '../../adapters/smpp/types.js';
 import { decodeInbound } from '../../domain/mo-text.js';
 import { isReceiptParseError, parseReceipt, receiptKind } from '../../domain/receipts.js';
@@ -14,12 +11,13 @@ import type { AdvancedConfig } from '../../config/advanced-schema.js';
 import type { IntegrationConfig } from '../../config/integration-schema.js';
 import type { Tracker } from './tracker.js';
 import type { StatusPublisher } from './status-publisher.js';
+import type { MoAssembler } from './mo.js';
 
 export const ESME_ROK = 0x00;
 export const ESME_RX_T_APPN = 0x64;
 
 export interface InboundDeps {
-  js: JetStreamClient;
+  mo: MoAssembler;
   tracker: Tracker;
   statuses: StatusPublisher;
   logger: Logger;
@@ -85,11 +83,9 @@ async function publishMo(d: InboundDeps, ctx: InboundContext, pdu: DeliverSm): P
   // inboundPlusPrefix only says whether the vendor sends "+": fromSmppAddress accepts both spellings.
   const from = fromSmppAddress(pdu.sourceAddr, { ton: pdu.sourceAddrTon }) ?? pdu.sourceAddr;
   const to = fromSmppAddress(pdu.destinationAddr, { ton: pdu.destAddrTon }) ?? pdu.destinationAddr;
-  const mo = {
-    id: randomUUID(), from, to, text: decoded.text, segments: decoded.concat?.total ?? 1, dataCoding: pdu.dataCoding,
-    receivedAt: d.now().toISOString(),
-    ...(decoded.concat ? { part: { reference: decoded.concat.reference, sequence: decoded.concat.sequence, total: decoded.concat.total } } : {}),
-  };
-  await d.js.publish(subjects.mo(ctx.org, ctx.integration), JSON.stringify(mo));
+  await d.mo.receive({
+    org: ctx.org, integration: ctx.integration, from, to, text: decoded.text, dataCoding: pdu.dataCoding,
+    receivedAt: d.now().toISOString(), ...(decoded.concat ? { concat: { ...decoded.concat } } : {}),
+  });
   return ESME_ROK;
 }

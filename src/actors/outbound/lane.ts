@@ -12,6 +12,8 @@ import { mergeAdvancedConfig, type AdvancedConfig } from '../../config/advanced-
 import { classifyCommandStatus, mapProtocolCode, type GenericError } from '../../domain/error-map.js';
 import type { MtRejection } from '../../domain/mt-message.js';
 import { readMt } from './read-mt.js';
+import { optOutRejection, type ComplianceDeps } from './compliance.js';
+import { AUTO_RESPONSE_HEADER } from './mo.js';
 import { RateLimiter, throttlePauseMs } from '../../domain/rate-limiter.js';
 import type { SmppSession, SubmitSmResp } from '../../adapters/smpp/types.js';
 import type { IntegrationActor } from '../integration-actor.js';
@@ -26,6 +28,7 @@ export interface LaneDeps {
   tracker: Tracker;
   statuses: StatusPublisher;
   isActiveSender: (org: string, integration: string, e164: string) => boolean;
+  compliance: ComplianceDeps;
   engine: Readonly<EngineConfig>;
   logger: Logger;
   now: () => Date;
@@ -171,6 +174,8 @@ export class Lane {
       m.nak(this.d.engine.limits.requeueDelayMs);
       return;
     }
+    const optedOut = optOutRejection(this.d.compliance, this.org, this.id, message, m.headers?.get(AUTO_RESPONSE_HEADER));
+    if (optedOut) return this.reject(m, message.id, optedOut);
     const senderActive = this.d.isActiveSender(this.org, this.id, message.from);
     this.reference = (this.reference + 1) & 0xff;
     const p = prepareMessage(message, this.d.actor.config, this.advanced, { senderActive, reference: this.reference });

@@ -16,6 +16,9 @@ import { Lane } from './lane.js';
 import { Tracker } from './tracker.js';
 import { natsStatusPublisher, type StatusPublisher } from './status-publisher.js';
 import { handleDeliverSm, type InboundDeps } from './inbound.js';
+import { MoAssembler } from './mo.js';
+import type { SubscriberRegistry } from '../subscriber-registry.js';
+import type { ReadonlyKeywordSet } from '../../domain/keywords.js';
 import type { StatusState } from '../../domain/mt-message.js';
 
 export interface OutboundDeps {
@@ -26,6 +29,8 @@ export interface OutboundDeps {
   /** the tracking bucket over `publisher`, when the bucket allows direct gets */
   fastTracking: FastKv | undefined;
   isActiveSender: (org: string, integration: string, e164: string) => boolean;
+  subscribers: SubscriberRegistry;
+  keywordsFor: (org: string, integration: string, e164: string) => ReadonlyKeywordSet | undefined;
   engine: Readonly<EngineConfig>;
   logger: Logger;
   now: () => Date;
@@ -37,6 +42,7 @@ export class Outbound {
   readonly tracker: Tracker;
   readonly statuses: StatusPublisher;
   private readonly publisher: JsPublisher;
+  private readonly mo: MoAssembler;
   private readonly inbound: InboundDeps;
   private recordWaiters: (() => void)[] = [];
 
@@ -44,8 +50,12 @@ export class Outbound {
     this.publisher = d.publisher;
     this.tracker = new Tracker(d.tracking, d.logger, d.fastTracking);
     this.statuses = natsStatusPublisher(this.publisher, d.now, d.onStatus);
+    this.mo = new MoAssembler({
+      kv: d.tracking, publisher: this.publisher, subscribers: d.subscribers, keywordsFor: d.keywordsFor, logger: d.logger,
+      reassemblyTimeoutMs: d.engine.timers.moReassemblyTimeoutMs, retryDelayMs: d.engine.limits.requeueDelayMs,
+    });
     this.inbound = {
-      js: d.nats.js, tracker: this.tracker, statuses: this.statuses, logger: d.logger, now: d.now,
+      mo: this.mo, tracker: this.tracker, statuses: this.statuses, logger: d.logger, now: d.now,
       receiptHoldMs: d.engine.limits.receiptHoldMs,
       nextRecord: (ms) => new Promise<void>((resolve) => {
         const t = setTimeout(resolve, ms);
@@ -59,8 +69,11 @@ export class Outbound {
     if (this.lanes.has(key)) return;
     this.lanes.set(key, new Lane({
       actor, nats: this.d.nats, tracker: this.tracker, statuses: this.statuses, isActiveSender: this.d.isActiveSender,
+      compliance: { isOptedOut: (s, h) => this.d.subscribers.isOptedOut(s, h), keywordsFor: this.d.keywordsFor },
       engine: this.d.engine, logger: this.d.logger, now: this.d.now, onRecorded: () => this.wakeReceipts(),
     }));
+    // concatenated inbound parts an earlier run stored and had not published yet
+    this.mo.restore(actor.org, actor.id).catch((err: unknown) => this.d.logger.warn({ err, org: actor.org, integration: actor.id }, 'stored inbound parts not restored'));
   }
 
   async detach(actor: IntegrationActor): Promise<void> {
@@ -98,6 +111,7 @@ export class Outbound {
     const drainMs = this.d.engine.timers.responseTimeoutMs;
     await Promise.all([...this.lanes.values()].map((l) => l.stop(drainMs)));
     this.lanes.clear();
+    this.mo.stop();
     this.publisher.close();
   }
 

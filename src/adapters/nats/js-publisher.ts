@@ -27,6 +27,8 @@ export interface PublishOptions {
   msgId?: string;
   /** Nats-Expected-Last-Subject-Sequence: compare-and-set against the subject's last sequence (0 = none yet) */
   expectedLastSubjectSequence?: number;
+  /** further headers */
+  headers?: Record<string, string>;
 }
 
 interface Pending {
@@ -61,8 +63,9 @@ export class JsPublisher {
   /** Publishes to a subject a stream captures; resolves with the stream's ack. */
   async publish(subject: string, payload: Uint8Array | string, opts?: PublishOptions): Promise<PubAck> {
     let h: MsgHdrs | undefined;
-    if (opts?.msgId !== undefined || opts?.expectedLastSubjectSequence !== undefined) {
+    if (opts?.msgId !== undefined || opts?.expectedLastSubjectSequence !== undefined || opts?.headers) {
       h = natsHeaders();
+      for (const [k, v] of Object.entries(opts.headers ?? {})) h.set(k, v);
       if (opts.msgId !== undefined) h.set('Nats-Msg-Id', opts.msgId);
       if (opts.expectedLastSubjectSequence !== undefined) h.set('Nats-Expected-Last-Subject-Sequence', String(opts.expectedLastSubjectSequence));
     }

@@ -71,5 +71,8 @@ export const keys = {
   submit: (org: string, integration: string, submitKey: string) => `${org}.${integration}.sm.${submitKey}`,
   message: (org: string, integration: string, messageId: string) => `${org}.${integration}.msg.${kvToken(messageId)}`,
   messagesOf: (org: string, integration: string) => `${org}.${integration}.>`,
+  /** one stored part of a concatenated inbound message, until all parts are in */
+  moPart: (org: string, integration: string, group: string, sequence: number) => `${org}.${integration}.mo.${kvToken(group)}.${sequence}`,
+  moPartsOf: (org: string, integration: string) => `${org}.${integration}.mo.>`,
   subscriber: (sender: string, handset: string) => `${digits(sender)}.${digits(handset)}`,
 } as const;

@@ -1,0 +1,119 @@
+// Subscribers: one (sender number, handset) pair with a compliance history. An actor is started on
+// demand when the handset texts a keyword and stopped when idle (standalone in a map, as ARCHITECTURE.md
+// asks); its state is persisted to KV `byo_subscribers` with compare-and-set. Outbound asks
+// `isOptedOut` per message, answered from memory: a watch on the bucket keeps every instance's view
+// current, and the pair that just changed here is updated at once.
+import type { KV } from '@nats-io/kv';
+import type { Actor } from 'xstate';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { subscriberMachine, SUBSCRIBER_STATES, type SubscriberState } from '../machines/subscriber-machine.js';
+import { KEYWORD_KINDS, type KeywordKind } from '../domain/keywords.js';
+import { casUpdateJson, decodeJson, getJson } from '../adapters/nats/kv-json.js';
+import { keys } from '../adapters/nats/subjects.js';
+import { eventNameFor } from './event-names.js';
+import { startActor } from './start-actor.js';
+import type { EventSink } from './operational-event.js';
+
+/** keyword history kept per pair: enough to show an operator (or a regulator) the recent story */
+export const SUBSCRIBER_HISTORY_LIMIT = 50;
+
+export const subscriberRecordSchema = z.object({
+  v: z.literal(1),
+  org: z.string(),
+  integration: z.string(),
+  sender: z.string(),
+  handset: z.string(),
+  state: z.enum(SUBSCRIBER_STATES),
+  history: z.array(z.object({ keyword: z.enum(KEYWORD_KINDS), at: z.string(), moId: z.string() })),
+  updatedAt: z.string(),
+});
+export type SubscriberRecord = z.infer<typeof subscriberRecordSchema>;
+
+export interface SubscriberRegistryDeps {
+  kv: KV;
+  sink: EventSink;
+  logger: Logger;
+  now: () => Date;
+  /** an actor with no keyword for this long is stopped (its state stays in KV) */
+  idleMs: number;
+}
+
+interface Live { actor: Actor<typeof subscriberMachine>; idle: NodeJS.Timeout }
+
+export class SubscriberRegistry {
+  private readonly optedOut = new Set<string>();
+  private readonly live = new Map<string, Live>();
+  private readonly abort = new AbortController();
+
+  constructor(private readonly d: SubscriberRegistryDeps) {}
+
+  /** Loads every opted-out pair and follows changes made by any instance. */
+  async start(): Promise<void> {
+    const watch = await this.d.kv.watch({ key: '>' });
+    this.abort.signal.addEventListener('abort', () => watch.stop());
+    void (async () => {
+      for await (const e of watch) {
+        const record = e.operation === 'PUT' ? decodeJson(e, subscriberRecordSchema, this.d.logger) : undefined;
+        if (record?.state === 'optedOut') this.optedOut.add(e.key);
+        else this.optedOut.delete(e.key);
+      }
+    })().catch((err: unknown) => this.d.logger.warn({ err }, 'subscriber watch ended'));
+  }
+
+  stop(): void {
+    this.abort.abort();
+    for (const l of this.live.values()) {
+      clearTimeout(l.idle);
+      l.actor.stop();
+    }
+    this.live.clear();
+  }
+
+  isOptedOut(sender: string, handset: string): boolean {
+    return this.optedOut.has(keys.subscriber(sender, handset));
+  }
+
+  /** The handset texted a compliance keyword to the sender number: returns the pair's state after it. */
+  async apply(org: string, integration: string, sender: string, handset: string, keyword: KeywordKind, moId: string): Promise<SubscriberState> {
+    const key = keys.subscriber(sender, handset);
+    const stored = await getJson(this.d.kv, key, subscriberRecordSchema, this.d.logger);
+    const live = this.actorFor(key, stored?.value.state ?? 'subscribed');
+    live.actor.send({ type: `keyword.${keyword}` });
+    const state = live.actor.getSnapshot().value as SubscriberState;
+    const at = this.d.now().toISOString();
+    await casUpdateJson(this.d.kv, key, subscriberRecordSchema, (cur) => ({
+      v: 1 as const, org, integration, sender, handset, state, updatedAt: at,
+      history: [...(cur?.value.history ?? []), { keyword, at, moId }].slice(-SUBSCRIBER_HISTORY_LIMIT),
+    }), { logger: this.d.logger });
+    if (state === 'optedOut') this.optedOut.add(key);
+    else this.optedOut.delete(key);
+    const before = stored?.value.state;
+    if (before !== state) {
+      const name = eventNameFor('subscriber', state);
+      this.d.sink({
+        type: `subscriber.${name}`, actor: { kind: 'subscriber', id: `${sender}:${handset}` }, org, integration,
+        from: before === undefined ? null : eventNameFor('subscriber', before), to: name, at,
+        detail: { sender, handset, keyword, moId },
+      });
+    }
+    return state;
+  }
+
+  private actorFor(key: string, restored: SubscriberState): Live {
+    let live = this.live.get(key);
+    if (!live) {
+      const actor = startActor(subscriberMachine, { logger: this.d.logger.child({ subscriber: key }), input: { state: restored } });
+      live = { actor, idle: setTimeout(() => undefined, 0) };
+      this.live.set(key, live);
+    }
+    clearTimeout(live.idle);
+    const l = live;
+    l.idle = setTimeout(() => {
+      l.actor.stop();
+      this.live.delete(key);
+    }, this.d.idleMs);
+    l.idle.unref();
+    return l;
+  }
+}

@@ -1,0 +1,141 @@
+// Inbound end to end: the fake SMSC sends deliver_sm (MO) over real TCP to a real engine process; the
+// test reads byo.mo from the BYO_MO stream, events from BYO_EVENTS and statuses from BYO_STATUS.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeliverPolicy } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import type { FakeSmsc } from '../helpers/fake-smsc.js';
+import { eventually } from '../helpers/engine-process.js';
+import { setUpIntegration } from '../helpers/mt-client.js';
+import { startWorld, type World } from '../helpers/e2e-world.js';
+import { DEFAULT_HELP_MESSAGE, DEFAULT_OPT_IN_MESSAGE, DEFAULT_OPT_OUT_MESSAGE } from '../../src/domain/keywords.js';
+
+const SENDER = '+15550001001';
+const HANDSET = '+447700900001';
+
+interface Mo { id: string; from: string; to: string; text: string; segments: number; dataCoding: number; keyword?: string; partsMissing?: number[] }
+
+/** every message of a stream on `subject` (oldest first), read with a fresh ordered consumer */
+async function readStream<T>(world: World, stream: string, subject: string): Promise<T[]> {
+  const consumer = await world.mt.js.consumers.get(stream, { filter_subjects: subject, deliver_policy: DeliverPolicy.All });
+  const pending = (await consumer.info()).num_pending;
+  const out: T[] = [];
+  if (pending === 0) return out;
+  const batch = await consumer.fetch({ max_messages: pending, expires: 2_000 });
+  for await (const m of batch) out.push(m.json<T>());
+  return out;
+}
+
+const mo = (source: string, text: string, extra: { udh?: number[]; to?: string } = {}) => ({
+  source_addr: source.replace('+', ''), source_addr_ton: 1, source_addr_npi: 1,
+  destination_addr: (extra.to ?? SENDER).replace('+', ''), dest_addr_ton: 1, dest_addr_npi: 1,
+  esm_class: extra.udh ? 0x40 : 0, data_coding: 0,
+  short_message: Buffer.concat([Buffer.from(extra.udh ?? []), Buffer.from(text, 'latin1')]),
+});
+const part = (ref: number, total: number, seq: number) => [0x05, 0x00, 0x03, ref, total, seq];
+
+describe('inbound SMS and compliance keywords (engine + nats-server + fake SMSC)', () => {
+  let world: World;
+  let smsc: FakeSmsc;
+  let id: string;
+  const mos = () => readStream<Mo>(world, 'BYO_MO', `byo.mo.acme.${id}`);
+
+  beforeAll(async () => {
+    world = await startWorld([{ autoDlr: true }], { BYO_MO_REASSEMBLY_TIMEOUT_MS: '3000' });
+    smsc = world.smscs[0]!;
+    id = await setUpIntegration(world.engine, smsc.port, SENDER, { messagesPerSecond: 100 });
+    await eventually(async () => smsc.connectionList().filter((c) => c.canReceive).length === 3, { what: '3 receiving binds' });
+  }, 60_000);
+
+  afterAll(async () => world?.close());
+
+  it('publishes a single-part message on byo.mo once, with addresses in E.164', async () => {
+    const resp = await smsc.deliver('any', mo('+447700900111', 'Hello there'));
+    expect(resp.commandStatus).toBe(0);
+    const found = await eventually(async () => (await mos()).find((m) => m.text === 'Hello there'), { what: 'MO on byo.mo' });
+    expect(found).toMatchObject({ from: '+447700900111', to: SENDER, segments: 1, dataCoding: 0 });
+    expect(found.keyword).toBeUndefined();
+  });
+
+  it('joins a concatenated message whose parts arrive out of order over different binds', async () => {
+    const [a, b, c] = smsc.connectionList().filter((x) => x.canReceive);
+    for (const [conn, seq, text] of [[b, 2, 'second '], [c, 3, 'third'], [a, 1, 'first ']] as const) {
+      expect((await smsc.deliver(conn!.id, mo('+447700900222', text, { udh: part(77, 3, seq) }))).commandStatus).toBe(0);
+    }
+    const found = await eventually(async () => (await mos()).find((m) => m.from === '+447700900222'), { what: 'joined MO' });
+    expect(found).toMatchObject({ text: 'first second third', segments: 3 });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await mos()).filter((m) => m.from === '+447700900222')).toHaveLength(1);
+  });
+
+  it('publishes what arrived, with partsMissing, when a part never comes (reassembly timeout)', async () => {
+    await smsc.deliver('any', mo('+447700900333', 'only the start ', { udh: part(9, 2, 1) }));
+    const found = await eventually(async () => (await mos()).find((m) => m.from === '+447700900333'), { what: 'partial MO', timeoutMs: 10_000 });
+    expect(found).toMatchObject({ text: 'only the start ', segments: 1, partsMissing: [2] });
+  });
+
+  it('STOP opts the handset out: keyword on the MO, auto-response sent, event published, later messages rejected', async () => {
+    await smsc.deliver('any', mo(HANDSET, '  stop '));
+    const stop = await eventually(async () => (await mos()).find((m) => m.from === HANDSET && m.keyword === 'optOut'), { what: 'STOP MO' });
+    // the auto-response goes out as an outbound message of this integration, to the handset
+    const reply = await world.mt.waitFinal('acme', id, `auto-${stop.id}`);
+    expect(reply.final.state).toBe('delivered');
+    const sent = smsc.submits.find((s) => s.destination_addr === HANDSET.slice(1) && s.short_message.toString('latin1') === DEFAULT_OPT_OUT_MESSAGE);
+    expect(sent?.source_addr).toBe(SENDER.slice(1));
+    const events = await readStream<{ type: string; to: string; detail: Record<string, unknown> }>(world, 'BYO_EVENTS', `byo.events.acme.${id}.subscriber.>`);
+    expect(events.at(-1)).toMatchObject({ type: 'subscriber.opted_out', to: 'opted_out', detail: { sender: SENDER, handset: HANDSET, keyword: 'optOut', moId: stop.id } });
+    const kv = await new Kvm(world.mt.js).open('byo_subscribers');
+    expect((await kv.get(`${SENDER.slice(1)}.${HANDSET.slice(1)}`))?.json()).toMatchObject({ state: 'optedOut', history: [{ keyword: 'optOut' }] });
+
+    await world.mt.publish('acme', id, { id: 'after-stop', from: SENDER, to: HANDSET, text: 'a campaign' });
+    const rejected = await world.mt.waitFinal('acme', id, 'after-stop');
+    expect(rejected.final).toMatchObject({ state: 'rejected', error: { genericErrorCause: 'RECIPIENT_OPTED_OUT' } });
+    expect(smsc.submits.some((s) => s.short_message.toString('latin1') === 'a campaign')).toBe(false);
+  });
+
+  it('answers HELP even while opted out, and START opts back in so messages flow again', async () => {
+    await smsc.deliver('any', mo(HANDSET, 'HELP'));
+    const help = await eventually(async () => (await mos()).find((m) => m.from === HANDSET && m.keyword === 'help'), { what: 'HELP MO' });
+    expect((await world.mt.waitFinal('acme', id, `auto-${help.id}`)).final.state).toBe('delivered');
+    expect(smsc.submits.some((s) => s.short_message.toString('latin1') === DEFAULT_HELP_MESSAGE)).toBe(true);
+
+    await smsc.deliver('any', mo(HANDSET, 'Start'));
+    const start = await eventually(async () => (await mos()).find((m) => m.from === HANDSET && m.keyword === 'optIn'), { what: 'START MO' });
+    expect((await world.mt.waitFinal('acme', id, `auto-${start.id}`)).final.state).toBe('delivered');
+    expect(smsc.submits.some((s) => s.short_message.toString('latin1').startsWith(DEFAULT_OPT_IN_MESSAGE.slice(0, 60)))).toBe(true);
+
+    await world.mt.publish('acme', id, { id: 'after-start', from: SENDER, to: HANDSET, text: 'welcome back' });
+    expect((await world.mt.waitFinal('acme', id, 'after-start')).final.state).toBe('delivered');
+  });
+
+  it('a user cannot pass an opt-out by copying the auto-response header with other text', async () => {
+    await smsc.deliver('any', mo('+447700900444', 'QUIT'));
+    await eventually(async () => (await mos()).find((m) => m.from === '+447700900444' && m.keyword === 'optOut'), { what: 'QUIT MO' });
+    await eventually(async () => {
+      const h = (await import('@nats-io/transport-node')).headers();
+      h.set('Nats-Msg-Id', 'sneaky');
+      h.set('Byo-Auto-Response', 'optOut');
+      await world.mt.js.publish(`byo.mt.acme.${id}`, JSON.stringify({ id: 'sneaky', from: SENDER, to: '+447700900444', text: 'buy now' }), { headers: h });
+      return true;
+    });
+    expect((await world.mt.waitFinal('acme', id, 'sneaky')).final).toMatchObject({ state: 'rejected', error: { genericErrorCause: 'RECIPIENT_OPTED_OUT' } });
+  });
+
+  it('keeps stored parts across an engine restart and joins them with the part that comes after', async () => {
+    await smsc.deliver('any', mo('+447700900555', 'before restart, ', { udh: part(200, 2, 1) }));
+    // the part is in KV before the deliver_sm_resp: restart now
+    const tracking = await new Kvm(world.mt.js).open('byo_tracking');
+    const stored: unknown[] = [];
+    for await (const k of await tracking.keys(`acme.${id}.mo.>`)) {
+      const e = await tracking.get(k);
+      if (e?.operation === 'PUT') stored.push(e.json());
+    }
+    expect(stored).toEqual([expect.objectContaining({ from: '+447700900555', text: 'before restart, ' })]);
+    await world.engine.stop();
+    await world.restartEngine();
+    await eventually(async () => smsc.connectionList().filter((c) => c.canReceive).length === 3, { what: 'rebound', timeoutMs: 20_000 });
+    await smsc.deliver('any', mo('+447700900555', 'after restart', { udh: part(200, 2, 2) }));
+    const found = await eventually(async () => (await mos()).find((m) => m.from === '+447700900555'), { what: 'joined after restart' });
+    expect(found).toMatchObject({ text: 'before restart, after restart', segments: 2 });
+    expect(found.partsMissing).toBeUndefined();
+  }, 60_000);
+});
