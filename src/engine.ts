@@ -40,7 +40,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
   const nats = await connectNats({ url: config.natsUrl, dataDir: config.dataDir, logger });
   const replicas = config.limits.jetStreamReplicas;
   await ensureStreams(nats.jsm, { replicas });
-  const buckets = await ensureBuckets(nats.kvm, { trackingTtlMs: config.limits.trackingTtlMs, replicas });
+  const buckets = await ensureBuckets(nats.kvm, { trackingTtlMs: config.limits.trackingTtlMs, ownersMaxAgeMs: config.timers.ownerClaimTtlMs, replicas });
   const store = createKvIntegrationStore(buckets.integrations, { logger });
   const numbers = createKvNumberStore(buckets.numbers, { logger });
   const schemas = integrationSchemas({ extraPorts: config.extraPorts, allowPlaintext: config.allowPlaintext });
@@ -63,6 +63,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
 
   const supervisor: Supervisor = new Supervisor({
     store, owners: buckets.owners, stateKv: buckets.state, ownerRenewMs: config.timers.ownerRenewMs,
+    ownerHandoffsPerRenew: config.limits.ownerHandoffsPerRenew,
     engine: config, schemas, masterKey, sink, logger, now, instanceId,
     onDeliverSm: (actor, index, session, pdu) => outbound.onDeliverSm(actor, index, session, pdu),
     onChange: (actor, change) => {
@@ -73,6 +74,8 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
       outbound.attach(actor);
       fleet.integrationChanged(actor.org, actor.id);
     },
+    // in-flight messages finish on the binds they started on (bounded by one response timeout)
+    beforeActorStop: (actor) => outbound.detach(actor, config.timers.responseTimeoutMs),
     onActorStopped: (actor) => {
       void outbound.detach(actor);
       fleet.integrationChanged(actor.org, actor.id);

@@ -1,12 +1,14 @@
 // Watches desired state in KV and keeps one IntegrationActor per integration this instance owns.
-// Ownership is claimed per integration in KV `byo_owners` with compare-and-set and renewed on a
-// timer; a claim lapses with the bucket's max age when its owner dies, and another instance takes it.
+// Ownership (ownership.ts): claims in KV `byo_owners`, renewed with compare-and-set on a timer, lapsing
+// with the bucket's max age when their owner dies; integrations spread over the live instances by
+// rendezvous hashing, handed over a few per renewal.
 import type { KV } from '@nats-io/kv';
 import { keys } from '../adapters/nats/subjects.js';
 import { listKeys } from '../adapters/nats/kv-json.js';
 import type { IntegrationRecord, IntegrationStore } from '../domain/integration-record.js';
 import type { IntegrationStateView, StateView } from '../adapters/http/deps.js';
 import { IntegrationActor, type IntegrationActorDeps } from './integration-actor.js';
+import { OwnerClaims, preferredInstance } from './ownership.js';
 
 export interface SupervisorDeps extends Omit<IntegrationActorDeps, 'record' | 'onDeleted'> {
   store: IntegrationStore;
@@ -15,14 +17,20 @@ export interface SupervisorDeps extends Omit<IntegrationActorDeps, 'record' | 'o
   stateKv: KV;
   /** renew owner claims and refresh this instance's state snapshot at this interval */
   ownerRenewMs: number;
+  /** at most this many integrations handed to their preferred instance per renewal */
+  ownerHandoffsPerRenew: number;
   /** after the machine reached `deleted`: release numbers, stop consumers... before the record is erased */
   onIntegrationDeleted?: (org: string, id: string) => Promise<void>;
   onActorStarted?: (actor: IntegrationActor) => void;
+  /** before a running integration is stopped here (hand-over, lost claim, delete): finish its in-flight work */
+  beforeActorStop?: (actor: IntegrationActor) => Promise<void>;
   onActorStopped?: (actor: IntegrationActor) => void;
 }
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
+/** an instance whose snapshot is older than this many renew intervals is not counted as live */
+const LIVE_INSTANCE_RENEWALS = 3;
 
 export class Supervisor implements StateView {
   readonly actors = new Map<string, IntegrationActor>();
@@ -31,10 +39,22 @@ export class Supervisor implements StateView {
   private renewTimer: NodeJS.Timeout | undefined;
   /** true once every record that existed at start-up has been applied */
   reconciled = false;
+  private readonly claims: OwnerClaims;
+  /** live instances (this one included), as of the last renewal */
+  private live: string[];
+  /** integrations seen unclaimed but preferred by another live instance: since when (ms) */
+  private readonly unclaimedSince = new Map<string, number>();
+  private renewing = false;
 
-  constructor(private readonly deps: SupervisorDeps) {}
+  constructor(private readonly deps: SupervisorDeps) {
+    this.claims = new OwnerClaims(deps.owners, deps.instanceId, deps.logger);
+    this.live = [deps.instanceId];
+  }
 
   async start(): Promise<void> {
+    // announce ourselves first, so the others start handing us our share
+    await this.publishSnapshot();
+    this.live = await this.liveInstances();
     const initial = (await this.deps.store.list()).length;
     let seen = 0;
     if (initial === 0) this.reconciled = true;
@@ -65,22 +85,39 @@ export class Supervisor implements StateView {
     await Promise.all([...this.actors.values()].map((a) => a.shutdown(timeoutMs)));
     for (const [key, a] of this.actors) {
       this.deps.onActorStopped?.(a);
-      await this.deps.owners.delete(key).catch(() => undefined);
+      await this.claims.release(key);
     }
     this.actors.clear();
     await this.deps.stateKv.delete(keys.instanceState(this.deps.instanceId)).catch(() => undefined);
   }
 
-  private async reconcile(key: string): Promise<void> {
+  private async reconcile(key: string, fromRenewal = false): Promise<void> {
     const record = this.latest.get(key);
     if (!record) return;
     let actor = this.actors.get(key);
     if (!actor) {
-      if (!(await this.claim(key))) return;
+      if (!(await this.mayClaim(key, fromRenewal)) || !(await this.claims.claim(key))) return;
+      this.unclaimedSince.delete(key);
       actor = this.startActor(record);
       if (!actor) return;
     }
     actor.apply(record);
+  }
+
+  /**
+   * The preferred instance claims at once; another one only when the integration has stayed unclaimed
+   * for a whole renew interval (its preferred instance is gone or cannot take it).
+   */
+  private async mayClaim(key: string, fromRenewal: boolean): Promise<boolean> {
+    if (preferredInstance(key, this.live) === this.deps.instanceId) return true;
+    const entry = await this.deps.owners.get(key).catch(() => null);
+    if (entry?.operation === 'PUT') {
+      this.unclaimedSince.delete(key);
+      return false;
+    }
+    const since = this.unclaimedSince.get(key);
+    if (since === undefined) this.unclaimedSince.set(key, Date.now());
+    return fromRenewal && since !== undefined && Date.now() - since >= this.deps.ownerRenewMs;
   }
 
   private startActor(record: IntegrationRecord): IntegrationActor | undefined {
@@ -110,40 +147,59 @@ export class Supervisor implements StateView {
     await this.stopActor(key);
   }
 
-  private async stopActor(key: string): Promise<void> {
+  /** `release` false: the claim is another instance's already, leave it alone */
+  private async stopActor(key: string, release = true): Promise<void> {
     const actor = this.actors.get(key);
     if (!actor) return;
     this.actors.delete(key);
+    await this.deps.beforeActorStop?.(actor).catch((err: unknown) => this.deps.logger.warn({ err, integration: key }, 'draining before stop failed'));
     await actor.shutdown(this.deps.engine.timers.deactivateTimeoutMs);
     this.deps.onActorStopped?.(actor);
-    await this.deps.owners.delete(key).catch(() => undefined);
+    if (release) await this.claims.release(key);
+    else this.claims.drop(key);
   }
 
-  private async claim(key: string): Promise<boolean> {
-    const me = this.deps.instanceId;
-    try {
-      await this.deps.owners.create(key, enc.encode(me));
-      return true;
-    } catch {
-      const entry = await this.deps.owners.get(key).catch(() => null);
-      if (entry?.operation === 'PUT' && dec.decode(entry.value) === me) return true;
-      if (!entry || entry.operation !== 'PUT') {
-        // deleted or purged marker: take it with compare-and-set on that revision
-        return this.deps.owners.update(key, enc.encode(me), entry?.revision ?? 0).then(() => true, () => false);
-      }
-      return false;
-    }
-  }
-
-  /** Renews our claims, picks up integrations whose owner went away, publishes our snapshot. */
+  /** Renews our claims, hands over a few integrations, picks up unowned ones, publishes our snapshot. */
   private async renew(): Promise<void> {
+    if (this.renewing) return; // a slow round (hand-overs wait for unbinds) must not overlap the next
+    this.renewing = true;
     try {
-      for (const key of this.actors.keys()) await this.deps.owners.put(key, enc.encode(this.deps.instanceId));
-      for (const key of this.latest.keys()) if (!this.actors.has(key)) await this.reconcile(key);
-      await this.deps.stateKv.put(keys.instanceState(this.deps.instanceId), enc.encode(JSON.stringify(this.localViews())));
+      await this.publishSnapshot();
+      this.live = await this.liveInstances();
+      for (const key of [...this.actors.keys()]) if (!(await this.claims.renew(key))) await this.stopActor(key, false);
+      const handedOver = new Set<string>();
+      for (const key of this.actors.keys()) {
+        if (handedOver.size >= this.deps.ownerHandoffsPerRenew) break;
+        const preferred = preferredInstance(key, this.live);
+        if (preferred !== this.deps.instanceId) handedOver.add(key);
+      }
+      await Promise.all([...handedOver].map((key) => {
+        this.deps.logger.info({ integration: key, to: preferredInstance(key, this.live) }, 'handing the integration over to its preferred instance');
+        return this.stopActor(key);
+      }));
+      for (const key of this.latest.keys()) if (!this.actors.has(key) && !handedOver.has(key)) await this.reconcile(key, true);
     } catch (err) {
       this.deps.logger.warn({ err }, 'owner renewal failed');
+    } finally {
+      this.renewing = false;
     }
+  }
+
+  private async publishSnapshot(): Promise<void> {
+    await this.deps.stateKv.put(keys.instanceState(this.deps.instanceId), enc.encode(JSON.stringify(this.localViews())));
+  }
+
+  /** Instances whose snapshot was refreshed within the last few renew intervals, this one included. */
+  private async liveInstances(): Promise<string[]> {
+    const live = new Set([this.deps.instanceId]);
+    const prefix = keys.instanceState('');
+    for (const k of await listKeys(this.deps.stateKv, 'instance.*')) {
+      const entry = await this.deps.stateKv.get(k).catch(() => null);
+      if (entry?.operation === 'PUT' && Date.now() - entry.created.getTime() < LIVE_INSTANCE_RENEWALS * this.deps.ownerRenewMs) {
+        live.add(k.slice(prefix.length));
+      }
+    }
+    return [...live].sort();
   }
 
   localViews(): IntegrationStateView[] {

@@ -28,6 +28,8 @@ export const timersSchema = z.object({
   deactivateTimeoutMs: ms(10_000),
   /** owner claims live 30 s in KV (byo_owners max age): renew well within it; also refreshes /v1/state */
   ownerRenewMs: ms(10_000),
+  /** an owner claim lapses this long after its last renewal (byo_owners max age): failover time */
+  ownerClaimTtlMs: ms(30_000),
   /** how long DELETE waits for the owning engine to unbind and erase before answering 202 */
   deleteWaitMs: ms(10_000),
   /** how long a JetStream publish on the message path (status, tracking) waits for the stream's ack */
@@ -59,6 +61,8 @@ export const limitsSchema = z.object({
   receiptHoldMs: ms(3_000),
   /** JetStream replicas for every stream and KV bucket: 3 on a 3-node cluster (deploy/nats) */
   jetStreamReplicas: z.coerce.number().int().min(1).max(5).default(1),
+  /** integrations an instance hands to their preferred instance per owner renewal (balancing without a rebind storm) */
+  ownerHandoffsPerRenew: count(5),
   /** labs and benchmarks only: replaces every integration's messagesPerSecond (may exceed 100) */
   rateLimitOverrideMps: z.coerce.number().int().min(1).optional(),
 });
@@ -86,7 +90,7 @@ const TIMER_ENV: Record<keyof Timers, string> = {
   enquireLinkTimeoutMs: 'BYO_ENQUIRE_LINK_TIMEOUT_MS', responseTimeoutMs: 'BYO_RESPONSE_TIMEOUT_MS',
   unbindTimeoutMs: 'BYO_UNBIND_TIMEOUT_MS', backoffInitialMs: 'BYO_BACKOFF_INITIAL_MS', backoffMaxMs: 'BYO_BACKOFF_MAX_MS',
   authBackoffInitialMs: 'BYO_AUTH_BACKOFF_INITIAL_MS', authBackoffMaxMs: 'BYO_AUTH_BACKOFF_MAX_MS',
-  deactivateTimeoutMs: 'BYO_DEACTIVATE_TIMEOUT_MS', ownerRenewMs: 'BYO_OWNER_RENEW_MS', deleteWaitMs: 'BYO_DELETE_WAIT_MS',
+  deactivateTimeoutMs: 'BYO_DEACTIVATE_TIMEOUT_MS', ownerRenewMs: 'BYO_OWNER_RENEW_MS', ownerClaimTtlMs: 'BYO_OWNER_CLAIM_TTL_MS', deleteWaitMs: 'BYO_DELETE_WAIT_MS',
   jetStreamAckTimeoutMs: 'BYO_JETSTREAM_ACK_TIMEOUT_MS', moReassemblyTimeoutMs: 'BYO_MO_REASSEMBLY_TIMEOUT_MS',
   subscriberIdleMs: 'BYO_SUBSCRIBER_IDLE_MS',
 };
@@ -94,7 +98,7 @@ const LIMIT_ENV: Record<keyof Limits, string> = {
   windowSize: 'BYO_WINDOW_SIZE', trackingTtlMs: 'BYO_TRACKING_TTL_MS', requeueDelayMs: 'BYO_REQUEUE_DELAY_MS',
   throttleBackoffMs: 'BYO_THROTTLE_BACKOFF_MS', maxPduLength: 'BYO_MAX_PDU_LENGTH',
   throttleBackoffMaxMs: 'BYO_THROTTLE_BACKOFF_MAX_MS', mtAckWaitMs: 'BYO_MT_ACK_WAIT_MS',
-  maxInFlightMessagesPerIntegration: 'BYO_MAX_IN_FLIGHT_MESSAGES', receiptHoldMs: 'BYO_RECEIPT_HOLD_MS',
+  maxInFlightMessagesPerIntegration: 'BYO_MAX_IN_FLIGHT_MESSAGES', ownerHandoffsPerRenew: 'BYO_OWNER_HANDOFFS_PER_RENEW', receiptHoldMs: 'BYO_RECEIPT_HOLD_MS',
   rateLimitOverrideMps: 'BYO_RATE_LIMIT_OVERRIDE_MPS', jetStreamReplicas: 'BYO_JETSTREAM_REPLICAS',
 };
 
@@ -133,6 +137,10 @@ export function loadEngineConfig(rawEnv: NodeJS.ProcessEnv = process.env): Reado
     ...(limits.success ? [] : limits.error.issues.map(envName(LIMIT_ENV))),
   ];
   if (!parsed.success || !timers.success || !limits.success) throw new ConfigError(`invalid engine settings: ${problems.join('; ')}`);
+  if (timers.data.ownerClaimTtlMs < 2 * timers.data.ownerRenewMs) {
+    // one missed renewal must not hand the integration to another instance
+    throw new ConfigError(`invalid engine settings: BYO_OWNER_CLAIM_TTL_MS (${timers.data.ownerClaimTtlMs}) must be at least twice BYO_OWNER_RENEW_MS (${timers.data.ownerRenewMs})`);
+  }
   const e = parsed.data;
   const [host, port] = e.BYO_HTTP.split(':') as [string, string];
   return Object.freeze({

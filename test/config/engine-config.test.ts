@@ -29,6 +29,7 @@ const DEFAULT_TIMERS: Timers = {
   authBackoffMaxMs: 15 * MINUTE,
   deactivateTimeoutMs: 10_000,
   ownerRenewMs: 10_000,
+  ownerClaimTtlMs: 30_000,
   deleteWaitMs: 10_000,
   jetStreamAckTimeoutMs: 5_000,
   moReassemblyTimeoutMs: 5 * MINUTE,
@@ -46,6 +47,7 @@ const DEFAULT_LIMITS: Limits = {
   maxInFlightMessagesPerIntegration: 1_000,
   receiptHoldMs: 3_000,
   jetStreamReplicas: 1,
+  ownerHandoffsPerRenew: 5,
   rateLimitOverrideMps: undefined,
 };
 
@@ -110,9 +112,15 @@ describe('loadEngineConfig: overrides', () => {
   });
 
   it.each(overridable)('$env overrides $key', ({ group, key, env }) => {
-    // 3: inside every setting's range (JetStream replicas stop at 5)
-    const config = loadEngineConfig({ [env]: '3' });
+    // 3: inside every setting's range (JetStream replicas stop at 5); the claim TTL must stay ≥ 2 × renew
+    const config = loadEngineConfig({ ...(env === 'BYO_OWNER_CLAIM_TTL_MS' ? { BYO_OWNER_RENEW_MS: '1' } : {}), [env]: '3' });
     expect((config[group] as Record<string, unknown>)[key]).toBe(3);
+  });
+
+  it('refuses an owner claim TTL shorter than two renew intervals, naming both variables', () => {
+    expect(() => loadEngineConfig({ BYO_OWNER_RENEW_MS: '10000', BYO_OWNER_CLAIM_TTL_MS: '15000' }))
+      .toThrow(/BYO_OWNER_CLAIM_TTL_MS \(15000\) must be at least twice BYO_OWNER_RENEW_MS \(10000\)/);
+    expect(loadEngineConfig({ BYO_OWNER_RENEW_MS: '1000', BYO_OWNER_CLAIM_TTL_MS: '2000' }).timers.ownerClaimTtlMs).toBe(2000);
   });
 
   it('treats an empty variable as unset', () => {

@@ -76,11 +76,12 @@ export class Outbound {
     this.mo.restore(actor.org, actor.id).catch((err: unknown) => this.d.logger.warn({ err, org: actor.org, integration: actor.id }, 'stored inbound parts not restored'));
   }
 
-  async detach(actor: IntegrationActor): Promise<void> {
+  /** `drainMs`: how long messages already started may take to finish (their binds still up) */
+  async detach(actor: IntegrationActor, drainMs = 0): Promise<void> {
     const key = keys.integration(actor.org, actor.id);
     const lane = this.lanes.get(key);
     this.lanes.delete(key);
-    await lane?.stop();
+    await lane?.stop(drainMs);
   }
 
   /** The integration's state, config or send capacity changed. */

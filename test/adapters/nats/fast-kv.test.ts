@@ -1,22 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { afterAll, describe, expect, it } from 'vitest';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { JsPublisher } from '../../../src/adapters/nats/js-publisher.js';
 import { FastKv, openFastKv } from '../../../src/adapters/nats/fast-kv.js';
 import { isWrongLastSequence } from '../../../src/adapters/nats/kv-json.js';
-import { startNatsServer, type TestNatsServer } from '../../helpers/nats-server.js';
+import { useNatsServer } from '../../helpers/nats-fixture.js';
 
-let server: TestNatsServer;
-let nc: NatsConnection;
 let jsm: JetStreamManager;
 let kv: KV;
 let pub: JsPublisher;
 let fast: FastKv;
 
-beforeAll(async () => {
-  server = await startNatsServer();
-  nc = await connect({ servers: server.url, timeout: 5_000 });
+const nats = useNatsServer(async ({ nc }) => {
   jsm = await jetstreamManager(nc);
   kv = await new Kvm(jetstream(nc)).create('fast_kv_test', { history: 1 });
   pub = new JsPublisher(nc, { ackTimeoutMs: 2_000 });
@@ -25,11 +20,7 @@ beforeAll(async () => {
   fast = opened;
 });
 
-afterAll(async () => {
-  pub?.close();
-  await nc?.close();
-  await server?.stop();
-});
+afterAll(() => pub?.close());
 
 describe('FastKv against nats.js KV on a real nats-server', () => {
   it('reads what nats.js wrote, with the same revision', async () => {
@@ -67,7 +58,7 @@ describe('FastKv against nats.js KV on a real nats-server', () => {
   });
 
   it('is not used for a bucket without direct gets', async () => {
-    await new Kvm(jetstream(nc)).create('no_direct', { history: 1, allow_direct: false });
+    await new Kvm(jetstream(nats.nc)).create('no_direct', { history: 1, allow_direct: false });
     expect(await openFastKv(pub, jsm, 'no_direct')).toBeUndefined();
   });
 });

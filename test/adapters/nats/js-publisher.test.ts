@@ -1,20 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { afterAll, describe, expect, it } from 'vitest';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { JsPublisher, JsPublishError } from '../../../src/adapters/nats/js-publisher.js';
 import { kvPutSubject } from '../../../src/adapters/nats/subjects.js';
-import { startNatsServer, type TestNatsServer } from '../../helpers/nats-server.js';
+import { useNatsServer } from '../../helpers/nats-fixture.js';
 
-let server: TestNatsServer;
-let nc: NatsConnection;
 let jsm: JetStreamManager;
 let kv: KV;
 let pub: JsPublisher;
 
-beforeAll(async () => {
-  server = await startNatsServer();
-  nc = await connect({ servers: server.url, timeout: 5_000 });
+const nats = useNatsServer(async ({ nc }) => {
   jsm = await jetstreamManager(nc);
   await jsm.streams.add({ name: 'PUBTEST', subjects: ['pubtest.>'], duplicate_window: 60_000_000_000 });
   await jsm.streams.add({ name: 'PUBLIMIT', subjects: ['publimit.>'], max_msgs_per_subject: 1, discard: 'new' as never, discard_new_per_subject: true, max_msgs: 1 });
@@ -22,11 +17,7 @@ beforeAll(async () => {
   pub = new JsPublisher(nc, { ackTimeoutMs: 500, sweepIntervalMs: 50 });
 });
 
-afterAll(async () => {
-  pub?.close();
-  await nc?.close();
-  await server?.stop();
-});
+afterAll(() => pub?.close());
 
 describe('JsPublisher over a real nats-server', () => {
   it('stores a message and resolves with the stream and sequence from the ack', async () => {
@@ -70,7 +61,7 @@ describe('JsPublisher over a real nats-server', () => {
 
   it('rejects with TIMEOUT when nobody answers in time, and forgets the request', async () => {
     // a plain subscriber that never replies: the server does not send "no responders"
-    const silent = nc.subscribe('silent.>', { callback: () => undefined });
+    const silent = nats.nc.subscribe('silent.>', { callback: () => undefined });
     const started = Date.now();
     await expect(pub.publish('silent.x', 'x')).rejects.toMatchObject({ code: 'TIMEOUT' });
     expect(Date.now() - started).toBeGreaterThanOrEqual(450);
@@ -79,8 +70,8 @@ describe('JsPublisher over a real nats-server', () => {
   });
 
   it('rejects pending and later publishes once closed', async () => {
-    const other = new JsPublisher(nc, { ackTimeoutMs: 5_000 });
-    const silent = nc.subscribe('silent2.>', { callback: () => undefined });
+    const other = new JsPublisher(nats.nc, { ackTimeoutMs: 5_000 });
+    const silent = nats.nc.subscribe('silent2.>', { callback: () => undefined });
     const pending = other.publish('silent2.x', 'x');
     other.close();
     await expect(pending).rejects.toMatchObject({ code: 'CLOSED' });

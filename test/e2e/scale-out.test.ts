@@ -1,0 +1,67 @@
+// Two engine processes on one NATS: integrations spread over both, each bound exactly once, and the
+// survivor takes over when one is killed. Short owner timers (renew 500 ms, claim TTL 3 s) keep it quick.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeSmsc } from '../helpers/fake-smsc.js';
+import { eventually, startEngine, type EngineProcess } from '../helpers/engine-process.js';
+import { setUpIntegration } from '../helpers/mt-client.js';
+import { startWorld, type World } from '../helpers/e2e-world.js';
+
+const COUNT = 6;
+const sender = (i: number) => `+1555000${String(3000 + i)}`;
+
+interface View { org: string; id: string; state: string; instance: string }
+
+describe('scale-out: two engine instances share the integrations', () => {
+  let world: World;
+  let smsc: FakeSmsc;
+  let beta: EngineProcess | undefined;
+  const ids: string[] = [];
+  const states = async (engine: EngineProcess) => ((await engine.api('GET', '/v1/state')).body.integrations as View[]).filter((v) => ids.includes(v.id));
+  const boundConnections = () => smsc.connectionList().filter((c) => c.bound).length;
+
+  beforeAll(async () => {
+    // BYO_MT_ACK_WAIT_MS: a message the killed instance had taken comes back to the new owner after it
+    const env = {
+      BYO_MASTER_KEY: randomBytes(32).toString('base64'), BYO_OWNER_RENEW_MS: '500', BYO_OWNER_CLAIM_TTL_MS: '3000', BYO_MT_ACK_WAIT_MS: '5000',
+    };
+    world = await startWorld([{ autoDlr: true }], { ...env, BYO_INSTANCE_ID: 'alpha' });
+    smsc = world.smscs[0]!;
+    for (let i = 0; i < COUNT; i++) ids.push(await setUpIntegration(world.engine, smsc.port, sender(i), { messagesPerSecond: 100 }));
+    await eventually(async () => boundConnections() === COUNT * 3, { what: 'all binds up on alpha' });
+    beta = await startEngine({ ...world.env, BYO_INSTANCE_ID: 'beta' });
+  }, 90_000);
+
+  afterAll(async () => {
+    await beta?.stop().catch(() => undefined);
+    await world?.close();
+  });
+
+  it('hands beta its share: both instances run integrations, each integration is bound once', async () => {
+    const spread = await eventually(async () => {
+      const views = await states(beta!);
+      const by = new Set(views.filter((v) => v.state === 'active').map((v) => v.instance));
+      return views.length === COUNT && views.every((v) => v.state === 'active') && by.has('alpha') && by.has('beta') ? views : undefined;
+    }, { what: 'integrations active on both instances', timeoutMs: 30_000 });
+    expect(spread.map((v) => v.instance).sort()).toContain('beta');
+    // exactly three binds per integration at the SMSC: no integration runs on both instances
+    await eventually(async () => boundConnections() === COUNT * 3, { what: `${COUNT * 3} bound connections` });
+    await new Promise((r) => setTimeout(r, 1500)); // three renewals: nothing moves back and forth
+    expect(boundConnections()).toBe(COUNT * 3);
+    expect((await states(world.engine)).map((v) => `${v.id}@${v.instance}`).sort()).toEqual(spread.map((v) => `${v.id}@${v.instance}`).sort());
+
+    for (const [i, id] of ids.entries()) await world.mt.publish('acme', id, { id: `spread-${i}`, from: sender(i), to: '+447700900900', text: `to ${i}` });
+    for (const [i, id] of ids.entries()) expect((await world.mt.waitFinal('acme', id, `spread-${i}`)).final.state).toBe('delivered');
+  }, 60_000);
+
+  it('moves everything to beta when alpha is killed, and loses no message published meanwhile', async () => {
+    world.engine.child.kill('SIGKILL');
+    for (const [i, id] of ids.entries()) await world.mt.publish('acme', id, { id: `failover-${i}`, from: sender(i), to: '+447700900901', text: `after kill ${i}` });
+    await eventually(async () => {
+      const views = await states(beta!);
+      return views.length === COUNT && views.every((v) => v.instance === 'beta' && v.state === 'active');
+    }, { what: 'all integrations active on beta', timeoutMs: 30_000 });
+    for (const [i, id] of ids.entries()) expect((await world.mt.waitFinal('acme', id, `failover-${i}`, 30_000)).final.state).toBe('delivered');
+    await eventually(async () => boundConnections() === COUNT * 3, { what: 'binds of the dead instance gone', timeoutMs: 20_000 });
+  }, 90_000);
+});
