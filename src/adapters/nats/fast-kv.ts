@@ -6,7 +6,7 @@
 import { Empty } from '@nats-io/transport-node';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import { JsPublishError, type JsPublisher, type PubAck } from './js-publisher.js';
-import { kvPutSubject, kvStream } from './subjects.js';
+import { directGetLastSubject, kvPutSubject, kvStream } from './subjects.js';
 
 export interface FastKvEntry {
   bucket: string;
@@ -27,7 +27,7 @@ export class FastKv {
 
   /** The key's current value, or null when it was never written, deleted or purged. */
   async get(key: string): Promise<FastKvEntry | null> {
-    const reply = await this.wire.request(`$JS.API.DIRECT.GET.${this.stream}.${kvPutSubject(this.bucket, key)}`, Empty);
+    const reply = await this.wire.request(directGetLastSubject(this.stream, kvPutSubject(this.bucket, key)), Empty);
     const h = reply.headers;
     const code = h?.code ?? 0;
     if (code === 404) return null;

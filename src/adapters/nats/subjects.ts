@@ -29,6 +29,8 @@ export const BUCKETS = {
 export const kvStream = (bucket: string) => `KV_${bucket}`;
 /** the subject a KV put publishes on (a plain bucket: no mirror, no JetStream domain) */
 export const kvPutSubject = (bucket: string, key: string) => `$KV.${bucket}.${key}`;
+/** JetStream direct get of the last message on `subject` (nats-server 2.9+, streams with allow_direct) */
+export const directGetLastSubject = (stream: string, subject: string) => `$JS.API.DIRECT.GET.${stream}.${subject}`;
 
 export const digits = (e164: string): string => e164.replace(/^\+/, '');
 
