@@ -12,7 +12,7 @@
 //   BENCH_MAX_OUTSTANDING=5000  closed loop: published messages without their `submitted` status yet
 //   BENCH_STEADY_SECONDS=10     duration of the steady 1,000 msg/s scenario
 //   BENCH_STEADY_INTEGRATIONS=20  integrations sharing those 1,000 msg/s (each at its own 100 mps limit)
-//   BENCH_SCENARIOS=raw,raw-buffer,engine-1,engine-50,engine-50-dlr,steady   which ones to run, in that order
+//   BENCH_SCENARIOS=raw,raw-buffer,engine-1,engine-50,engine-50x2,engine-50-dlr,steady   which ones to run, in that order
 //   BENCH_CPU_PROF=<dir>        run the engine with --cpu-prof, profiles written to <dir> (slows it down);
 //                               summarise them with `npx tsx bench/cpuprofile-summary.ts <dir>`
 //   BENCH_ENGINE_NODE_OPTIONS=  NODE_OPTIONS for the engine process, e.g. --max-semi-space-size=32
@@ -20,6 +20,7 @@
 //   BENCH_ENGINE_DIST=<dir>     run a tsc build of the engine, <dir>/src/main.js, instead of tsx src/main.ts;
 //                               with --sourceMap its profiles map back to src/*.ts lines (see docs/performance.md)
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -57,7 +58,7 @@ const BINDS = 3;
 /** bounds on each measured run and each warm-up, so the whole benchmark stays under 3 minutes on a slow day */
 const RUN_TIMEOUT_MS = 40_000;
 const WARMUP_TIMEOUT_MS = 15_000;
-const ALL_SCENARIOS = ['raw', 'raw-buffer', 'engine-1', 'engine-50', 'engine-50-dlr', 'steady'] as const;
+const ALL_SCENARIOS = ['raw', 'raw-buffer', 'engine-1', 'engine-50', 'engine-50x2', 'engine-50-dlr', 'steady'] as const;
 type ScenarioName = (typeof ALL_SCENARIOS)[number];
 const SCENARIOS = (process.env.BENCH_SCENARIOS ?? ALL_SCENARIOS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 for (const s of SCENARIOS) if (!(ALL_SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario "${s}" (known: ${ALL_SCENARIOS.join(', ')})`);
@@ -141,23 +142,50 @@ function lostNotes(r: LoadResult, expected: number): string[] {
   return notes;
 }
 
+/** A second engine instance on the same NATS: the integrations spread over both (scale-out). */
+async function addInstance(first: BenchEngine, nats: BenchNats, smscPort: number, env: Record<string, string>, integrationCount: number,
+  cleanup: Cleanup): Promise<BenchEngine> {
+  const t0 = Date.now();
+  const second = await startBenchEngine(nats.url, smscPort, engineEnv({ ...env, BYO_INSTANCE_ID: 'bench-2' }), { cpuProfDir: CPU_PROF_DIR, distDir: ENGINE_DIST });
+  cleanup.add(() => second.stop());
+  const owners = async () => {
+    const views = (await first.api('GET', '/v1/state')).body.integrations as { instance: string; state: string }[];
+    const active = views.filter((v) => v.state === 'active');
+    return { total: active.length, second: active.filter((v) => v.instance === 'bench-2').length };
+  };
+  await until(async () => {
+    const o = await owners();
+    return o.total === integrationCount && o.second >= integrationCount / 3;
+  }, 'integrations spread over two instances', 60_000);
+  log(`  second instance took ${(await owners()).second} of ${integrationCount} integrations in ${Date.now() - t0} ms`);
+  return second;
+}
+
 /** `receipts`: the SMSC sends a receipt per message and a message counts once `delivered` */
-async function engineThroughput(integrationCount: number, receipts = false): Promise<void> {
-  log(`\n▶ engine, ${integrationCount} integration(s), rate limit lifted, window ${WINDOW}${receipts ? ', until delivered' : ''}`);
+async function engineThroughput(integrationCount: number, receipts = false, instances: 1 | 2 = 1): Promise<void> {
+  log(`\n▶ engine${instances === 2 ? ' × 2 instances' : ''}, ${integrationCount} integration(s), rate limit lifted, window ${WINDOW}${receipts ? ', until delivered' : ''}`);
   const cleanup = new Cleanup();
   try {
     const nats = await startNats();
     cleanup.add(() => nats.stop());
     const smsc = await startSmscProcess({ receipts });
     cleanup.add(() => smsc.close());
-    const { engine, integrations, load } = await engineStack(
-      integrationCount, smsc.port, async () => (await smsc.stats()).bound, { BYO_RATE_LIMIT_OVERRIDE_MPS: '1000000' }, cleanup, nats);
+    // two instances: one master key, fast owner renewals so the hand-over is done before the run
+    const env: Record<string, string> = {
+      BYO_RATE_LIMIT_OVERRIDE_MPS: '1000000',
+      ...(instances === 2 ? {
+        BYO_MASTER_KEY: randomBytes(32).toString('base64'), BYO_OWNER_RENEW_MS: '500', BYO_OWNER_CLAIM_TTL_MS: '5000', BYO_OWNER_HANDOFFS_PER_RENEW: '50',
+      } : {}),
+    };
+    const { engine, integrations, load } = await engineStack(integrationCount, smsc.port, async () => (await smsc.stats()).bound, env, cleanup, nats);
+    const second = instances === 2 ? await addInstance(engine, nats, smsc.port, env, integrationCount, cleanup) : undefined;
+    if (second) await until(async () => (await smsc.stats()).bound === integrationCount * BINDS, 'all binds up again', 60_000);
     const options = {
       publishesInFlight: PUBLISHES_IN_FLIGHT, maxOutstanding: MAX_OUTSTANDING, timeoutMs: RUN_TIMEOUT_MS, until: receipts ? 'delivered' as const : 'submitted' as const,
     };
     const warm = await load.run(integrations, { ...options, count: WARMUP, timeoutMs: WARMUP_TIMEOUT_MS });
     if (warm.submitted < WARMUP) log(`  warm-up: only ${warm.submitted}/${WARMUP} submitted`);
-    const cpu = new CpuMeter({ engine: engine.pid, nats: nats.pid, smsc: smsc.pid, bench: process.pid });
+    const cpu = new CpuMeter({ engine: engine.pid, ...(second ? { engine2: second.pid } : {}), nats: nats.pid, smsc: smsc.pid, bench: process.pid });
     cpu.begin();
     const r = await load.run(integrations, { ...options, count: MESSAGES });
     const usage = cpu.end();
@@ -167,7 +195,7 @@ async function engineThroughput(integrationCount: number, receipts = false): Pro
     const mem = memoryMb(engine.pid);
     const rate = (r.submitted / (r.lastSubmittedAt - r.firstPublishAt)) * 1000;
     rows.push({
-      scenario: `engine-${integrationCount}${receipts ? '-dlr' : ''}`, messages: r.submitted, rate, latency: summarise(r.latencyMs),
+      scenario: `engine-${integrationCount}${instances === 2 ? 'x2' : ''}${receipts ? '-dlr' : ''}`, messages: r.submitted, rate, latency: summarise(r.latencyMs),
       latencyWhat: receipts ? 'publish → delivered' : 'publish → submitted',
       rssMb: m?.rssMb ?? mem.rss, peakRssMb: mem.peakRss, heapMb: m?.heapUsedMb, cpu: usage, machine, cpuPerMessageUs: cpu.perMessageUs(r.submitted), writesPerMessage: writes, notes: lostNotes(r, MESSAGES),
     });
@@ -251,6 +279,7 @@ async function main(): Promise<void> {
     'raw-buffer': () => rawScenario(true),
     'engine-1': () => engineThroughput(1),
     'engine-50': () => engineThroughput(50),
+    'engine-50x2': () => engineThroughput(50, false, 2),
     'engine-50-dlr': () => engineThroughput(50, true),
     steady,
   };

@@ -30,11 +30,12 @@ export function report(rows: Row[], labels: Record<string, string>, settings: st
   const label: Record<string, string> = {
     'engine-1': 'engine, 1 integration',
     'engine-50': 'engine, 50 integrations',
+    'engine-50x2': 'engine × 2 instances, 50 integrations',
     'engine-50-dlr': 'engine, 50 integrations, receipts',
     ...labels,
   };
   const cpuText = (c: Record<string, number>) =>
-    ['engine', 'nats', 'smsc', 'bench'].filter((k) => k in c && Number.isFinite(c[k]!)).map((k) => `${k} ${fmt(c[k]!)}`).join(', ');
+    ['engine', 'engine2', 'nats', 'smsc', 'bench'].filter((k) => k in c && Number.isFinite(c[k]!)).map((k) => `${k} ${fmt(c[k]!)}`).join(', ');
   log(`\nResults: ${settings}\n`);
   log(table(
     ['scenario', 'msgs', 'msg/s', '× raw', 'latency measured', 'p50 ms', 'p99 ms', 'submit_sm p50/p99 ms', 'engine RSS (peak) MB', 'heap MB', 'CPU % of a core', 'CPU µs/msg', 'machine busy/idle/steal %', 'engine writes/msg'],
