@@ -32,6 +32,7 @@ const DEFAULT_TIMERS: Timers = {
   ownerClaimTtlMs: 30_000,
   deleteWaitMs: 10_000,
   jetStreamAckTimeoutMs: 5_000,
+  mtPullExpiresMs: 5_000,
   moReassemblyTimeoutMs: 5 * MINUTE,
   subscriberIdleMs: MINUTE,
 };
@@ -113,8 +114,8 @@ describe('loadEngineConfig: overrides', () => {
 
   it.each(overridable)('$env overrides $key', ({ group, key, env }) => {
     // 3: inside every setting's range (JetStream replicas stop at 5); the claim TTL must stay ≥ 2 × renew
-    const config = loadEngineConfig({ ...(env === 'BYO_OWNER_CLAIM_TTL_MS' ? { BYO_OWNER_RENEW_MS: '1' } : {}), [env]: '3' });
-    expect((config[group] as Record<string, unknown>)[key]).toBe(3);
+    const config = loadEngineConfig({ ...(env === 'BYO_OWNER_CLAIM_TTL_MS' ? { BYO_OWNER_RENEW_MS: '1' } : {}), [env]: env === 'BYO_MT_PULL_EXPIRES_MS' ? '3000' : '3' });
+    expect((config[group] as Record<string, unknown>)[key]).toBe(env === 'BYO_MT_PULL_EXPIRES_MS' ? 3000 : 3);
   });
 
   it('refuses an owner claim TTL shorter than two renew intervals, naming both variables', () => {

@@ -21,7 +21,8 @@ export class MtClient {
     const jsm = await jetstreamManager(nc);
     await eventually(() => jsm.streams.info('BYO_STATUS').then(() => true, () => false), { what: 'BYO_STATUS stream', timeoutMs: 30_000 });
     const consumer = await c.js.consumers.get('BYO_STATUS');
-    const messages = await consumer.consume();
+    // short pulls: after a nats-server restart the reader resumes within seconds (default: ~30 s)
+    const messages = await consumer.consume({ expires: 2_000 });
     c.stopConsuming = () => messages.stop();
     void (async () => {
       for await (const m of messages) {

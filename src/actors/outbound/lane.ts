@@ -119,7 +119,7 @@ export class Lane {
     try {
       const { limits } = this.d.engine;
       const messages = await consumeMt(this.d.nats, this.org, this.id,
-        { ackWaitMs: limits.mtAckWaitMs, maxInFlight: limits.maxInFlightMessagesPerIntegration },
+        { ackWaitMs: limits.mtAckWaitMs, maxInFlight: limits.maxInFlightMessagesPerIntegration, pullExpiresMs: this.d.engine.timers.mtPullExpiresMs },
         (m) => this.acceptSafely(m), (err) => this.log.warn({ err }, 'MT consumer ended'));
       // deactivated while the consumer was being set up: hand everything back at once
       if (!this.d.actor.active) messages.stop();

@@ -10,6 +10,8 @@ export interface MtConsumerOptions {
   ackWaitMs: number;
   /** messages delivered and not yet acknowledged */
   maxInFlight: number;
+  /** lifetime of one pull request; nats.js re-pulls after two missed heartbeats (half of it each) */
+  pullExpiresMs: number;
 }
 
 const nanos = (ms: number) => ms * 1_000_000;
@@ -26,7 +28,10 @@ export async function consumeMt(
   });
   const consumer = await nats.js.consumers.get(STREAMS.mt, name);
   // a callback rather than `for await`: no promise and microtask per message on the hot path
-  const messages = await consumer.consume({ max_messages: Math.min(512, opts.maxInFlight), callback: onMessage });
+  // short pulls: after a nats-server restart the pull in flight is gone. nats.js pulls again when it
+  // reconnects, but if that first try fails (JetStream still recovering) only its heartbeat monitor
+  // notices, after about one pull lifetime: 30 s with the default, 5 s with ours.
+  const messages = await consumer.consume({ max_messages: Math.min(512, opts.maxInFlight), expires: opts.pullExpiresMs, callback: onMessage });
   void messages.closed().then((err) => {
     if (err) onEnd(err);
   }, onEnd);
