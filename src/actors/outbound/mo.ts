@@ -50,6 +50,9 @@ interface Group { key: string; parts: Map<number, MoPart>; total: number; timer?
 
 export class MoAssembler {
   private readonly groups = new Map<string, Group>();
+  /** published groups, for one reassembly timeout: a part the SMSC re-sends (our deliver_sm_resp was
+   *  lost) must not start a new, forever partial message. Keyed by group, then part number → text. */
+  private readonly recent = new Map<string, { parts: Map<number, string>; until: number }>();
 
   constructor(private readonly d: MoDeps) {}
 
@@ -60,6 +63,7 @@ export class MoAssembler {
       return;
     }
     const group = groupKey(part);
+    if (this.isRepeat(group, part)) return;
     await this.d.kv.put(keys.moPart(part.org, part.integration, group, part.concat.sequence), encodeJson(part));
     this.add(group, part);
   }
@@ -72,9 +76,23 @@ export class MoAssembler {
     }
   }
 
+  /** concatenated messages waiting for parts */
+  get pendingGroups(): number {
+    return this.groups.size;
+  }
+
   stop(): void {
     for (const g of this.groups.values()) clearTimeout(g.timer);
     this.groups.clear();
+    this.recent.clear();
+  }
+
+  private isRepeat(group: string, part: MoPart): boolean {
+    const now = Date.now();
+    for (const [k, r] of this.recent) if (r.until <= now) this.recent.delete(k);
+    const repeat = this.recent.get(group)?.parts.get(part.concat!.sequence) === part.text;
+    if (repeat) this.d.logger.debug({ group, sequence: part.concat!.sequence }, 'part of an already published message received again: ignored');
+    return repeat;
   }
 
   private add(key: string, part: MoPart & { concat?: MoPart['concat'] }): void {
@@ -101,6 +119,7 @@ export class MoAssembler {
     const first = parts.reduce((a, b) => (a.receivedAt <= b.receivedAt ? a : b));
     try {
       await this.deliver(parts, group.total, messageId(first, group.key, first.receivedAt));
+      this.recent.set(group.key, { parts: new Map(parts.map((p) => [p.concat!.sequence, p.text])), until: Date.now() + this.d.reassemblyTimeoutMs });
       for (const p of parts) await this.d.kv.purge(keys.moPart(p.org, p.integration, group.key, p.concat!.sequence));
       this.groups.delete(group.key);
     } catch (err) {
