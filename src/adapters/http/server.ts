@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { describeIssues } from '../../config/integration-schema.js';
 import { StoreConflictError, StoreNotFoundError } from '../../domain/integration-record.js';
 import { LOG_REDACT_PATHS } from '../log-redact.js';
-import { bearerAuth } from './auth.js';
+import { bearerAuth, type RouteAuthConfig } from './auth.js';
+import { buildOpenApi, type RegisteredRoute } from './openapi.js';
 import type { HttpDeps } from './deps.js';
 import { HttpError } from './errors.js';
 import { registerIntegrationRoutes } from './integration-routes.js';
@@ -14,6 +15,8 @@ import { registerOpsRoutes } from './ops-routes.js';
 import { registerStateRoutes } from './state-routes.js';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
+/** the admin API's version in /openapi.json: the /v1 contract */
+export const API_VERSION = '1.0.0';
 
 /**
  * Secrets never reach a log line; bodies are never logged at all, these paths are the backstop.
@@ -94,6 +97,15 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
   });
 
   app.addHook('onRequest', bearerAuth(deps.apiToken));
+  // every route as registered, for /openapi.json (plugins included: they register later)
+  const routes: RegisteredRoute[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) {
+      if (method !== 'HEAD') routes.push({ method, url: r.url, public: (r.config as RouteAuthConfig | undefined)?.public === true });
+    }
+  });
+  let openapi: Record<string, unknown> | undefined;
+  app.get('/openapi.json', { config: { public: true } satisfies RouteAuthConfig }, async () => (openapi ??= buildOpenApi(routes, deps.schemas, API_VERSION)));
   registerOpsRoutes(app, deps);
   registerIntegrationRoutes(app, deps);
   registerStateRoutes(app, deps);
