@@ -51,14 +51,14 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     kv: buckets.numbers, store: numbers, sink, logger, now,
     integration: (org, id) => supervisor.actors.get(keys.integration(org, id)),
   });
-  const metrics = createMetrics({ localViews: () => supervisor.localViews() });
+  const metrics = createMetrics({ localViews: () => supervisor.localViews(), outboundDepth: () => outbound.depth() });
   const subscribers = new SubscriberRegistry({ kv: buckets.subscribers, sink, logger, now, idleMs: config.timers.subscriberIdleMs });
   const publisher = new JsPublisher(nats.nc, { ackTimeoutMs: config.timers.jetStreamAckTimeoutMs });
   const outbound = new Outbound({
     nats, tracking: buckets.tracking, publisher, fastTracking: await openFastKv(publisher, nats.jsm, BUCKETS.tracking), engine: config, logger, now,
     isActiveSender: (org, id, e164) => fleet.isActiveSender(org, id, e164),
     subscribers, keywordsFor: (org, id, e164) => fleet.keywordsFor(org, id, e164),
-    onStatus: (state) => metrics.statuses.inc({ state }),
+    metrics: metrics.outbound,
   });
 
   const supervisor: Supervisor = new Supervisor({

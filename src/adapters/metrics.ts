@@ -2,15 +2,17 @@
 // from the live actors at scrape time, and counters the outbound pipeline increments.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { IntegrationStateView } from './http/deps.js';
+import type { OutboundMetrics } from '../actors/outbound/outbound-metrics.js';
 
 export interface MetricsSources {
   localViews(): IntegrationStateView[];
+  /** per integration owned here: segments waiting to be sent, messages taken from JetStream and not acked */
+  outboundDepth(): { org: string; integration: string; queuedSegments: number; openMessages: number }[];
 }
 
 export interface Metrics {
   registry: Registry;
-  statuses: Counter<'state'>;
-  submitLatency: Histogram;
+  outbound: OutboundMetrics;
   text(): Promise<string>;
 }
 
@@ -31,10 +33,40 @@ export function createMetrics(src: MetricsSources): Metrics {
       for (const v of src.localViews()) for (const b of v.binds) this.inc({ state: b.state });
     },
   });
+  new Gauge({
+    name: 'byo_outbound_queued_segments', help: 'segments waiting for pacing or a bind, per integration', labelNames: ['org', 'integration'], registers: [registry],
+    collect() {
+      this.reset();
+      for (const d of src.outboundDepth()) this.set({ org: d.org, integration: d.integration }, d.queuedSegments);
+    },
+  });
+  new Gauge({
+    name: 'byo_outbound_open_messages', help: 'messages taken from BYO_MT and not yet acknowledged, per integration', labelNames: ['org', 'integration'], registers: [registry],
+    collect() {
+      this.reset();
+      for (const d of src.outboundDepth()) this.set({ org: d.org, integration: d.integration }, d.openMessages);
+    },
+  });
   const statuses = new Counter({ name: 'byo_message_statuses_total', help: 'message statuses published', labelNames: ['state'] as const, registers: [registry] });
   const submitLatency = new Histogram({
-    name: 'byo_submit_latency_seconds', help: 'publish-to-submitted latency', registers: [registry],
-    buckets: [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 1, 5],
+    name: 'byo_submit_latency_seconds', help: 'from publish on byo.mt to the `submitted` status', registers: [registry],
+    buckets: [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 1, 5, 30],
   });
-  return { registry, statuses, submitLatency, text: () => registry.metrics() };
+  const submits = new Counter({
+    name: 'byo_submit_sm_total', help: 'submit_sm by outcome: command_status name, or timeout/closed/nack', labelNames: ['org', 'integration', 'status'] as const, registers: [registry],
+  });
+  const delivers = new Counter({
+    name: 'byo_deliver_sm_total', help: 'deliver_sm received, by kind (receipt, mo)', labelNames: ['org', 'integration', 'kind'] as const, registers: [registry],
+  });
+  const mos = new Counter({
+    name: 'byo_mo_messages_total', help: 'inbound messages published, by compliance keyword (none, help, optOut, optIn)', labelNames: ['org', 'integration', 'keyword'] as const, registers: [registry],
+  });
+  const outbound: OutboundMetrics = {
+    status: (state) => statuses.inc({ state }),
+    submitted: (seconds) => submitLatency.observe(seconds),
+    submitOutcome: (org, integration, status) => submits.inc({ org, integration, status }),
+    deliverSm: (org, integration, kind) => delivers.inc({ org, integration, kind }),
+    mo: (org, integration, keyword) => mos.inc({ org, integration, keyword: keyword ?? 'none' }),
+  };
+  return { registry, outbound, text: () => registry.metrics() };
 }

@@ -120,6 +120,22 @@ describe('inbound SMS and compliance keywords (engine + nats-server + fake SMSC)
     expect((await world.mt.waitFinal('acme', id, 'sneaky')).final).toMatchObject({ state: 'rejected', error: { genericErrorCause: 'RECIPIENT_OPTED_OUT' } });
   });
 
+  it('counts what happened in /metrics: submits by command_status, receipts, MOs by keyword, latency', async () => {
+    const text = (await world.engine.api('GET', '/metrics')).text;
+    const value = (name: string, labels: string) => {
+      const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && labels.split(',').every((kv) => l.includes(kv)));
+      return line ? Number(line.split(' ').at(-1)) : 0;
+    };
+    const own = `integration="${id}"`;
+    expect(value('byo_submit_sm_total', `${own},status="ESME_ROK"`)).toBeGreaterThanOrEqual(4); // auto-responses and messages
+    expect(value('byo_deliver_sm_total', `${own},kind="receipt"`)).toBeGreaterThanOrEqual(4);
+    expect(value('byo_deliver_sm_total', `${own},kind="mo"`)).toBeGreaterThanOrEqual(8);
+    expect(value('byo_mo_messages_total', `${own},keyword="optOut"`)).toBe(2);
+    expect(value('byo_mo_messages_total', `${own},keyword="none"`)).toBeGreaterThanOrEqual(3);
+    expect(Number(/^byo_submit_latency_seconds_count (\d+)/m.exec(text)?.[1])).toBeGreaterThanOrEqual(4);
+    expect(text).toMatch(new RegExp(`^byo_outbound_open_messages\\{org="acme",${own}\\} 0$`, 'm'));
+  });
+
   it('keeps stored parts across an engine restart and joins them with the part that comes after', async () => {
     await smsc.deliver('any', mo('+447700900555', 'before restart, ', { udh: part(200, 2, 1) }));
     // the part is in KV before the deliver_sm_resp: restart now

@@ -12,12 +12,14 @@ import type { IntegrationConfig } from '../../config/integration-schema.js';
 import type { Tracker } from './tracker.js';
 import type { StatusPublisher } from './status-publisher.js';
 import type { MoAssembler } from './mo.js';
+import type { OutboundMetrics } from './outbound-metrics.js';
 
 export const ESME_ROK = 0x00;
 export const ESME_RX_T_APPN = 0x64;
 
 export interface InboundDeps {
   mo: MoAssembler;
+  metrics: OutboundMetrics;
   tracker: Tracker;
   statuses: StatusPublisher;
   logger: Logger;
@@ -37,7 +39,9 @@ export interface InboundContext {
 export async function handleDeliverSm(d: InboundDeps, ctx: InboundContext, session: SmppSession, pdu: DeliverSm): Promise<void> {
   let status = ESME_RX_T_APPN;
   try {
-    status = receiptKind(pdu.esmClass) ? await handleReceipt(d, ctx, pdu) : await publishMo(d, ctx, pdu);
+    const receipt = receiptKind(pdu.esmClass);
+    d.metrics.deliverSm(ctx.org, ctx.integration, receipt ? 'receipt' : 'mo');
+    status = receipt ? await handleReceipt(d, ctx, pdu) : await publishMo(d, ctx, pdu);
   } catch (err) {
     d.logger.warn({ err, org: ctx.org, integration: ctx.integration }, 'deliver_sm not processed; asking the SMSC to retry');
   }

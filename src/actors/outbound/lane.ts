@@ -14,8 +14,10 @@ import type { MtRejection } from '../../domain/mt-message.js';
 import { readMt } from './read-mt.js';
 import { optOutRejection, type ComplianceDeps } from './compliance.js';
 import { AUTO_RESPONSE_HEADER } from './mo.js';
+import { commandStatusLabel, submitErrorLabel, type OutboundMetrics } from './outbound-metrics.js';
 import { RateLimiter, throttlePauseMs } from '../../domain/rate-limiter.js';
 import type { SmppSession, SubmitSmResp } from '../../adapters/smpp/types.js';
+import { nextWritable } from './round-robin.js';
 import type { IntegrationActor } from '../integration-actor.js';
 import { prepareMessage, type PreparedMessage } from './prepare.js';
 import type { StatusPublisher } from './status-publisher.js';
@@ -34,6 +36,7 @@ export interface LaneDeps {
   now: () => Date;
   /** a submit was recorded: held receipts may match now */
   onRecorded: () => void;
+  metrics: OutboundMetrics;
 }
 
 interface Job {
@@ -76,8 +79,13 @@ export class Lane {
     this.keepAlive.unref();
   }
 
-  private get org() { return this.d.actor.org; }
+  get org() { return this.d.actor.org; }
+  get integration() { return this.d.actor.id; }
   private get id() { return this.d.actor.id; }
+
+  depth(): { queuedSegments: number; openMessages: number } {
+    return { queuedSegments: this.queue.length, openMessages: this.jobs.size };
+  }
 
   /** Re-read config (rate, advanced) after an update. */
   configure(): void {
@@ -221,20 +229,15 @@ export class Lane {
   }
 
   private pickSession(): SmppSession | undefined {
-    const sessions = this.d.actor.sessions;
-    for (let i = 0; i < sessions.length; i++) {
-      const s = sessions[(this.nextBind + i) % sessions.length];
-      if (s?.writable) {
-        this.nextBind = (this.nextBind + i + 1) % sessions.length;
-        return s;
-      }
-    }
-    return undefined;
+    const picked = nextWritable(this.d.actor.sessions, this.nextBind);
+    if (picked) this.nextBind = picked.next;
+    return picked?.session;
   }
 
   private onResp(seg: Segment, resp: SubmitSmResp, session: SmppSession): void {
     const { job } = seg;
     job.inFlight--;
+    this.d.metrics.submitOutcome(this.org, this.id, commandStatusLabel(resp.commandStatus));
     const verdict = classifyCommandStatus(resp.commandStatus, this.advanced.protocolSpecificCodeMapping);
     if (verdict === 'ok') {
       this.throttles = 0;
@@ -262,6 +265,7 @@ export class Lane {
     seg.job.inFlight--;
     const code = (err as { code?: string }).code;
     if (code === 'RESPONSE_TIMEOUT' || code === 'SESSION_CLOSED' || code === 'GENERIC_NACK') this.resubmitted++;
+    this.d.metrics.submitOutcome(this.org, this.id, submitErrorLabel(code));
     this.log.debug({ err, message: seg.job.prepared.id, segment: seg.index }, 'submit_sm not answered; sending again');
     this.queue.unshift(seg);
     this.pump();
@@ -282,7 +286,10 @@ export class Lane {
         this.log.warn({ err, message: job.prepared.id, attempt }, 'recording a message outcome failed; retrying');
         job.msg.working();
       },
-    }).then(() => job.msg.ack());
+    }).then(() => {
+      job.msg.ack();
+      if (!failure) this.d.metrics.submitted(Math.max(0, Date.now() - job.msg.info.timestampNanos / 1e6) / 1000);
+    });
   }
 
   private touchJobs(): void {

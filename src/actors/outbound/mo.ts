@@ -12,6 +12,7 @@ import { getJson, encodeJson, listKeys } from '../../adapters/nats/kv-json.js';
 import type { JsPublisher } from '../../adapters/nats/js-publisher.js';
 import { matchKeyword, type KeywordKind, type ReadonlyKeywordSet } from '../../domain/keywords.js';
 import type { SubscriberRegistry } from '../subscriber-registry.js';
+import type { OutboundMetrics } from './outbound-metrics.js';
 
 /** header on an auto-response MT: the outbound lane lets it reach an opted-out handset (see lane.ts) */
 export const AUTO_RESPONSE_HEADER = 'Byo-Auto-Response';
@@ -44,6 +45,7 @@ export interface MoDeps {
   reassemblyTimeoutMs: number;
   /** pause before a failed publish of a completed message is tried again */
   retryDelayMs: number;
+  metrics?: Pick<OutboundMetrics, 'mo'>;
 }
 
 interface Group { key: string; parts: Map<number, MoPart>; total: number; timer?: NodeJS.Timeout; done: boolean }
@@ -146,6 +148,7 @@ export class MoAssembler {
       ...(keyword ? { keyword } : {}), ...(missing.length ? { partsMissing: missing, segmentsExpected: total } : {}),
     };
     await this.d.publisher.publish(subjects.mo(org, integration), JSON.stringify(mo), { msgId: id });
+    this.d.metrics?.mo(org, integration, keyword);
     if (keyword && keywords) await this.autoRespond(org, integration, to, from, keyword, keywords[keyword].message, id);
   }
 

@@ -19,7 +19,7 @@ import { handleDeliverSm, type InboundDeps } from './inbound.js';
 import { MoAssembler } from './mo.js';
 import type { SubscriberRegistry } from '../subscriber-registry.js';
 import type { ReadonlyKeywordSet } from '../../domain/keywords.js';
-import type { StatusState } from '../../domain/mt-message.js';
+import { NO_METRICS, type OutboundMetrics } from './outbound-metrics.js';
 
 export interface OutboundDeps {
   nats: NatsHandle;
@@ -34,7 +34,7 @@ export interface OutboundDeps {
   engine: Readonly<EngineConfig>;
   logger: Logger;
   now: () => Date;
-  onStatus?: (state: StatusState) => void;
+  metrics?: OutboundMetrics;
 }
 
 export class Outbound {
@@ -43,19 +43,22 @@ export class Outbound {
   readonly statuses: StatusPublisher;
   private readonly publisher: JsPublisher;
   private readonly mo: MoAssembler;
+  private readonly metrics: OutboundMetrics;
   private readonly inbound: InboundDeps;
   private recordWaiters: (() => void)[] = [];
 
   constructor(private readonly d: OutboundDeps) {
     this.publisher = d.publisher;
     this.tracker = new Tracker(d.tracking, d.logger, d.fastTracking);
-    this.statuses = natsStatusPublisher(this.publisher, d.now, d.onStatus);
+    this.metrics = d.metrics ?? NO_METRICS;
+    const metrics = this.metrics;
+    this.statuses = natsStatusPublisher(this.publisher, d.now, (state) => metrics.status(state));
     this.mo = new MoAssembler({
-      kv: d.tracking, publisher: this.publisher, subscribers: d.subscribers, keywordsFor: d.keywordsFor, logger: d.logger,
+      kv: d.tracking, publisher: this.publisher, subscribers: d.subscribers, keywordsFor: d.keywordsFor, logger: d.logger, metrics: this.metrics,
       reassemblyTimeoutMs: d.engine.timers.moReassemblyTimeoutMs, retryDelayMs: d.engine.limits.requeueDelayMs,
     });
     this.inbound = {
-      mo: this.mo, tracker: this.tracker, statuses: this.statuses, logger: d.logger, now: d.now,
+      mo: this.mo, tracker: this.tracker, statuses: this.statuses, logger: d.logger, now: d.now, metrics: this.metrics,
       receiptHoldMs: d.engine.limits.receiptHoldMs,
       nextRecord: (ms) => new Promise<void>((resolve) => {
         const t = setTimeout(resolve, ms);
@@ -70,7 +73,7 @@ export class Outbound {
     this.lanes.set(key, new Lane({
       actor, nats: this.d.nats, tracker: this.tracker, statuses: this.statuses, isActiveSender: this.d.isActiveSender,
       compliance: { isOptedOut: (s, h) => this.d.subscribers.isOptedOut(s, h), keywordsFor: this.d.keywordsFor },
-      engine: this.d.engine, logger: this.d.logger, now: this.d.now, onRecorded: () => this.wakeReceipts(),
+      engine: this.d.engine, logger: this.d.logger, now: this.d.now, onRecorded: () => this.wakeReceipts(), metrics: this.metrics,
     }));
     // concatenated inbound parts an earlier run stored and had not published yet
     this.mo.restore(actor.org, actor.id).catch((err: unknown) => this.d.logger.warn({ err, org: actor.org, integration: actor.id }, 'stored inbound parts not restored'));
@@ -114,6 +117,11 @@ export class Outbound {
     this.lanes.clear();
     this.mo.stop();
     this.publisher.close();
+  }
+
+  /** per lane: segments waiting and messages open, for metrics */
+  depth(): { org: string; integration: string; queuedSegments: number; openMessages: number }[] {
+    return [...this.lanes.values()].map((l) => ({ org: l.org, integration: l.integration, ...l.depth() }));
   }
 
   resubmitted(): number {
