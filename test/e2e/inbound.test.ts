@@ -120,6 +120,16 @@ describe('inbound SMS and compliance keywords (engine + nats-server + fake SMSC)
     expect((await world.mt.waitFinal('acme', id, 'sneaky')).final).toMatchObject({ state: 'rejected', error: { genericErrorCause: 'RECIPIENT_OPTED_OUT' } });
   });
 
+  it('takes an MO sent as data_sm (UCS2 text in message_payload) through the same path, keyword included', async () => {
+    const resp = await smsc.deliverDataSm('any', {
+      source_addr: '447700900666', source_addr_ton: 1, source_addr_npi: 1, destination_addr: SENDER.slice(1), dest_addr_ton: 1, dest_addr_npi: 1,
+      data_coding: 8, payload: Buffer.from('\u0000U\u0000N\u0000S\u0000U\u0000B\u0000S\u0000C\u0000R\u0000I\u0000B\u0000E', 'latin1'),
+    });
+    expect(resp).toMatchObject({ commandId: 0x80000103, commandStatus: 0 });
+    const found = await eventually(async () => (await mos()).find((m) => m.from === '+447700900666'), { what: 'data_sm MO' });
+    expect(found).toMatchObject({ text: 'UNSUBSCRIBE', keyword: 'optOut', dataCoding: 8 });
+  });
+
   it('counts what happened in /metrics: submits by command_status, receipts, MOs by keyword, latency', async () => {
     const text = (await world.engine.api('GET', '/metrics')).text;
     const value = (name: string, labels: string) => {
@@ -130,7 +140,7 @@ describe('inbound SMS and compliance keywords (engine + nats-server + fake SMSC)
     expect(value('byo_submit_sm_total', `${own},status="ESME_ROK"`)).toBeGreaterThanOrEqual(4); // auto-responses and messages
     expect(value('byo_deliver_sm_total', `${own},kind="receipt"`)).toBeGreaterThanOrEqual(4);
     expect(value('byo_deliver_sm_total', `${own},kind="mo"`)).toBeGreaterThanOrEqual(8);
-    expect(value('byo_mo_messages_total', `${own},keyword="optOut"`)).toBe(2);
+    expect(value('byo_mo_messages_total', `${own},keyword="optOut"`)).toBe(3);
     expect(value('byo_mo_messages_total', `${own},keyword="none"`)).toBeGreaterThanOrEqual(3);
     expect(Number(/^byo_submit_latency_seconds_count (\d+)/m.exec(text)?.[1])).toBeGreaterThanOrEqual(4);
     expect(text).toMatch(new RegExp(`^byo_outbound_open_messages\\{org="acme",${own}\\} 0$`, 'm'));

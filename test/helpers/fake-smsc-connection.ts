@@ -1,6 +1,7 @@
 // One ESME connection as the fake SMSC sees it: framing, batched writes, and the SMSC's own requests
 // (deliver_sm, unbind, enquire_link) awaiting their responses. Protocol decisions live in fake-smsc-behaviour.ts.
 import type net from 'node:net';
+import { encodeDataSmPdu, type DataSmInput } from '../../src/adapters/smpp/data-sm-codec.js';
 import {
   COMMAND_ID, FrameReader, WriteBatcher, encodeHeaderOnly, encodeShortMessagePdu, readHeader,
   type PduHeader, type ShortMessageInput,
@@ -95,6 +96,11 @@ export class SmscConnection {
 
   deliverSm(fields: ShortMessageInput, timeoutMs: number): Promise<ResponseSeen> {
     return this.request((seq) => encodeShortMessagePdu(COMMAND_ID.deliver_sm, seq, fields), timeoutMs);
+  }
+
+  /** an MO or receipt as data_sm, the text in message_payload (SMPP 3.4 §4.7) */
+  dataSm(fields: DataSmInput, timeoutMs: number): Promise<ResponseSeen> {
+    return this.request((seq) => encodeDataSmPdu(seq, fields), timeoutMs);
   }
 
   unbind(timeoutMs: number): Promise<ResponseSeen> {

@@ -4,6 +4,7 @@
 //   const smsc = await startFakeSmsc({ preset: 'happy', autoDlr: { idFormat: 'decimal' } });
 //   ...; await smsc.waitFor(() => smsc.binds.length >= 3, { timeoutMs: 2_000 });
 //   await smsc.close();
+import type { DataSmInput } from '../../src/adapters/smpp/data-sm-codec.js';
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
@@ -151,6 +152,13 @@ export class FakeSmsc implements SmscCore {
       : this.live.get(connection);
     if (!conn) throw new Error(`fake SMSC: no ${connection === 'any' ? 'bound receiver' : `live connection ${connection}`} to deliver to`);
     return (await conn.deliverSm(fields, timeoutMs)).header;
+  }
+
+  /** Like deliver(), as a data_sm whose message_payload is `fields.payload`. */
+  async deliverDataSm(connection: number | 'any', fields: DataSmInput, timeoutMs = 5_000): Promise<PduHeader> {
+    const conn = connection === 'any' ? this.connectionList().find((c) => c.canReceive) : this.live.get(connection);
+    if (!conn) throw new Error(`fake SMSC: no ${connection === 'any' ? 'bound receiver' : `live connection ${connection}`} to deliver to`);
+    return (await conn.dataSm(fields, timeoutMs)).header;
   }
 
   async close(): Promise<void> {

@@ -45,7 +45,7 @@ export async function handleDeliverSm(d: InboundDeps, ctx: InboundContext, sessi
   } catch (err) {
     d.logger.warn({ err, org: ctx.org, integration: ctx.integration }, 'deliver_sm not processed; asking the SMSC to retry');
   }
-  session.respondDeliverSm(pdu.sequenceNumber, status);
+  session.respondDeliverSm(pdu, status);
 }
 
 async function handleReceipt(d: InboundDeps, ctx: InboundContext, pdu: DeliverSm): Promise<number> {

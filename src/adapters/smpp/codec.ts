@@ -2,6 +2,7 @@
 // the hot or raw-octet ones (submit_sm, deliver_sm, submit_sm_resp, header-only PDUs) are hand-written.
 import { COMMAND_ID, COMMAND_STATUS, HEADER_LENGTH, RESPONSE_BIT } from './constants.js';
 import { PduDecodeError } from './pdu-reader.js';
+import { decodeDataSmPdu } from './data-sm-codec.js';
 import { decodeShortMessagePdu } from './sm-codec.js';
 import { PackagePDU, packageDefs } from './smpp-package.js';
 import type { Pdu } from './types.js';
@@ -85,6 +86,7 @@ export function decodeFrame(frame: Buffer): DecodeResult {
     if (header.commandId === COMMAND_ID.submit_sm || header.commandId === COMMAND_ID.deliver_sm) {
       return { ok: true, pdu: { command, ...decodeShortMessagePdu(frame) } };
     }
+    if (header.commandId === COMMAND_ID.data_sm) return { ok: true, pdu: { command, ...decodeDataSmPdu(frame) } };
     const decoded = new PackagePDU(frame);
     // spread: own fields only, without the package's prototype methods
     const { command_length: _length, ...fields } = decoded;

@@ -24,6 +24,7 @@ export const COMMAND_ID = {
   enquire_link_resp: 0x80000015,
   alert_notification: 0x00000102,
   data_sm: 0x00000103,
+  data_sm_resp: 0x80000103,
 } as const;
 
 export const COMMAND_STATUS = {

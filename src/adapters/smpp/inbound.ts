@@ -1,5 +1,5 @@
 // What the session does with each PDU the SMSC sends: settle our requests with their responses, answer
-// enquire_link and unbind itself, hand deliver_sm to the consumer, and nack what it cannot read — then keep
+// enquire_link and unbind itself, hand deliver_sm (and data_sm) to the consumer, and nack what it cannot read — then keep
 // reading (the `smpp` package's reader wedges forever after one malformed PDU).
 import { commandName, decodeFrame, encodeHeaderOnly, hex, isResponse, readHeader, type PduHeader } from './codec.js';
 import { COMMAND_ID, COMMAND_STATUS, RESPONSE_BIT, TLV_TAG } from './constants.js';
@@ -61,6 +61,7 @@ function onRequest(ctx: InboundContext, header: PduHeader, frame: Buffer): void 
       ctx.close('unbind from the SMSC');
       return;
     case COMMAND_ID.deliver_sm:
+    case COMMAND_ID.data_sm: // MO or receipt, the text in message_payload (SMPP 3.4 §4.7)
       onDeliverSm(ctx, header, frame);
       return;
   }
@@ -70,7 +71,7 @@ function onRequest(ctx: InboundContext, header: PduHeader, frame: Buffer): void 
     nack(ctx, header, decoded.commandStatus, decoded.message);
     return;
   }
-  // a request an ESME does not serve (submit_sm, query_sm, data_sm, bind_* from the SMSC...)
+  // a request an ESME does not serve (submit_sm, query_sm, bind_* from the SMSC...)
   ctx.send(encodeHeaderOnly((header.commandId | RESPONSE_BIT) >>> 0, COMMAND_STATUS.ESME_RINVCMDID, seq));
 }
 
@@ -80,7 +81,8 @@ function onDeliverSm(ctx: InboundContext, header: PduHeader, frame: Buffer): voi
     nack(ctx, header, decoded.commandStatus, decoded.message);
     return;
   }
-  ctx.emit({ type: 'pdu.deliver_sm', pdu: toDeliverSm(decoded.pdu as unknown as ShortMessagePdu) });
+  const command = header.commandId === COMMAND_ID.data_sm ? 'data_sm' : 'deliver_sm';
+  ctx.emit({ type: 'pdu.deliver_sm', pdu: toDeliverSm(decoded.pdu as unknown as ShortMessagePdu, command) });
 }
 
 function nack(ctx: InboundContext, header: PduHeader, commandStatus: number, message: string): void {
@@ -88,8 +90,9 @@ function nack(ctx: InboundContext, header: PduHeader, commandStatus: number, mes
   ctx.emit({ type: 'smpp.codec_error', recoverable: true, message, commandId: header.commandId });
 }
 
-export function toDeliverSm(p: ShortMessagePdu): DeliverSm {
+export function toDeliverSm(p: ShortMessagePdu, command: DeliverSm['command'] = 'deliver_sm'): DeliverSm {
   return {
+    command,
     sequenceNumber: p.sequence_number,
     serviceType: p.service_type,
     sourceAddrTon: p.source_addr_ton,

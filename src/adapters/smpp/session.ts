@@ -10,7 +10,7 @@ import { handleInboundFrame, type InboundContext } from './inbound.js';
 import { RequestWindow, type PendingRequest } from './request-window.js';
 import { encodeShortMessagePdu } from './sm-codec.js';
 import {
-  SessionClosedError, SmppError, WindowFullError,
+  type DeliverSm, SessionClosedError, SmppError, WindowFullError,
   type BindRequest, type Pdu, type SessionEvent, type SessionOptions, type SmppSession, type SubmitSm, type SubmitSmResp,
 } from './types.js';
 import { WriteBatcher } from './write-batcher.js';
@@ -139,10 +139,11 @@ class Session implements SmppSession {
     });
   }
 
-  respondDeliverSm(sequenceNumber: number, commandStatus: number): void {
+  respondDeliverSm(pdu: Pick<DeliverSm, 'sequenceNumber' | 'command'>, commandStatus: number): void {
     if (this.state !== 'open') return;
-    // deliver_sm_resp's message_id is unused (NULL); an error status goes as a bare header
-    this.writer!.write(encodeMessageIdResp(COMMAND_ID.deliver_sm_resp, commandStatus, sequenceNumber, commandStatus === 0 ? '' : undefined));
+    const id = pdu.command === 'data_sm' ? COMMAND_ID.data_sm_resp : COMMAND_ID.deliver_sm_resp;
+    // the resp's message_id is unused (NULL); an error status goes as a bare header
+    this.writer!.write(encodeMessageIdResp(id, commandStatus, pdu.sequenceNumber, commandStatus === 0 ? '' : undefined));
   }
 
   close(reason: string): void {

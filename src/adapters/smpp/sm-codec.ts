@@ -99,10 +99,9 @@ export function encodeShortMessagePdu(
 }
 
 /** Throws PduDecodeError when the body is shorter than its fields claim. Unknown TLVs are kept, not fatal. */
-export function decodeShortMessagePdu(frame: Buffer): ShortMessagePdu {
-  const r = new PduReader(frame, HEADER_LENGTH);
-  // Lengths are lenient (real SMSCs exceed the spec's address sizes); they only guard against garbage.
-  const pdu: ShortMessagePdu = {
+/** The header and the fields deliver_sm, submit_sm and data_sm share, up to esm_class. */
+export function readAddressing(frame: Buffer, r: PduReader) {
+  return {
     command_id: frame.readUInt32BE(4),
     command_status: frame.readUInt32BE(8),
     sequence_number: frame.readUInt32BE(12),
@@ -114,6 +113,25 @@ export function decodeShortMessagePdu(frame: Buffer): ShortMessagePdu {
     dest_addr_npi: r.u8('dest_addr_npi'),
     destination_addr: r.cstring('destination_addr', 65),
     esm_class: r.u8('esm_class'),
+  };
+}
+
+/** Every TLV to the end of the PDU. */
+export function readTlvs(r: PduReader): Tlv[] {
+  const tlvs: Tlv[] = [];
+  while (r.remaining >= 4) {
+    const tag = r.u16('TLV tag');
+    const len = r.u16('TLV length');
+    tlvs.push({ tag, value: r.octets(len, `TLV 0x${tag.toString(16).padStart(4, '0')}`) });
+  }
+  return tlvs;
+}
+
+export function decodeShortMessagePdu(frame: Buffer): ShortMessagePdu {
+  const r = new PduReader(frame, HEADER_LENGTH);
+  // Lengths are lenient (real SMSCs exceed the spec's address sizes); they only guard against garbage.
+  const pdu: ShortMessagePdu = {
+    ...readAddressing(frame, r),
     protocol_id: r.u8('protocol_id'),
     priority_flag: r.u8('priority_flag'),
     schedule_delivery_time: r.cstring('schedule_delivery_time', 17),
@@ -126,11 +144,7 @@ export function decodeShortMessagePdu(frame: Buffer): ShortMessagePdu {
     tlvs: [],
   };
   pdu.short_message = r.octets(r.u8('sm_length'), 'short_message');
-  while (r.remaining >= 4) {
-    const tag = r.u16('TLV tag');
-    const len = r.u16('TLV length');
-    pdu.tlvs.push({ tag, value: r.octets(len, `TLV 0x${tag.toString(16).padStart(4, '0')}`) });
-  }
+  pdu.tlvs = readTlvs(r);
   return pdu;
 }
 

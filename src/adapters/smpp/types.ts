@@ -66,6 +66,8 @@ export interface SubmitSmResp {
 
 /** deliver_sm as received, with the short_message octets untouched (decoding is the domain's job). */
 export interface DeliverSm {
+  /** data_sm carries the same content (text in message_payload) and is answered with data_sm_resp */
+  command: 'deliver_sm' | 'data_sm';
   sequenceNumber: number;
   serviceType: string;
   sourceAddrTon: number;
@@ -95,7 +97,7 @@ export type SessionEvent =
   | { type: 'pdu.enquire_link' }
   /** the SMSC asked to unbind; the adapter answered unbind_resp and will close */
   | { type: 'pdu.unbind' }
-  /** must be answered with session.respondDeliverSm(seq, status) */
+  /** must be answered with session.respondDeliverSm(pdu, status) */
   | { type: 'pdu.deliver_sm'; pdu: DeliverSm }
   /** a PDU we could frame but not decode, or an unknown command_id: generic_nack was sent, the bind goes on */
   | { type: 'smpp.codec_error'; recoverable: true; message: string; commandId?: number }
@@ -112,7 +114,8 @@ export interface SmppSession {
   unbind(timeoutMs: number): Promise<Pdu>;
   /** rejects with WindowFullError when the window is full, ResponseTimeoutError or SessionClosedError */
   submit(sm: SubmitSm, timeoutMs: number): Promise<SubmitSmResp>;
-  respondDeliverSm(sequenceNumber: number, commandStatus: number): void;
+  /** deliver_sm_resp, or data_sm_resp for a data_sm */
+  respondDeliverSm(pdu: Pick<DeliverSm, 'sequenceNumber' | 'command'>, commandStatus: number): void;
   /** requests awaiting a response */
   readonly outstanding: number;
   /** true when a submit would be accepted now (window and socket buffer have room) */

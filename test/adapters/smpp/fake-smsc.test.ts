@@ -36,7 +36,7 @@ describe('automatic delivery receipts', () => {
     const { f, s } = await bound({ preset: 'hexRespDecimalReceipt' });
     const resp = await s.session.submit(submitSm('Hello from the test suite, long text'), 2_000);
     const { pdu } = await s.next('pdu.deliver_sm');
-    s.session.respondDeliverSm(pdu.sequenceNumber, 0);
+    s.session.respondDeliverSm(pdu, 0);
     const [, id, dlvrd, stat, err, text] = RECEIPT.exec(pdu.shortMessage.toString('latin1'))!;
     expect(resp.messageId).toMatch(/^[0-9A-F]{10}$/);
     expect(id).toBe(String(parseInt(resp.messageId!, 16)));

@@ -38,7 +38,7 @@ describe('deliver_sm', () => {
     const { pdu } = await s.next('pdu.deliver_sm');
     expect(pdu).toMatchObject({ sourceAddr: '15557650000', destinationAddr: '15551230000', sourceAddrTon: 1, esmClass, dataCoding });
     expect(pdu.shortMessage.toString('hex')).toBe(octets.toString('hex'));
-    s.session.respondDeliverSm(pdu.sequenceNumber, 0);
+    s.session.respondDeliverSm(pdu, 0);
     expect(await resp).toMatchObject({ commandId: COMMAND_ID.deliver_sm_resp, commandStatus: 0 });
   });
 
@@ -56,8 +56,36 @@ describe('deliver_sm', () => {
       receiptedMessageId: '00AF12', messageState: 5, networkErrorCode: Buffer.from([3, 0, 1]), messagePayload: Buffer.from([0xc3, 0xa9]),
       sarMsgRefNum: 513, sarTotalSegments: 3, sarSegmentSeqnum: 2,
     });
-    s.session.respondDeliverSm(pdu.sequenceNumber, COMMAND_STATUS.ESME_RSYSERR);
+    s.session.respondDeliverSm(pdu, COMMAND_STATUS.ESME_RSYSERR);
     expect(await resp).toMatchObject({ commandStatus: COMMAND_STATUS.ESME_RSYSERR });
+  });
+});
+
+describe('data_sm from the SMSC', () => {
+  it('reports an MO sent as data_sm like a deliver_sm, payload octets intact, and answers data_sm_resp', async () => {
+    const { f, s } = await bound();
+    const resp = f.deliverDataSm('any', {
+      source_addr_ton: 1, source_addr_npi: 1, source_addr: '15557650000', dest_addr_ton: 1, dest_addr_npi: 1, destination_addr: '15551230000',
+      data_coding: 8, payload: Buffer.from([0x00, 0x53, 0x00, 0x54, 0x00, 0x4f, 0x00, 0x50]),
+    });
+    const { pdu } = await s.next('pdu.deliver_sm');
+    expect(pdu).toMatchObject({ command: 'data_sm', sourceAddr: '15557650000', destinationAddr: '15551230000', dataCoding: 8, esmClass: 0 });
+    expect(pdu.shortMessage.length).toBe(0);
+    expect(pdu.messagePayload?.toString('hex')).toBe('00530054004f0050');
+    s.session.respondDeliverSm(pdu, 0);
+    expect(await resp).toMatchObject({ commandId: COMMAND_ID.data_sm_resp, commandStatus: 0 });
+  });
+
+  it('reads a receipt sent as data_sm (esm_class 4, receipt TLVs)', async () => {
+    const { f, s } = await bound();
+    const resp = f.deliverDataSm('any', {
+      esm_class: 4, payload: Buffer.from('id:00AF12 sub:001 dlvrd:001 submit date:2601011200 done date:2601011201 stat:DELIVRD err:000', 'latin1'),
+      tlvs: [tlv.cstring(TLV_TAG.receipted_message_id, '00AF12'), tlv.u8(TLV_TAG.message_state, 2)],
+    });
+    const { pdu } = await s.next('pdu.deliver_sm');
+    expect(pdu).toMatchObject({ command: 'data_sm', esmClass: 4, receiptedMessageId: '00AF12', messageState: 2 });
+    s.session.respondDeliverSm(pdu, COMMAND_STATUS.ESME_RSYSERR);
+    expect(await resp).toMatchObject({ commandId: COMMAND_ID.data_sm_resp, commandStatus: COMMAND_STATUS.ESME_RSYSERR });
   });
 });
 
