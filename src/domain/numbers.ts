@@ -23,6 +23,8 @@ export type NumberState = (typeof NUMBER_STATES)[number];
 const E164 = /^\+[1-9]\d{1,14}$/;
 /** Short codes run from 3 digits (some EU services) to 8; 5–6 is the common US/UK length. */
 const SHORT_CODE = /^\+?(\d{3,8})$/;
+/** A short code as a sender or receiver address: 3 to 8 digits (a leading + tolerated). */
+export const isShortCodeAddress = (s: string): boolean => SHORT_CODE.test(s);
 /** A stored address: E.164 for long codes, bare digits for short codes. */
 const ADDRESS = /^(?:\+[1-9]\d{1,14}|\d{3,8})$/;
 

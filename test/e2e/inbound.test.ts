@@ -130,6 +130,38 @@ describe('inbound SMS and compliance keywords (engine + nats-server + fake SMSC)
     expect(found).toMatchObject({ text: 'UNSUBSCRIBE', keyword: 'optOut', dataCoding: 8 });
   });
 
+  it('works with a short code: it sends, and its own keywords and auto-responses apply', async () => {
+    const created = await world.engine.api('POST', '/v1/orgs/acme/integrations', {
+      name: 'short code vendor', smscAddress: '127.0.0.1', smscPort: smsc.port, tls: false, credentials: { systemId: 'acmesc', password: 'secret1' },
+      messagesPerSecond: 100, addressTon: 3,
+    });
+    const sc = created.body.id as string;
+    const keywords = {
+      help: { keywords: ['AIDE'], message: 'Short code help.' },
+      optOut: { keywords: ['ARRET'], message: 'Short code: you are out.' },
+      optIn: { keywords: ['REPRISE'], message: 'Short code: you are back.' },
+    };
+    const imported = await world.engine.api('POST', `/v1/orgs/acme/integrations/${sc}/numbers`, { type: 'shortcode', senderId: '72345', country: 'US', keywords });
+    expect(imported.status, imported.text).toBe(201);
+    await world.engine.api('POST', `/v1/orgs/acme/integrations/${sc}/activate`);
+    await eventually(async () => (await world.engine.api('GET', `/v1/orgs/acme/integrations/${sc}/state`)).body?.state === 'active', { what: 'active' });
+
+    await world.mt.publish('acme', sc, { id: 'sc-1', from: '72345', to: '+447700900777', text: 'from a short code' });
+    expect((await world.mt.waitFinal('acme', sc, 'sc-1')).final.state).toBe('delivered');
+    expect(smsc.submits.find((x) => x.short_message.toString('latin1') === 'from a short code')).toMatchObject({ source_addr: '72345', source_addr_ton: 3 });
+
+    // to one of this integration's binds (the other integration binds to the same SMSC as 'acme')
+    const bind = smsc.connectionList().find((c) => c.canReceive && c.systemId === 'acmesc')!;
+    await smsc.deliver(bind.id, { ...mo('+447700900777', 'arret', { to: '72345' }), dest_addr_ton: 3 });
+    const readSc = () => readStream<Mo>(world, 'BYO_MO', `byo.mo.acme.${sc}`);
+    const stop = await eventually(async () => (await readSc()).find((m) => m.keyword === 'optOut'), { what: 'short code opt-out' });
+    expect(stop.to).toBe('72345');
+    expect((await world.mt.waitFinal('acme', sc, `auto-${stop.id}`)).final.state).toBe('delivered');
+    expect(smsc.submits.some((x) => x.short_message.toString('latin1') === 'Short code: you are out.' && x.source_addr === '72345')).toBe(true);
+    await world.mt.publish('acme', sc, { id: 'sc-2', from: '72345', to: '+447700900777', text: 'after arret' });
+    expect((await world.mt.waitFinal('acme', sc, 'sc-2')).final).toMatchObject({ state: 'rejected', error: { genericErrorCause: 'RECIPIENT_OPTED_OUT' } });
+  });
+
   it('counts what happened in /metrics: submits by command_status, receipts, MOs by keyword, latency', async () => {
     const text = (await world.engine.api('GET', '/metrics')).text;
     const value = (name: string, labels: string) => {
@@ -147,7 +179,9 @@ describe('inbound SMS and compliance keywords (engine + nats-server + fake SMSC)
   });
 
   it('keeps stored parts across an engine restart and joins them with the part that comes after', async () => {
-    await smsc.deliver('any', mo('+447700900555', 'before restart, ', { udh: part(200, 2, 1) }));
+    // this integration's binds (system_id acme): the short code integration binds to the same SMSC
+    const ours = () => smsc.connectionList().filter((c) => c.canReceive && c.systemId === 'acme');
+    await smsc.deliver(ours()[0]!.id, mo('+447700900555', 'before restart, ', { udh: part(200, 2, 1) }));
     // the part is in KV before the deliver_sm_resp: restart now
     const tracking = await new Kvm(world.mt.js).open('byo_tracking');
     const stored: unknown[] = [];
@@ -158,8 +192,8 @@ describe('inbound SMS and compliance keywords (engine + nats-server + fake SMSC)
     expect(stored).toEqual([expect.objectContaining({ from: '+447700900555', text: 'before restart, ' })]);
     await world.engine.stop();
     await world.restartEngine();
-    await eventually(async () => smsc.connectionList().filter((c) => c.canReceive).length === 3, { what: 'rebound', timeoutMs: 20_000 });
-    await smsc.deliver('any', mo('+447700900555', 'after restart', { udh: part(200, 2, 2) }));
+    await eventually(async () => ours().length === 3, { what: 'rebound', timeoutMs: 20_000 });
+    await smsc.deliver(ours()[0]!.id, mo('+447700900555', 'after restart', { udh: part(200, 2, 2) }));
     const found = await eventually(async () => (await mos()).find((m) => m.from === '+447700900555'), { what: 'joined after restart' });
     expect(found).toMatchObject({ text: 'before restart, after restart', segments: 2 });
     expect(found.partsMissing).toBeUndefined();

@@ -5,6 +5,7 @@ import type { AdvancedConfig } from '../../config/advanced-schema.js';
 import { chooseEncoding } from '../../domain/charsets.js';
 import { segmentMessage } from '../../domain/segments.js';
 import { isE164, toSmppAddress } from '../../domain/msisdn.js';
+import { isShortCodeAddress } from '../../domain/numbers.js';
 import type { MtMessage, MtRejection } from '../../domain/mt-message.js';
 import type { SubmitSm } from '../../adapters/smpp/types.js';
 
@@ -23,7 +24,11 @@ export function prepareMessage(
   advanced: AdvancedConfig,
   ctx: { senderActive: boolean; reference: number },
 ): { ok: true; message: PreparedMessage } | { ok: false; rejection: MtRejection } {
-  if (!isE164(m.from)) return reject('SOURCE_ADDR_INVALID', `from "${m.from}" is not an E.164 number (alphanumeric sender IDs are not supported)`);
+  // a short code sends too (imported with type shortcode); it has no country calling code, no '+'
+  const shortCode = !isE164(m.from) && isShortCodeAddress(m.from);
+  if (!isE164(m.from) && !shortCode) {
+    return reject('SOURCE_ADDR_INVALID', `from "${m.from}" is not an E.164 number or a short code (alphanumeric sender IDs are not supported)`);
+  }
   if (!ctx.senderActive) return reject('SOURCE_ADDR_INVALID', `from ${m.from} is not an active number of this integration: import it first`);
   if (!isE164(m.to)) return reject('DEST_ADDR_INVALID', `to "${m.to}" is not a valid E.164 number (+ and 7 to 15 digits)`);
   const choice = chooseEncoding(m.text, advanced.charsets);
@@ -35,7 +40,7 @@ export function prepareMessage(
   if (!seg.ok) return reject('MESSAGE_DATA_INVALID', seg.message);
   const base = {
     source_addr_ton: config.addressTon, source_addr_npi: config.addressNpi,
-    source_addr: toSmppAddress(m.from, { plusPrefix: config.outboundPlusPrefix }),
+    source_addr: shortCode ? m.from.replace(/^\+/, '') : toSmppAddress(m.from, { plusPrefix: config.outboundPlusPrefix }),
     dest_addr_ton: config.destinationTon, dest_addr_npi: config.destinationNpi,
     destination_addr: toSmppAddress(m.to, { plusPrefix: false }),
     esm_class: seg.esmClass, registered_delivery: REGISTERED_DELIVERY_ALL, data_coding: seg.dataCoding,

@@ -28,6 +28,14 @@ describe('prepareMessage', () => {
     expect(p.message.pdus[0]).toMatchObject({ source_addr: '+15551230000', destination_addr: '447700900123', esm_class: 0 });
   });
 
+  it('sends from a short code: digits only, whatever outboundPlusPrefix says', () => {
+    for (const from of ['72345', '+72345']) {
+      const p = prepareMessage({ ...msg, from }, { ...config, outboundPlusPrefix: true }, DEFAULT_ADVANCED_CONFIG, ctx);
+      if (!p.ok) throw new Error(p.rejection.description);
+      expect(p.message.pdus[0]).toMatchObject({ source_addr: '72345', destination_addr: '447700900123' });
+    }
+  });
+
   it.each([
     ['an alphanumeric sender', { from: 'ACME' }, ctx, 'SOURCE_ADDR_INVALID', /alphanumeric/],
     ['a sender that is not an active number', {}, { ...ctx, senderActive: false }, 'SOURCE_ADDR_INVALID', /not an active number/],
