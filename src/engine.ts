@@ -55,7 +55,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
   const subscribers = new SubscriberRegistry({ kv: buckets.subscribers, sink, logger, now, idleMs: config.timers.subscriberIdleMs });
   const publisher = new JsPublisher(nats.nc, { ackTimeoutMs: config.timers.jetStreamAckTimeoutMs });
   const outbound = new Outbound({
-    nats, tracking: buckets.tracking, publisher, fastTracking: await openFastKv(publisher, nats.jsm, BUCKETS.tracking), engine: config, logger, now,
+    nats, tracking: buckets.tracking, publisher, store, fastTracking: await openFastKv(publisher, nats.jsm, BUCKETS.tracking), engine: config, logger, now,
     isActiveSender: (org, id, e164) => fleet.isActiveSender(org, id, e164),
     subscribers, keywordsFor: (org, id, e164) => fleet.keywordsFor(org, id, e164),
     metrics: metrics.outbound,
@@ -88,6 +88,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
   await fleet.start();
   await subscribers.start();
   await supervisor.start();
+  outbound.unroutable.start();
   const http = buildHttpServer({
     store, schemas, state: supervisor, apiToken, logger, deleteWaitMs: config.timers.deleteWaitMs,
     egressCidrs: config.egressCidrs,

@@ -38,6 +38,8 @@ export const timersSchema = z.object({
   jetStreamAckTimeoutMs: ms(5_000),
   /** how long the parts of a concatenated inbound message wait for the rest before what arrived is published */
   moReassemblyTimeoutMs: ms(5 * 60_000),
+  /** how often BYO_MT is checked for messages of integrations that do not exist (rejected at the second sighting) */
+  unroutableSweepMs: ms(60_000),
   /** a subscriber actor with no keyword for this long is stopped (its state stays in KV) */
   subscriberIdleMs: ms(60_000),
 });
@@ -94,7 +96,7 @@ const TIMER_ENV: Record<keyof Timers, string> = {
   authBackoffInitialMs: 'BYO_AUTH_BACKOFF_INITIAL_MS', authBackoffMaxMs: 'BYO_AUTH_BACKOFF_MAX_MS',
   deactivateTimeoutMs: 'BYO_DEACTIVATE_TIMEOUT_MS', ownerRenewMs: 'BYO_OWNER_RENEW_MS', ownerClaimTtlMs: 'BYO_OWNER_CLAIM_TTL_MS', deleteWaitMs: 'BYO_DELETE_WAIT_MS',
   jetStreamAckTimeoutMs: 'BYO_JETSTREAM_ACK_TIMEOUT_MS', mtPullExpiresMs: 'BYO_MT_PULL_EXPIRES_MS', moReassemblyTimeoutMs: 'BYO_MO_REASSEMBLY_TIMEOUT_MS',
-  subscriberIdleMs: 'BYO_SUBSCRIBER_IDLE_MS',
+  subscriberIdleMs: 'BYO_SUBSCRIBER_IDLE_MS', unroutableSweepMs: 'BYO_UNROUTABLE_SWEEP_MS',
 };
 const LIMIT_ENV: Record<keyof Limits, string> = {
   windowSize: 'BYO_WINDOW_SIZE', trackingTtlMs: 'BYO_TRACKING_TTL_MS', requeueDelayMs: 'BYO_REQUEUE_DELAY_MS',

@@ -35,6 +35,7 @@ const DEFAULT_TIMERS: Timers = {
   mtPullExpiresMs: 5_000,
   moReassemblyTimeoutMs: 5 * MINUTE,
   subscriberIdleMs: MINUTE,
+  unroutableSweepMs: MINUTE,
 };
 
 const DEFAULT_LIMITS: Limits = {

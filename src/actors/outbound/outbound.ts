@@ -17,6 +17,8 @@ import { Tracker } from './tracker.js';
 import { natsStatusPublisher, type StatusPublisher } from './status-publisher.js';
 import { handleDeliverSm, type InboundDeps } from './inbound.js';
 import { MoAssembler } from './mo.js';
+import { UnroutableMt } from './unroutable.js';
+import type { IntegrationStore } from '../../domain/integration-record.js';
 import type { SubscriberRegistry } from '../subscriber-registry.js';
 import type { ReadonlyKeywordSet } from '../../domain/keywords.js';
 import { NO_METRICS, type OutboundMetrics } from './outbound-metrics.js';
@@ -26,6 +28,8 @@ export interface OutboundDeps {
   tracking: KV;
   /** the message path's JetStream requests (js-publisher.ts); closed by stop() */
   publisher: JsPublisher;
+  /** integrations by id, to tell a queue of an unknown integration from one that waits */
+  store: Pick<IntegrationStore, 'get'>;
   /** the tracking bucket over `publisher`, when the bucket allows direct gets */
   fastTracking: FastKv | undefined;
   isActiveSender: (org: string, integration: string, e164: string) => boolean;
@@ -44,6 +48,7 @@ export class Outbound {
   private readonly publisher: JsPublisher;
   private readonly mo: MoAssembler;
   private readonly metrics: OutboundMetrics;
+  readonly unroutable: UnroutableMt;
   private readonly inbound: InboundDeps;
   private recordWaiters: (() => void)[] = [];
 
@@ -57,6 +62,7 @@ export class Outbound {
       kv: d.tracking, publisher: this.publisher, subscribers: d.subscribers, keywordsFor: d.keywordsFor, logger: d.logger, metrics: this.metrics,
       reassemblyTimeoutMs: d.engine.timers.moReassemblyTimeoutMs, retryDelayMs: d.engine.limits.requeueDelayMs,
     });
+    this.unroutable = new UnroutableMt({ nats: d.nats, store: d.store, statuses: this.statuses, logger: d.logger, sweepMs: d.engine.timers.unroutableSweepMs });
     this.inbound = {
       mo: this.mo, tracker: this.tracker, statuses: this.statuses, logger: d.logger, now: d.now, metrics: this.metrics,
       receiptHoldMs: d.engine.limits.receiptHoldMs,
@@ -103,10 +109,14 @@ export class Outbound {
     void handleDeliverSm(this.inbound, ctx, session, pdu);
   }
 
-  /** A deleted integration: its queued messages, consumer and correlations go with it. */
+  /** A deleted integration: its queued messages are rejected, its consumer and correlations go. */
   async forget(org: string, integration: string): Promise<void> {
-    await purgeQueuedMt(this.d.nats.jsm, org, integration).catch(() => 0);
     await this.d.nats.jsm.consumers.delete(STREAMS.mt, consumers.mt(org, integration)).catch(() => false);
+    await this.unroutable.rejectAll(org, integration, 'INTEGRATION_DELETED', `integration ${integration} was deleted before the message was sent`)
+      .catch(async (err: unknown) => {
+        this.d.logger.warn({ err, org, integration }, 'queued messages of a deleted integration not rejected one by one; purging them');
+        await purgeQueuedMt(this.d.nats.jsm, org, integration).catch(() => 0);
+      });
     await this.tracker.forget(org, integration).catch((err: unknown) => this.d.logger.warn({ err }, 'tracking cleanup failed'));
   }
 
@@ -116,6 +126,7 @@ export class Outbound {
     await Promise.all([...this.lanes.values()].map((l) => l.stop(drainMs)));
     this.lanes.clear();
     this.mo.stop();
+    this.unroutable.stop();
     this.publisher.close();
   }
 

@@ -40,6 +40,11 @@ export const kvToken = (s: string): string => (/^[-\w]{1,200}$/.test(s) ? s : `=
 export const subjects = {
   mt: (org: string, integration: string) => `byo.mt.${org}.${integration}`,
   mtAll: 'byo.mt.>',
+  /** the integration an MT subject is for, or undefined when it does not name one */
+  parseMt: (subject: string): { org: string; integration: string } | undefined => {
+    const m = /^byo\.mt\.([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{1,64})$/.exec(subject);
+    return m ? { org: m[1]!, integration: m[2]! } : undefined;
+  },
   status: (org: string, integration: string) => `byo.status.${org}.${integration}`,
   /** Nats-Msg-Id of a status: JetStream drops a second `submitted` or final for the same message */
   statusMsgId: (org: string, integration: string, messageId: string, phase: 'submitted' | 'final') =>

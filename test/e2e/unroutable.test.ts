@@ -1,0 +1,62 @@
+// Messages no integration will send get a `rejected` status instead of waiting forever or vanishing:
+// those queued for an integration that is deleted, and those published for one that does not exist.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { eventually } from '../helpers/engine-process.js';
+import { setUpIntegration } from '../helpers/mt-client.js';
+import { startWorld, type World } from '../helpers/e2e-world.js';
+
+describe('outbound messages that no integration will send', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld([{ autoDlr: true }], { BYO_UNROUTABLE_SWEEP_MS: '500' });
+  }, 60_000);
+  afterAll(async () => world?.close());
+
+  const queued = async (subject: string) => {
+    const info = await (await jetstreamManager(world.mt.nc)).streams.info('BYO_MT', { subjects_filter: subject });
+    return info.state.subjects?.[subject] ?? 0;
+  };
+
+  it('rejects the queued messages of a deleted integration with INTEGRATION_DELETED, one status each', async () => {
+    const { engine, mt } = world;
+    const id = await setUpIntegration(engine, world.smscs[0]!.port, '+15550004000', { messagesPerSecond: 100 });
+    expect((await engine.api('POST', `/v1/orgs/acme/integrations/${id}/deactivate`)).status).toBe(200);
+    await eventually(async () => (await engine.api('GET', `/v1/orgs/acme/integrations/${id}/state`)).body?.state === 'inactive', { what: 'inactive' });
+    const ids = Array.from({ length: 5 }, (_, i) => `del-${i}`);
+    for (const mid of ids) await mt.publish('acme', id, { id: mid, from: '+15550004000', to: '+447700900400', text: 'never sent' });
+    expect(await queued(`byo.mt.acme.${id}`)).toBe(5);
+
+    expect([202, 204]).toContain((await engine.api('DELETE', `/v1/orgs/acme/integrations/${id}`)).status);
+    for (const mid of ids) {
+      expect((await mt.waitFinal('acme', id, mid)).final).toMatchObject({ state: 'rejected', error: { genericErrorCause: 'INTEGRATION_DELETED' } });
+    }
+    await mt.settle();
+    for (const mid of ids) expect(mt.statuses('acme', id, mid).map((s) => s.state)).toEqual(['rejected']);
+    expect(await queued(`byo.mt.acme.${id}`)).toBe(0);
+  });
+
+  it('rejects messages published for an integration that does not exist with INTEGRATION_NOT_FOUND', async () => {
+    const { mt } = world;
+    await mt.publish('acme', 'no-such-integration', { id: 'lost-1', from: '+15550004001', to: '+447700900401', text: 'to nowhere' });
+    await mt.publishRaw('acme', 'no-such-integration', 'not even json', 'lost-2');
+    const r = await mt.waitFinal('acme', 'no-such-integration', 'lost-1', 15_000);
+    expect(r.final).toMatchObject({ state: 'rejected', error: { genericErrorCause: 'INTEGRATION_NOT_FOUND' } });
+    expect(r.final.error.description).toMatch(/no-such-integration does not exist in org acme/);
+    expect((await mt.waitFinal('acme', 'no-such-integration', 'lost-2', 15_000)).final.state).toBe('rejected');
+    await eventually(async () => (await queued('byo.mt.acme.no-such-integration')) === 0, { what: 'queue emptied' });
+  });
+
+  it('leaves the messages of an existing, inactive integration waiting', async () => {
+    const { engine, mt } = world;
+    const id = await setUpIntegration(engine, world.smscs[0]!.port, '+15550004002', { messagesPerSecond: 100 });
+    await engine.api('POST', `/v1/orgs/acme/integrations/${id}/deactivate`);
+    await eventually(async () => (await engine.api('GET', `/v1/orgs/acme/integrations/${id}/state`)).body?.state === 'inactive', { what: 'inactive' });
+    await mt.publish('acme', id, { id: 'wait-1', from: '+15550004002', to: '+447700900402', text: 'later' });
+    await new Promise((r) => setTimeout(r, 2_000)); // four sweeps
+    expect(mt.statuses('acme', id, 'wait-1')).toEqual([]);
+    expect(await queued(`byo.mt.acme.${id}`)).toBe(1);
+    await engine.api('POST', `/v1/orgs/acme/integrations/${id}/activate`);
+    expect((await mt.waitFinal('acme', id, 'wait-1')).final.state).toBe('delivered');
+  });
+});
