@@ -96,7 +96,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     numbersOf: (org, id) => numbers.listByIntegration(org, id),
     isReady: () => nats.state() === 'connected' && supervisor.reconciled,
     metricsText: () => metrics.text(),
-    plugins: [numberRoutes({ numbers, integrations: store })],
+    plugins: [numberRoutes({ numbers, integrations: store, subscriber: (sender, handset) => subscribers.get(sender, handset) })],
   });
   const address = await http.listen({ host: config.http.host, port: config.http.port });
   logger.info({ address, instanceId, nats: nats.localServer ? 'local child' : 'external' }, 'byo-smpp engine started');

@@ -70,6 +70,11 @@ export class SubscriberRegistry {
     this.live.clear();
   }
 
+  /** The stored state and keyword history of a pair, undefined when the handset never texted a keyword. */
+  async get(sender: string, handset: string): Promise<SubscriberRecord | undefined> {
+    return (await getJson(this.d.kv, keys.subscriber(sender, handset), subscriberRecordSchema, this.d.logger))?.value;
+  }
+
   isOptedOut(sender: string, handset: string): boolean {
     return this.optedOut.has(keys.subscriber(sender, handset));
   }

@@ -86,6 +86,9 @@ describe('inbound SMS and compliance keywords (engine + nats-server + fake SMSC)
     const kv = await new Kvm(world.mt.js).open('byo_subscribers');
     expect((await kv.get(`${SENDER.slice(1)}.${HANDSET.slice(1)}`))?.json()).toMatchObject({ state: 'optedOut', history: [{ keyword: 'optOut' }] });
 
+    const view = await world.engine.api('GET', `/v1/orgs/acme/numbers/${encodeURIComponent(SENDER)}/subscribers/${encodeURIComponent(HANDSET)}`);
+    expect(view.body).toMatchObject({ sender: SENDER, handset: HANDSET, state: 'optedOut', history: [{ keyword: 'optOut', moId: stop.id }] });
+
     await world.mt.publish('acme', id, { id: 'after-stop', from: SENDER, to: HANDSET, text: 'a campaign' });
     const rejected = await world.mt.waitFinal('acme', id, 'after-stop');
     expect(rejected.final).toMatchObject({ state: 'rejected', error: { genericErrorCause: 'RECIPIENT_OPTED_OUT' } });

@@ -18,6 +18,8 @@ export interface NumberRoutesDeps {
   /** a number left the inventory: the engine stops its actor */
   onReleased?: (record: NumberRecord) => void;
   now?: () => Date;
+  /** a handset's compliance state with a sender number (KV byo_subscribers), undefined when it never texted a keyword */
+  subscriber?: (sender: string, handset: string) => Promise<unknown>;
 }
 
 interface OrgParams { org: string }
@@ -80,6 +82,19 @@ export function numberRoutes(deps: NumberRoutesDeps): FastifyPluginAsync {
       // Another org's number is reported exactly like a missing one: inventories are private.
       if (!record || record.org !== org) throw notFound(req.params.e164);
       return record;
+    });
+
+    app.get<{ Params: NumberParams & { handset: string } }>('/v1/orgs/:org/numbers/:e164/subscribers/:handset', async (req) => {
+      const { org, handset } = req.params;
+      checkOrg(org);
+      const record = await deps.numbers.get(numberKey(req.params.e164));
+      if (!record || record.org !== org) throw notFound(req.params.e164);
+      const digits = parseNumberAddress(handset);
+      const phone = digits === undefined ? undefined : `+${digits}`;
+      if (!phone) throw new HttpError('VALIDATION_FAILED', `handset "${handset}" is not a phone number (E.164, e.g. +447700900123)`);
+      const state = deps.subscriber ? await deps.subscriber(record.e164, phone) : undefined;
+      // never texted a keyword: subscribed, with no history
+      return state ?? { sender: record.e164, handset: phone, state: 'subscribed', history: [] };
     });
 
     app.delete<{ Params: NumberParams }>('/v1/orgs/:org/numbers/:e164', async (req, reply) => {

@@ -34,6 +34,9 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'POST /v1/orgs/:org/integrations/:id/numbers': { summary: 'Import one sender number', body: () => numberImportSchema, ok: [201, 'the number'] },
   'GET /v1/orgs/:org/numbers': { summary: "The org's number inventory (?integration= to filter)", ok: [200, '{ numbers: [...] }'] },
   'GET /v1/orgs/:org/numbers/:e164': { summary: 'One number', ok: [200, 'the number'] },
+  'GET /v1/orgs/:org/numbers/:e164/subscribers/:handset': {
+    summary: "A handset's opt-in/opt-out state with this number and its keyword history", ok: [200, '{ sender, handset, state, history }'],
+  },
   'DELETE /v1/orgs/:org/numbers/:e164': { summary: 'Release a number', ok: [204, 'released'] },
   'GET /v1/state': { summary: 'Live actor snapshots of every integration, across instances', ok: [200, '{ integrations: [...] }'] },
   'GET /v1/orgs/:org/integrations/:id/state': { summary: "One integration's live state: state, binds, counters, instance", ok: [200, 'the state'] },

@@ -16,7 +16,7 @@ describe('docs/api.md', () => {
     'POST /v1/orgs/:org/integrations', 'GET /v1/orgs/:org/integrations', 'GET /v1/orgs/:org/integrations/:id',
     'PATCH /v1/orgs/:org/integrations/:id', 'PUT /v1/orgs/:org/integrations/:id/credentials',
     'POST /v1/orgs/:org/integrations/:id/activate', 'POST …/deactivate', 'DELETE /v1/orgs/:org/integrations/:id',
-    'POST /v1/orgs/:org/integrations/:id/numbers', 'GET /v1/orgs/:org/numbers', 'DELETE /v1/orgs/:org/numbers/:e164',
+    'POST /v1/orgs/:org/integrations/:id/numbers', 'GET /v1/orgs/:org/numbers', 'DELETE /v1/orgs/:org/numbers/:e164', 'GET /v1/orgs/:org/numbers/:e164/subscribers/:handset',
     'GET /v1/state', 'GET /v1/orgs/:org/integrations/:id/state', 'GET /v1/ipranges',
     'GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /openapi.json',
   ])('documents %s', (route) => {

@@ -46,6 +46,8 @@ beforeEach(async () => {
   await app.register(numberRoutes({
     numbers, integrations, now: () => new Date(AT),
     onImported: (r) => imported.push(r), onReleased: (r) => released.push(r),
+    subscriber: async (sender, handset) => (sender === '+14155552671' && handset === '+447700900123'
+      ? { sender, handset, state: 'optedOut', history: [{ keyword: 'optOut', at: AT, moId: 'mo-1' }], updatedAt: AT } : undefined),
   }));
   await app.ready();
 });
@@ -154,6 +156,33 @@ describe('GET /v1/orgs/:org/numbers', () => {
       expect(res.json().e164).toBe('+14155552671');
     }
     expect((await app.inject({ method: 'GET', url: '/v1/orgs/globex/numbers/14155552671' })).statusCode).toBe(404);
+  });
+});
+
+describe('GET /v1/orgs/:org/numbers/:e164/subscribers/:handset', () => {
+  const url = (e164: string, handset: string, org = 'acme') => `/v1/orgs/${org}/numbers/${encodeURIComponent(e164)}/subscribers/${encodeURIComponent(handset)}`;
+
+  it("shows a handset's stored state and history, with the handset in any spelling", async () => {
+    await importNumber({ type: 'local', senderId: '+14155552671' });
+    for (const handset of ['+447700900123', '447700900123']) {
+      const res = await app.inject({ method: 'GET', url: url('+14155552671', handset) });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ state: 'optedOut', history: [{ keyword: 'optOut', moId: 'mo-1' }] });
+    }
+  });
+
+  it('answers subscribed with no history for a handset that never texted a keyword', async () => {
+    await importNumber({ type: 'local', senderId: '+14155552671' });
+    const res = await app.inject({ method: 'GET', url: url('+14155552671', '+447700900999') });
+    expect(res.json()).toEqual({ sender: '+14155552671', handset: '+447700900999', state: 'subscribed', history: [] });
+  });
+
+  it("answers 404 for another org's number and 400 for a handset that is not a number", async () => {
+    await importNumber({ type: 'local', senderId: '+14155552671' });
+    expect((await app.inject({ method: 'GET', url: url('+14155552671', '+447700900123', 'globex') })).statusCode).toBe(404);
+    const bad = await app.inject({ method: 'GET', url: url('+14155552671', 'not-a-phone') });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toMatch(/not a phone number/);
   });
 });
 
