@@ -5,19 +5,16 @@
 // text through its own lossy charsets, and we need the raw octets.
 import { COMMAND_ID, HEADER_LENGTH, TLV_TAG } from './constants.js';
 import { PduReader } from './pdu-reader.js';
-import { readAddressing, readTlvs, type ShortMessagePdu, type Tlv } from './sm-codec.js';
+import { blankPdu, readAddressing, readTlvs, type ShortMessagePdu, type Tlv } from './sm-codec.js';
 
 export function decodeDataSmPdu(frame: Buffer): ShortMessagePdu {
   const r = new PduReader(frame, HEADER_LENGTH);
-  const addressing = readAddressing(frame, r);
-  const registered_delivery = r.u8('registered_delivery');
-  const data_coding = r.u8('data_coding');
-  return {
-    ...addressing, registered_delivery, data_coding,
-    protocol_id: 0, priority_flag: 0, schedule_delivery_time: '', validity_period: '', replace_if_present_flag: 0, sm_default_msg_id: 0,
-    short_message: Buffer.alloc(0),
-    tlvs: readTlvs(r),
-  };
+  const pdu = blankPdu(frame);
+  readAddressing(pdu, r);
+  pdu.registered_delivery = r.u8('registered_delivery');
+  pdu.data_coding = r.u8('data_coding');
+  pdu.tlvs = readTlvs(r);
+  return pdu;
 }
 
 export interface DataSmInput {

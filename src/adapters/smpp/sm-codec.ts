@@ -99,21 +99,32 @@ export function encodeShortMessagePdu(
 }
 
 /** Throws PduDecodeError when the body is shorter than its fields claim. Unknown TLVs are kept, not fatal. */
-/** The header and the fields deliver_sm, submit_sm and data_sm share, up to esm_class. */
-export function readAddressing(frame: Buffer, r: PduReader) {
+/**
+ * A PDU object with every field present, in one fixed order: readers assign into it rather than
+ * spreading partial objects, which would give V8 a slow (dictionary) object on the hot path
+ * (measured: the fake SMSC's CPU per submit_sm doubled with a spread here).
+ */
+export function blankPdu(frame: Buffer): ShortMessagePdu {
   return {
-    command_id: frame.readUInt32BE(4),
-    command_status: frame.readUInt32BE(8),
-    sequence_number: frame.readUInt32BE(12),
-    service_type: r.cstring('service_type', 16),
-    source_addr_ton: r.u8('source_addr_ton'),
-    source_addr_npi: r.u8('source_addr_npi'),
-    source_addr: r.cstring('source_addr', 65),
-    dest_addr_ton: r.u8('dest_addr_ton'),
-    dest_addr_npi: r.u8('dest_addr_npi'),
-    destination_addr: r.cstring('destination_addr', 65),
-    esm_class: r.u8('esm_class'),
+    command_id: frame.readUInt32BE(4), command_status: frame.readUInt32BE(8), sequence_number: frame.readUInt32BE(12),
+    service_type: '', source_addr_ton: 0, source_addr_npi: 0, source_addr: '', dest_addr_ton: 0, dest_addr_npi: 0, destination_addr: '',
+    esm_class: 0, protocol_id: 0, priority_flag: 0, schedule_delivery_time: '', validity_period: '', registered_delivery: 0,
+    replace_if_present_flag: 0, data_coding: 0, sm_default_msg_id: 0, short_message: EMPTY, tlvs: [],
   };
+}
+const EMPTY = Buffer.alloc(0);
+
+/** The fields deliver_sm, submit_sm and data_sm share, up to esm_class. */
+export function readAddressing(pdu: ShortMessagePdu, r: PduReader): void {
+  // Lengths are lenient (real SMSCs exceed the spec's address sizes); they only guard against garbage.
+  pdu.service_type = r.cstring('service_type', 16);
+  pdu.source_addr_ton = r.u8('source_addr_ton');
+  pdu.source_addr_npi = r.u8('source_addr_npi');
+  pdu.source_addr = r.cstring('source_addr', 65);
+  pdu.dest_addr_ton = r.u8('dest_addr_ton');
+  pdu.dest_addr_npi = r.u8('dest_addr_npi');
+  pdu.destination_addr = r.cstring('destination_addr', 65);
+  pdu.esm_class = r.u8('esm_class');
 }
 
 /** Every TLV to the end of the PDU. */
@@ -129,20 +140,16 @@ export function readTlvs(r: PduReader): Tlv[] {
 
 export function decodeShortMessagePdu(frame: Buffer): ShortMessagePdu {
   const r = new PduReader(frame, HEADER_LENGTH);
-  // Lengths are lenient (real SMSCs exceed the spec's address sizes); they only guard against garbage.
-  const pdu: ShortMessagePdu = {
-    ...readAddressing(frame, r),
-    protocol_id: r.u8('protocol_id'),
-    priority_flag: r.u8('priority_flag'),
-    schedule_delivery_time: r.cstring('schedule_delivery_time', 17),
-    validity_period: r.cstring('validity_period', 17),
-    registered_delivery: r.u8('registered_delivery'),
-    replace_if_present_flag: r.u8('replace_if_present_flag'),
-    data_coding: r.u8('data_coding'),
-    sm_default_msg_id: r.u8('sm_default_msg_id'),
-    short_message: Buffer.alloc(0),
-    tlvs: [],
-  };
+  const pdu = blankPdu(frame);
+  readAddressing(pdu, r);
+  pdu.protocol_id = r.u8('protocol_id');
+  pdu.priority_flag = r.u8('priority_flag');
+  pdu.schedule_delivery_time = r.cstring('schedule_delivery_time', 17);
+  pdu.validity_period = r.cstring('validity_period', 17);
+  pdu.registered_delivery = r.u8('registered_delivery');
+  pdu.replace_if_present_flag = r.u8('replace_if_present_flag');
+  pdu.data_coding = r.u8('data_coding');
+  pdu.sm_default_msg_id = r.u8('sm_default_msg_id');
   pdu.short_message = r.octets(r.u8('sm_length'), 'short_message');
   pdu.tlvs = readTlvs(r);
   return pdu;
