@@ -107,6 +107,13 @@ export class SubscriberRegistry {
 
   private actorFor(key: string, restored: SubscriberState): Live {
     let live = this.live.get(key);
+    // KV is the truth: another instance may have moved the pair since this actor last ran here
+    if (live && live.actor.getSnapshot().value !== restored) {
+      clearTimeout(live.idle);
+      live.actor.stop();
+      this.live.delete(key);
+      live = undefined;
+    }
     if (!live) {
       const actor = startActor(subscriberMachine, { logger: this.d.logger.child({ subscriber: key }), input: { state: restored } });
       live = { actor, idle: setTimeout(() => undefined, 0) };

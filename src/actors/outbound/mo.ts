@@ -83,6 +83,20 @@ export class MoAssembler {
     return this.groups.size;
   }
 
+  /**
+   * This instance no longer runs the integration (hand-over, shutdown): forget its waiting groups
+   * without touching KV, so only the new owner (which restores them) publishes them.
+   */
+  release(org: string, integration: string): void {
+    for (const [key, g] of this.groups) {
+      const head = g.parts.values().next().value;
+      if (head?.org === org && head.integration === integration) {
+        clearTimeout(g.timer);
+        this.groups.delete(key);
+      }
+    }
+  }
+
   stop(): void {
     for (const g of this.groups.values()) clearTimeout(g.timer);
     this.groups.clear();

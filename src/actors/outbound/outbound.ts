@@ -90,6 +90,7 @@ export class Outbound {
     const key = keys.integration(actor.org, actor.id);
     const lane = this.lanes.get(key);
     this.lanes.delete(key);
+    this.mo.release(actor.org, actor.id);
     await lane?.stop(drainMs);
   }
 

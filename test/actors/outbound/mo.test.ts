@@ -123,4 +123,20 @@ describe('MoAssembler', () => {
     expect(mo).toMatchObject({ text: 'kept across', segments: 2, receivedAt: at });
     second.stop();
   });
+
+  it('forgets an integration it hands over: its waiting parts are published by the new owner only', async () => {
+    const old = assembler(300);
+    await old.receive(part('i6', '+447700900008', 'handed ', c16(1)));
+    old.release('acme', 'i6');
+    expect(old.pendingGroups).toBe(0);
+    const owner = assembler();
+    await owner.restore('acme', 'i6');
+    await new Promise((r) => setTimeout(r, 500)); // past the old assembler's timeout: it publishes nothing
+    expect(await read('byo.mo.acme.i6')).toEqual([]);
+    await owner.receive(part('i6', '+447700900008', 'over', c16(2)));
+    const mos = await eventually(async () => { const m = await read('byo.mo.acme.i6'); return m.length ? m : undefined; }, { what: 'MO' });
+    expect(mos).toEqual([expect.objectContaining({ text: 'handed over', segments: 2 })]);
+    old.stop();
+    owner.stop();
+  });
 });
