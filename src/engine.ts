@@ -52,7 +52,9 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     integration: (org, id) => supervisor.actors.get(keys.integration(org, id)),
   });
   const metrics = createMetrics({ localViews: () => supervisor.localViews(), outboundDepth: () => outbound.depth() });
-  const subscribers = new SubscriberRegistry({ kv: buckets.subscribers, sink, logger, now, idleMs: config.timers.subscriberIdleMs });
+  const subscribers = new SubscriberRegistry({
+    kv: buckets.subscribers, sink, logger, now, idleMs: config.timers.subscriberIdleMs, historyLimit: config.limits.subscriberHistoryLimit,
+  });
   const publisher = new JsPublisher(nats.nc, { ackTimeoutMs: config.timers.jetStreamAckTimeoutMs });
   const outbound = new Outbound({
     nats, tracking: buckets.tracking, publisher, store, fastTracking: await openFastKv(publisher, nats.jsm, BUCKETS.tracking), engine: config, logger, now,

@@ -15,9 +15,6 @@ import { eventNameFor } from './event-names.js';
 import { startActor } from './start-actor.js';
 import type { EventSink } from './operational-event.js';
 
-/** keyword history kept per pair: enough to show an operator (or a regulator) the recent story */
-export const SUBSCRIBER_HISTORY_LIMIT = 50;
-
 export const subscriberRecordSchema = z.object({
   v: z.literal(1),
   org: z.string(),
@@ -37,6 +34,8 @@ export interface SubscriberRegistryDeps {
   now: () => Date;
   /** an actor with no keyword for this long is stopped (its state stays in KV) */
   idleMs: number;
+  /** keywords kept per pair: enough to show an operator (or a regulator) the recent story */
+  historyLimit: number;
 }
 
 interface Live { actor: Actor<typeof subscriberMachine>; idle: NodeJS.Timeout }
@@ -89,7 +88,7 @@ export class SubscriberRegistry {
     const at = this.d.now().toISOString();
     await casUpdateJson(this.d.kv, key, subscriberRecordSchema, (cur) => ({
       v: 1 as const, org, integration, sender, handset, state, updatedAt: at,
-      history: [...(cur?.value.history ?? []), { keyword, at, moId }].slice(-SUBSCRIBER_HISTORY_LIMIT),
+      history: [...(cur?.value.history ?? []), { keyword, at, moId }].slice(-this.d.historyLimit),
     }), { logger: this.d.logger });
     if (state === 'optedOut') this.optedOut.add(key);
     else this.optedOut.delete(key);

@@ -67,6 +67,8 @@ export const limitsSchema = z.object({
   jetStreamReplicas: z.coerce.number().int().min(1).max(5).default(1),
   /** integrations an instance hands to their preferred instance per owner renewal (balancing without a rebind storm) */
   ownerHandoffsPerRenew: count(5),
+  /** keywords kept per subscriber (sender number, handset) in KV, newest last */
+  subscriberHistoryLimit: count(50),
   /** labs and benchmarks only: replaces every integration's messagesPerSecond (may exceed 100) */
   rateLimitOverrideMps: z.coerce.number().int().min(1).optional(),
 });
@@ -102,7 +104,8 @@ const LIMIT_ENV: Record<keyof Limits, string> = {
   windowSize: 'BYO_WINDOW_SIZE', trackingTtlMs: 'BYO_TRACKING_TTL_MS', requeueDelayMs: 'BYO_REQUEUE_DELAY_MS',
   throttleBackoffMs: 'BYO_THROTTLE_BACKOFF_MS', maxPduLength: 'BYO_MAX_PDU_LENGTH',
   throttleBackoffMaxMs: 'BYO_THROTTLE_BACKOFF_MAX_MS', mtAckWaitMs: 'BYO_MT_ACK_WAIT_MS',
-  maxInFlightMessagesPerIntegration: 'BYO_MAX_IN_FLIGHT_MESSAGES', ownerHandoffsPerRenew: 'BYO_OWNER_HANDOFFS_PER_RENEW', receiptHoldMs: 'BYO_RECEIPT_HOLD_MS',
+  maxInFlightMessagesPerIntegration: 'BYO_MAX_IN_FLIGHT_MESSAGES', ownerHandoffsPerRenew: 'BYO_OWNER_HANDOFFS_PER_RENEW',
+  subscriberHistoryLimit: 'BYO_SUBSCRIBER_HISTORY_LIMIT', receiptHoldMs: 'BYO_RECEIPT_HOLD_MS',
   rateLimitOverrideMps: 'BYO_RATE_LIMIT_OVERRIDE_MPS', jetStreamReplicas: 'BYO_JETSTREAM_REPLICAS',
 };
 

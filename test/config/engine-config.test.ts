@@ -50,6 +50,7 @@ const DEFAULT_LIMITS: Limits = {
   receiptHoldMs: 3_000,
   jetStreamReplicas: 1,
   ownerHandoffsPerRenew: 5,
+  subscriberHistoryLimit: 50,
   rateLimitOverrideMps: undefined,
 };
 

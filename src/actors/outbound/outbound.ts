@@ -62,7 +62,9 @@ export class Outbound {
       kv: d.tracking, publisher: this.publisher, subscribers: d.subscribers, keywordsFor: d.keywordsFor, logger: d.logger, metrics: this.metrics,
       reassemblyTimeoutMs: d.engine.timers.moReassemblyTimeoutMs, retryDelayMs: d.engine.limits.requeueDelayMs,
     });
-    this.unroutable = new UnroutableMt({ nats: d.nats, store: d.store, statuses: this.statuses, logger: d.logger, sweepMs: d.engine.timers.unroutableSweepMs });
+    this.unroutable = new UnroutableMt({ nats: d.nats, store: d.store, statuses: this.statuses, logger: d.logger, sweepMs: d.engine.timers.unroutableSweepMs,
+      fetchExpiresMs: d.engine.timers.mtPullExpiresMs,
+    });
     this.inbound = {
       mo: this.mo, tracker: this.tracker, statuses: this.statuses, logger: d.logger, now: d.now, metrics: this.metrics,
       receiptHoldMs: d.engine.limits.receiptHoldMs,

@@ -20,8 +20,11 @@ export interface UnroutableDeps {
   logger: Logger;
   /** how often BYO_MT is checked for subjects of unknown integrations */
   sweepMs: number;
+  /** lifetime of one fetch from the temporary consumer (the MT pull lifetime) */
+  fetchExpiresMs: number;
 }
 
+/** messages fetched per round trip while rejecting a queue */
 const FETCH_BATCH = 256;
 
 export class UnroutableMt {
@@ -49,7 +52,8 @@ export class UnroutableMt {
     const name = `unroutable_${org}_${integration}`;
     await this.d.nats.jsm.consumers.add(STREAMS.mt, {
       durable_name: name, filter_subject: subjects.mt(org, integration), ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All, inactive_threshold: 60_000_000_000,
+      // deleted when done; the threshold only cleans up after a crash in the middle
+      deliver_policy: DeliverPolicy.All, inactive_threshold: 2 * this.d.sweepMs * 1_000_000,
     });
     let rejected = 0;
     try {
@@ -57,7 +61,7 @@ export class UnroutableMt {
       for (;;) {
         const pending = (await consumer.info()).num_pending;
         if (pending === 0) break;
-        const batch = await consumer.fetch({ max_messages: Math.min(pending, FETCH_BATCH), expires: 2_000 });
+        const batch = await consumer.fetch({ max_messages: Math.min(pending, FETCH_BATCH), expires: this.d.fetchExpiresMs });
         for await (const m of batch) {
           await this.reject(org, integration, m, cause, description);
           rejected++;
