@@ -26,7 +26,10 @@ export const messageTrackSchema = z.object({
 });
 export type MessageTrack = z.infer<typeof messageTrackSchema>;
 
-const submitRefSchema = z.object({ id: z.string(), index: z.int().min(0) });
+/** A segment's reference. A single-segment message's reference carries its whole track, so a receipt
+ *  for it costs one read, not two (the track under the message id is then only read on redelivery). */
+const submitRefSchema = z.object({ id: z.string(), index: z.int().min(0), track: messageTrackSchema.optional() });
+type SubmitRef = z.infer<typeof submitRefSchema>;
 
 export type ReceiptOutcome =
   | { kind: 'final'; track: MessageTrack }
@@ -40,6 +43,16 @@ export class Tracker {
   private async put(key: string, value: unknown): Promise<void> {
     if (this.fast) await this.fast.put(key, encodeJson(value));
     else await this.kv.put(key, encodeJson(value));
+  }
+
+  /** Writes only when the key has no value yet; an existing one is left as it is. */
+  private async create(key: string, value: unknown): Promise<void> {
+    try {
+      if (this.fast) await this.fast.update(key, encodeJson(value), 0);
+      else await this.kv.create(key, encodeJson(value));
+    } catch (err) {
+      if (!isWrongLastSequence(err) && !isKeyExists(err)) throw err;
+    }
   }
 
   private async update(key: string, value: unknown, revision: number): Promise<void> {
@@ -70,10 +83,14 @@ export class Tracker {
   }
 
   /** One reference per segment id, so a receipt finds its message and segment. Idempotent. */
-  async putRefs(org: string, integration: string, track: Pick<MessageTrack, 'id' | 'smscIds'>): Promise<void> {
+  async putRefs(org: string, integration: string, track: MessageTrack): Promise<void> {
+    const single = track.smscIds.length === 1 && track.segments === 1;
     await Promise.all(track.smscIds.map((smscId, index) => {
       const k = submitKey(smscId);
-      return k ? this.put(keys.submit(org, integration, k), { id: track.id, index }) : Promise.resolve();
+      if (!k) return Promise.resolve();
+      // a reference that carries the track is only created, never replaced: on a replay after a crash
+      // the receipt may already have recorded the final state in it
+      return single ? this.create(keys.submit(org, integration, k), { id: track.id, index, track }) : this.put(keys.submit(org, integration, k), { id: track.id, index });
     }));
   }
 
@@ -96,15 +113,19 @@ export class Tracker {
    */
   async applyReceipt(org: string, integration: string, receiptIds: string[], failure: GenericError | undefined,
     publishFinal: (track: MessageTrack) => Promise<void>): Promise<ReceiptOutcome> {
-    const ref = await this.lookup(org, integration, receiptIds);
-    if (!ref) return { kind: 'unknown' };
-    const key = keys.message(org, integration, ref.id);
+    const hit = await this.lookup(org, integration, receiptIds);
+    if (!hit) return { kind: 'unknown' };
+    const index = hit.value.index;
+    // where the track lives: in the reference (single segment) or under the message id
+    const inRef = hit.value.track !== undefined;
+    const key = inRef ? hit.key : keys.message(org, integration, hit.value.id);
+    let entry: { value: MessageTrack; revision: number } | undefined = inRef ? { value: hit.value.track!, revision: hit.revision } : undefined;
     for (let attempt = 0; attempt < 50; attempt++) {
-      const entry = await this.get(key, messageTrackSchema);
-      if (!entry || ref.index >= entry.value.segments) return { kind: 'unknown' };
+      if (attempt > 0 || !entry) entry = await this.readTrack(key, inRef);
+      if (!entry || index >= entry.value.segments) return { kind: 'unknown' };
       const track = entry.value;
       const seg = [...track.seg];
-      seg[ref.index] = failure ? 'failed' : 'delivered';
+      seg[index] = failure ? 'failed' : 'delivered';
       const next: MessageTrack = { ...track, seg };
       let decided = false;
       // failed as soon as one segment fails; delivered when every segment is
@@ -117,7 +138,7 @@ export class Tracker {
       }
       if (decided) await publishFinal(next);
       try {
-        await this.update(key, next, entry.revision);
+        await this.update(key, inRef ? { id: hit.value.id, index, track: next } : next, entry.revision);
         return decided ? { kind: 'final', track: next } : { kind: 'recorded', track: next };
       } catch (err) {
         if (!isWrongLastSequence(err)) throw err;
@@ -126,20 +147,31 @@ export class Tracker {
     throw new CasContentionError(`gave up recording a receipt for ${key}: too many concurrent writers`);
   }
 
+  private async readTrack(key: string, inRef: boolean): Promise<{ value: MessageTrack; revision: number } | undefined> {
+    if (!inRef) return this.get(key, messageTrackSchema);
+    const ref = await this.get(key, submitRefSchema);
+    return ref?.value.track ? { value: ref.value.track, revision: ref.revision } : undefined;
+  }
+
   async forget(org: string, integration: string): Promise<void> {
     for (const k of await listKeys(this.kv, keys.messagesOf(org, integration))) await this.kv.purge(k);
   }
 
-  private async lookup(org: string, integration: string, receiptIds: string[]): Promise<z.infer<typeof submitRefSchema> | undefined> {
+  private async lookup(org: string, integration: string, receiptIds: string[]): Promise<JsonEntry<SubmitRef> | undefined> {
     const tried = new Set<string>();
     for (const rid of receiptIds) {
       for (const k of receiptKeys(rid)) {
         if (tried.has(k)) continue;
         tried.add(k);
         const hit = await this.get(keys.submit(org, integration, k), submitRefSchema);
-        if (hit) return hit.value;
+        if (hit) return hit;
       }
     }
     return undefined;
   }
+}
+
+/** nats.js's kv.create refuses an existing key with its own error (not the API's wrong-last-sequence) */
+function isKeyExists(err: unknown): boolean {
+  return err instanceof Error && /wrong last sequence|key exists/i.test(err.message);
 }
