@@ -38,7 +38,7 @@ export interface SubscriberRegistryDeps {
   historyLimit: number;
 }
 
-interface Live { actor: Actor<typeof subscriberMachine>; idle: NodeJS.Timeout }
+interface Live { actor: Actor<typeof subscriberMachine>; idle?: NodeJS.Timeout }
 
 export class SubscriberRegistry {
   private readonly optedOut = new Set<string>();
@@ -115,7 +115,7 @@ export class SubscriberRegistry {
     }
     if (!live) {
       const actor = startActor(subscriberMachine, { logger: this.d.logger.child({ subscriber: key }), input: { state: restored } });
-      live = { actor, idle: setTimeout(() => undefined, 0) };
+      live = { actor };
       this.live.set(key, live);
     }
     clearTimeout(live.idle);

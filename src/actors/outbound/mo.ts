@@ -111,7 +111,7 @@ export class MoAssembler {
     return repeat;
   }
 
-  private add(key: string, part: MoPart & { concat?: MoPart['concat'] }): void {
+  private add(key: string, part: MoPart): void {
     const c = part.concat!;
     let group = this.groups.get(key);
     if (!group) {

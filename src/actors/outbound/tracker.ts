@@ -51,7 +51,8 @@ export class Tracker {
       if (this.fast) await this.fast.update(key, encodeJson(value), 0);
       else await this.kv.create(key, encodeJson(value));
     } catch (err) {
-      if (!isWrongLastSequence(err) && !isKeyExists(err)) throw err;
+      // an existing key: nats.js's kv.create rejects with the server's wrong-last-sequence error too
+      if (!isWrongLastSequence(err)) throw err;
     }
   }
 
@@ -169,9 +170,4 @@ export class Tracker {
     }
     return undefined;
   }
-}
-
-/** nats.js's kv.create refuses an existing key with its own error (not the API's wrong-last-sequence) */
-function isKeyExists(err: unknown): boolean {
-  return err instanceof Error && /wrong last sequence|key exists/i.test(err.message);
 }
