@@ -1,14 +1,16 @@
-// The advanced configuration against the reference: the shipped defaults are its JSON verbatim, a
+// The advanced configuration against the reference guide's JSON (test/fixtures/reference-facts.json,
+// checked against the guide in test/reference/guide-facts.test.ts): the shipped defaults verbatim, a
 // custom mapping overrides only the codes it names, a custom charset list replaces the default one.
 import { describe, expect, it } from 'vitest';
 import { describeIssues } from '../../src/config/integration-schema.js';
 import { advancedConfigInputSchema, advancedConfigSchema, mergeAdvancedConfig, type AdvancedConfig } from '../../src/config/advanced-schema.js';
 import { DEFAULT_ADVANCED_CONFIG } from '../../src/config/advanced-defaults.js';
-import { jsonBlockAfter, rejection, accepted } from './schema-harness.js';
+import facts from '../fixtures/reference-facts.json' with { type: 'json' };
+import { rejection, accepted } from './schema-harness.js';
 
 describe('advanced configuration', () => {
-  const referenceDefault = jsonBlockAfter('In the Advanced Configuration section');
-  const referenceCustom = jsonBlockAfter('When you enter a custom advanced configuration');
+  const referenceDefault = facts.advancedConfiguration.default;
+  const referenceCustom = facts.advancedConfiguration.customExample;
 
   it('ships the reference default configuration verbatim', () => {
     expect(DEFAULT_ADVANCED_CONFIG).toStrictEqual(referenceDefault);

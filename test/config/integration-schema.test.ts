@@ -1,35 +1,32 @@
-// Integration config against the reference (byo-sms-for-smpp.txt): every default and range, and a
-// rejection that names the field and what it accepts. The lists are read from the reference text
-// itself where it spells them out, so a typo in either place fails here. (The reference text has
-// non-breaking spaces after some colons: match them with \s.)
+// Integration config against the reference guide's facts (test/fixtures/reference-facts.json, checked
+// against the guide itself in test/reference/guide-facts.test.ts): every default and range, and a
+// rejection that names the field and what it accepts.
 import { describe, expect, it } from 'vitest';
 import {
   ALLOWED_NPI, BIND_TYPES, DEFAULT_MESSAGES_PER_SECOND, DEFAULT_PORT, MAX_MESSAGES_PER_SECOND, STANDARD_PORTS,
 } from '../../src/config/integration-schema.js';
-import { reference, numbersIn, schemas, minimal, rejection, accepted } from './schema-harness.js';
+import facts from '../fixtures/reference-facts.json' with { type: 'json' };
+import { schemas, minimal, rejection, accepted } from './schema-harness.js';
+
+const guide = facts.integration;
 
 describe('the reference lists, as the code has them', () => {
   it('ports: 1776, 2775, 2776, 3550, 3601, 3775, 4200, 7777, 8887, 10000 and 29999; default 2776', () => {
-    const m = /following additional ports:\s*([\d,\sand]+)\./.exec(reference);
-    expect(m).not.toBeNull();
-    expect([...STANDARD_PORTS]).toEqual(numbersIn(m![1]!));
-    expect(reference).toContain(`The default value is ${DEFAULT_PORT}`);
+    expect([...STANDARD_PORTS]).toEqual(guide.standardPorts);
+    expect(DEFAULT_PORT).toBe(guide.defaultPort);
   });
 
   it('NPI: 0,1,3,4,6,8,9,10,13,18', () => {
-    const lists = [...reference.matchAll(/NPI\)? value[^:]*:\s*([\d,]+)\./g), ...reference.matchAll(/NPI field[^:]*:\s*([\d,]+)\./g)]
-      .map((m) => numbersIn(m[1]!));
-    expect(lists.length).toBeGreaterThanOrEqual(2); // source and destination NPI
-    for (const list of lists) expect([...ALLOWED_NPI]).toEqual(list);
+    expect([...ALLOWED_NPI]).toEqual(guide.npi);
   });
 
   it('messages per second: default 20, maximum 100', () => {
-    expect(reference).toContain(`default value is ${DEFAULT_MESSAGES_PER_SECOND} messages per second with a maximum limit of ${MAX_MESSAGES_PER_SECOND}`);
+    expect([DEFAULT_MESSAGES_PER_SECOND, MAX_MESSAGES_PER_SECOND]).toEqual([guide.defaultMessagesPerSecond, guide.maxMessagesPerSecond]);
   });
 
   it('bind types: transceiver (default), transmitter, receiver', () => {
-    expect([...BIND_TYPES]).toEqual(['transceiver', 'transmitter', 'receiver']);
-    expect(reference).toMatch(/Transceiver: This is the default/);
+    expect([...BIND_TYPES]).toEqual(guide.bindTypes);
+    expect(accepted({}).bindType).toBe(guide.defaultBindType);
   });
 });
 

@@ -1,33 +1,31 @@
-import { readReference } from '../helpers/reference.js';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_HELP_MESSAGE, DEFAULT_KEYWORDS, DEFAULT_OPT_IN_MESSAGE, DEFAULT_OPT_OUT_MESSAGE, defaultKeywords,
   keywordSetSchema, matchKeyword, type KeywordSet,
 } from '../../src/domain/keywords.js';
+import facts from '../fixtures/reference-facts.json' with { type: 'json' };
 
-// The reference sits beside the repository (../shared/reference): the defaults must appear in it verbatim.
-const reference = readReference();
-
-/** How the reference lists keywords: "HELP or INFO", "START, YES, or UNSTOP". */
-const asReferenceList = (words: readonly string[]): string =>
-  words.length === 2 ? words.join(' or ') : `${words.slice(0, -1).join(', ')}, or ${words.at(-1)}`;
+// The guide's long-code defaults (test/fixtures/reference-facts.json, checked against the guide itself
+// in test/reference/guide-facts.test.ts): the code must have them verbatim.
+const guide = facts.longCodeKeywords;
 
 describe('default long-code keywords', () => {
   it('are the reference\'s help keywords and auto response, word for word', () => {
-    expect(DEFAULT_KEYWORDS.help.keywords).toEqual(['HELP', 'INFO']);
-    expect(reference).toContain(`Help keywords ${asReferenceList(DEFAULT_KEYWORDS.help.keywords)}. Help auto response ${DEFAULT_HELP_MESSAGE} `);
+    expect(DEFAULT_KEYWORDS.help.keywords).toEqual(guide.help.keywords);
+    expect(DEFAULT_HELP_MESSAGE).toBe(guide.help.autoResponse);
+    expect(DEFAULT_KEYWORDS.help.message).toBe(guide.help.autoResponse);
   });
 
   it('are the reference\'s opt-out keywords and auto response, word for word', () => {
-    expect(DEFAULT_KEYWORDS.optOut.keywords).toEqual(['CANCEL', 'END', 'QUIT', 'STOP', 'UNSUBSCRIBE', 'STOPALL', 'REVOKE', 'OPTOUT']);
-    expect(reference).toContain(
-      `Opt-out keywords ${asReferenceList(DEFAULT_KEYWORDS.optOut.keywords)}. Opt-out auto response ${DEFAULT_OPT_OUT_MESSAGE} `,
-    );
+    expect(DEFAULT_KEYWORDS.optOut.keywords).toEqual(guide.optOut.keywords);
+    expect(DEFAULT_OPT_OUT_MESSAGE).toBe(guide.optOut.autoResponse);
+    expect(DEFAULT_KEYWORDS.optOut.message).toBe(guide.optOut.autoResponse);
   });
 
   it('are the reference\'s opt-in keywords and auto response, word for word', () => {
-    expect(DEFAULT_KEYWORDS.optIn.keywords).toEqual(['START', 'YES', 'UNSTOP']);
-    expect(reference).toContain(`Opt-in keywords ${asReferenceList(DEFAULT_KEYWORDS.optIn.keywords)}. Opt-in auto response ${DEFAULT_OPT_IN_MESSAGE} `);
+    expect(DEFAULT_KEYWORDS.optIn.keywords).toEqual(guide.optIn.keywords);
+    expect(DEFAULT_OPT_IN_MESSAGE).toBe(guide.optIn.autoResponse);
+    expect(DEFAULT_KEYWORDS.optIn.message).toBe(guide.optIn.autoResponse);
   });
 
   it('hands out copies that cannot change the defaults', () => {
