@@ -10,6 +10,8 @@ export interface FakeSessionScript {
   bindStatus?: (index: number, attempt: number) => number | 'silent';
   /** whether enquire_link gets answered */
   answerEnquireLink?: (index: number) => boolean;
+  /** whether unbind gets an unbind_resp (default true); false models an SMSC that never answers */
+  answerUnbind?: (index: number) => boolean;
 }
 
 export interface FakeSessionLog {
@@ -39,7 +41,7 @@ export function fakeSession(script: FakeSessionScript = {}) {
       } else if (cmd.type === 'session.enquire_link') {
         if (script.answerEnquireLink?.(index) ?? true) sendBack({ type: 'session.enquire_link_resp' });
       } else if (cmd.type === 'session.unbind') {
-        sendBack({ type: 'session.unbind_resp' });
+        if (script.answerUnbind?.(index) ?? true) sendBack({ type: 'session.unbind_resp' });
       }
     });
     return () => log.live.delete(index);

@@ -53,15 +53,18 @@ describe('integration machine (simulated clock)', () => {
     expect(Math.max(...gaps)).toBe(60_000);
   });
 
-  it('makes at most 8 bind attempts in the first 30 s with a wrong password, and fewer after', () => {
+  it('makes at most 6 bind attempts in the first 30 s with a wrong password (the README\'s promise), and fewer after', () => {
+    // random() = 0 is the shortest jitter (-20 %), the worst case for this promise
     const { actor, clock, log } = start({ bindStatus: () => 0x0e }, { random: () => 0 });
     actor.send({ type: 'integration.activate' });
     advance(clock, 30_000);
-    const first30 = log.commands.filter((c) => c.command === 'session.bind').length;
-    expect(first30).toBeGreaterThanOrEqual(3);
-    expect(first30).toBeLessThanOrEqual(8);
+    const binds = () => log.commands.filter((c) => c.command === 'session.bind');
+    const first30 = binds().length;
+    expect(first30).toBeLessThanOrEqual(6);
+    // every bind tried at least once: the limit is not met by not trying
+    expect(new Set(binds().map((c) => c.index))).toEqual(new Set([0, 1, 2]));
     advance(clock, 30_000);
-    const next30 = log.commands.filter((c) => c.command === 'session.bind').length - first30;
+    const next30 = binds().length - first30;
     expect(next30).toBeLessThan(first30);
     expect(actor.getSnapshot().context.binds[0]?.lastError?.kind).toBe('auth');
   });
@@ -126,13 +129,34 @@ describe('integration machine (simulated clock)', () => {
     expect(warnings).toEqual([expect.objectContaining({ code: 'TRANSMITTER_ONLY' })]);
   });
 
-  it('closes the bind when deactivation times out waiting for unbind_resp', () => {
-    const { actor, clock, errors } = start();
+  it('stops a bind whose unbind_resp never comes after its unbind timeout, and settles inactive', () => {
+    const { actor, clock, log, errors } = start({ answerUnbind: () => false });
     actor.send({ type: 'integration.activate' });
     advance(clock, 2000);
     actor.send({ type: 'integration.deactivate' });
-    advance(clock, TIMERS.deactivateTimeoutMs);
+    expect(log.commands.filter((c) => c.command === 'session.unbind')).toHaveLength(3);
+    advance(clock, TIMERS.unbindTimeoutMs - 100);
+    expect(value(actor)).toEqual({ running: 'deactivating' });
+    expect(log.live.size).toBe(3); // the sessions (sockets) are still open, waiting for unbind_resp
+    advance(clock, 100);
     expect(value(actor)).toBe('inactive');
+    expect(log.live.size).toBe(0); // every session closed
+    expect(errors).toEqual([]);
+  });
+
+  it('closes the binds when deactivation times out before the binds give up on unbind_resp', () => {
+    // the integration's deactivation timeout is the backstop for a bind that never reports stopped
+    const timers = { ...TIMERS, unbindTimeoutMs: 2 * TIMERS.deactivateTimeoutMs };
+    const { actor, clock, log, errors } = start({ answerUnbind: () => false }, { timers });
+    actor.send({ type: 'integration.activate' });
+    advance(clock, 2000);
+    actor.send({ type: 'integration.deactivate' });
+    advance(clock, TIMERS.deactivateTimeoutMs - 100);
+    expect(value(actor)).toEqual({ running: 'deactivating' });
+    expect(log.live.size).toBe(3);
+    advance(clock, 100);
+    expect(value(actor)).toBe('inactive');
+    expect(log.live.size).toBe(0);
     expect(errors).toEqual([]);
   });
 });
