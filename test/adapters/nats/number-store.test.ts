@@ -95,12 +95,42 @@ describe('KV number store', () => {
     expect(await store.setState('+14155550000', 'active')).toBeUndefined();
   });
 
-  it('does not lose a state change when two writers race', async () => {
-    await store.claim(record('+14155552671', 'acme'));
-    const [a, b] = await Promise.all([store.setState('+14155552671', 'active'), store.setState('+14155552671', 'disabled')]);
-    const final = await store.get('+14155552671');
-    expect([a?.state, b?.state]).toEqual(['active', 'disabled']);
-    expect(['active', 'disabled']).toContain(final?.state);
+  it('does not lose a change when two writers race: the later write wins and keeps the earlier one', async () => {
+    const N = '+14155552671';
+    await store.claim(record(N, 'acme'));
+    // Force the race: writer A reads, writer B writes, then A writes. A must notice it read a stale
+    // revision and write on top of B's record, not over it.
+    let aRead!: () => void;
+    const aHasRead = new Promise<void>((r) => { aRead = r; });
+    let bWrote!: () => void;
+    const bHasWritten = new Promise<void>((r) => { bWrote = r; });
+    let gets = 0;
+    const updates: string[] = [];
+    const racingKv = new Proxy(kv, {
+      get(target, prop) {
+        if (prop === 'get') {
+          return async (k: string) => {
+            const entry = await target.get(k);
+            if (gets++ === 0) { aRead(); await bHasWritten; }
+            return entry;
+          };
+        }
+        if (prop === 'update') {
+          return async (k: string, v: Uint8Array, revision: number) => target.update(k, v, revision)
+            .then((r) => { updates.push('written'); return r; }, (err: unknown) => { updates.push('refused'); throw err; });
+        }
+        const v: unknown = Reflect.get(target, prop);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    const a = createKvNumberStore(racingKv, { logger, now: () => clock.now }).setState(N, 'active');
+    await aHasRead;
+    const current = (await kv.get(keys.number(N)))!;
+    await kv.update(keys.number(N), JSON.stringify({ ...current.json<NumberRecord>(), state: 'disabled', integration: 'smsc2' }), current.revision);
+    bWrote();
+    expect((await a)?.state).toBe('active');
+    expect(updates).toEqual(['refused', 'written']);
+    expect(await store.get(N)).toMatchObject({ state: 'active', integration: 'smsc2' });
   });
 
   it('releases a number so it can be claimed again, by any org', async () => {
