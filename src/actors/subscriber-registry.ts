@@ -74,6 +74,11 @@ export class SubscriberRegistry {
     return (await getJson(this.d.kv, keys.subscriber(sender, handset), subscriberRecordSchema, this.d.logger))?.value;
   }
 
+  /** whether the pair's actor is running here (false once it went idle: its state is in KV only) */
+  isLive(sender: string, handset: string): boolean {
+    return this.live.has(keys.subscriber(sender, handset));
+  }
+
   isOptedOut(sender: string, handset: string): boolean {
     return this.optedOut.has(keys.subscriber(sender, handset));
   }

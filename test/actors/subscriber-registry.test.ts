@@ -52,8 +52,11 @@ describe('SubscriberRegistry', () => {
     const a = await registry();
     const H = '+447700900003';
     await a.apply('acme', 'i1', S, H, 'optOut', 'mo-1');
-    await new Promise((r) => setTimeout(r, 100)); // past idleMs: the actor stopped, KV keeps the state
+    expect(a.isLive(S, H)).toBe(true);
+    // past idleMs the actor stops: the next keyword starts a new one from the state KV kept
+    await eventually(() => !a.isLive(S, H), { what: 'the idle actor stopped', timeoutMs: 5_000 });
     expect(await a.apply('acme', 'i1', S, H, 'help', 'mo-2')).toBe('optedOut');
+    expect(a.isLive(S, H)).toBe(true);
     const b = await registry();
     await eventually(() => b.isOptedOut(S, H), { what: 'second instance sees the opt-out' });
     // b opts the handset back in; a's view follows through its watch, and a's next keyword starts from KV
