@@ -131,7 +131,10 @@ describe('MoAssembler', () => {
     expect(old.pendingGroups).toBe(0);
     const owner = assembler();
     await owner.restore('acme', 'i6');
-    await new Promise((r) => setTimeout(r, 500)); // past the old assembler's timeout: it publishes nothing
+    // a control group on the old assembler, started after the released one with the same timeout: once
+    // its partial MO is out, the released group's timer would have fired too. It publishes nothing.
+    await old.receive(part('i6c', '+447700900009', 'control ', c16(1)));
+    await eventually(async () => (await read('byo.mo.acme.i6c')).length === 1, { what: 'control group timed out' });
     expect(await read('byo.mo.acme.i6')).toEqual([]);
     await owner.receive(part('i6', '+447700900008', 'over', c16(2)));
     const mos = await eventually(async () => { const m = await read('byo.mo.acme.i6'); return m.length ? m : undefined; }, { what: 'MO' });
