@@ -23,14 +23,19 @@ describe('NATS outage mid-run', () => {
     const [before, after] = [ids.slice(0, MESSAGES / 2), ids.slice(MESSAGES / 2)];
     await publish(before);
     await smsc.waitFor(() => smsc.submitCount >= MESSAGES / 6, { timeoutMs: 20_000, what: 'some submitted' });
+    const refusedBefore = smsc.receipts.filter((r) => r.respStatus !== undefined && r.respStatus !== 0).length;
     await world.nats.kill();
-    await new Promise((r) => setTimeout(r, 1500)); // the outage: submits in flight, receipts arriving
+    // the outage lasts until the engine has noticed it and has had to refuse a receipt it could not store
+    // (the SMSC sends it again later): submits were in flight, receipts arriving
+    await eventually(async () => (await world.engine.api('GET', '/readyz')).status === 503, { what: 'engine not ready without NATS' });
+    await smsc.waitFor(() => smsc.receipts.filter((r) => r.respStatus !== undefined && r.respStatus !== 0).length > refusedBefore,
+      { timeoutMs: 20_000, what: 'a receipt refused during the outage' });
     await world.nats.restart();
     // published after the restart: they need the engine's MT consumer to pull again
     await eventually(async () => publish(after).then(() => true, () => false), { what: 'publishing after the restart' });
 
     for (const mid of ids) expect((await mt.waitFinal('acme', id, mid, 60_000)).final.state, mid).toBe('delivered');
-    await mt.settle(500);
+    await mt.settled('acme', id, [smsc], 30_000);
     const wrong = ids.map((mid) => [mid, mt.statuses('acme', id, mid).map((s) => s.state).join(',')]).filter(([, c]) => c !== 'submitted,delivered');
     expect(wrong).toEqual([]);
     // the engine is healthy again: ready, integration active
