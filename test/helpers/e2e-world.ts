@@ -11,8 +11,8 @@ export interface World {
   mt: MtClient;
   /** the env the engine runs with (plaintext allowed, the SMSCs' ports approved) */
   env: Record<string, string>;
-  /** SIGKILL or SIGTERM happened: start a new engine process on the same data dir */
-  restartEngine(): Promise<EngineProcess>;
+  /** SIGKILL or SIGTERM happened: start a new engine process on the same data dir (`overrides` on top of env) */
+  restartEngine(overrides?: Record<string, string>): Promise<EngineProcess>;
   close(): Promise<void>;
 }
 
@@ -26,7 +26,7 @@ export async function startWorld(smscOptions: FakeSmscOptions[], extraEnv: Recor
   const mt = await MtClient.connect(nats.url);
   const world: World = {
     nats, smscs, engine, mt, env,
-    restartEngine: async () => (world.engine = await startEngine(env, { dataDir: world.engine.dataDir })),
+    restartEngine: async (overrides = {}) => (world.engine = await startEngine({ ...env, ...overrides }, { dataDir: world.engine.dataDir })),
     close: async () => {
       await mt.close();
       await world.engine.stop().catch(() => undefined);
