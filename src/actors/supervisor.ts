@@ -98,10 +98,13 @@ export class Supervisor implements StateView {
     if (!actor) {
       if (!(await this.mayClaim(key, fromRenewal)) || !(await this.claims.claim(key))) return;
       this.unclaimedSince.delete(key);
-      actor = this.startActor(record);
+      // The watch and the renewal both reconcile: another call for this key may have started its actor
+      // while this one awaited the claim (which confirms a claim that is already ours). A second actor
+      // would run untracked, with its own binds, forever.
+      actor = this.actors.get(key) ?? this.startActor(record);
       if (!actor) return;
     }
-    actor.apply(record);
+    actor.apply(this.latest.get(key) ?? record);
   }
 
   /**

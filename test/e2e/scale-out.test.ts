@@ -2,6 +2,7 @@
 // survivor takes over when one is killed. Short owner timers (renew 500 ms, claim TTL 3 s) keep it quick.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Kvm, KvWatchInclude } from '@nats-io/kv';
 import type { FakeSmsc } from '../helpers/fake-smsc.js';
 import { eventually, startEngine, type EngineProcess } from '../helpers/engine-process.js';
 import { setUpIntegration } from '../helpers/mt-client.js';
@@ -38,17 +39,37 @@ describe('scale-out: two engine instances share the integrations', () => {
   });
 
   it('hands beta its share: both instances run integrations, each integration is bound once', async () => {
-    const spread = await eventually(async () => {
+    await eventually(async () => {
       const views = await states(beta!);
       const by = new Set(views.filter((v) => v.state === 'active').map((v) => v.instance));
-      return views.length === COUNT && views.every((v) => v.state === 'active') && by.has('alpha') && by.has('beta') ? views : undefined;
+      return views.length === COUNT && views.every((v) => v.state === 'active') && by.has('alpha') && by.has('beta');
     }, { what: 'integrations active on both instances', timeoutMs: 30_000 });
-    expect(spread.map((v) => v.instance).sort()).toContain('beta');
     // exactly three binds per integration at the SMSC: no integration runs on both instances
     await eventually(async () => boundConnections() === COUNT * 3, { what: `${COUNT * 3} bound connections` });
-    await new Promise((r) => setTimeout(r, 1500)); // three renewals: nothing moves back and forth
+    // then every claim is renewed three times in a row by the same instance (KV byo_owners): the spread
+    // settles and holds; a claim moving back and forth never gets there
+    const owners = await new Kvm(world.mt.js).open('byo_owners');
+    const streaks = new Map<string, { owner: string | undefined; renewals: number }>();
+    const watch = await owners.watch({ include: KvWatchInclude.UpdatesOnly });
+    void (async () => {
+      for await (const e of watch) {
+        const owner = e.operation === 'PUT' ? e.string() : undefined;
+        const s = streaks.get(e.key);
+        streaks.set(e.key, { owner, renewals: owner !== undefined && s?.owner === owner ? s.renewals + 1 : 0 });
+      }
+    })();
+    try {
+      await eventually(() => ids.every((id) => (streaks.get(`acme.${id}`)?.renewals ?? 0) >= 3), { what: 'three renewals of every claim by one owner', timeoutMs: 30_000 });
+    } finally {
+      watch.stop();
+    }
     expect(boundConnections()).toBe(COUNT * 3);
-    expect((await states(world.engine)).map((v) => `${v.id}@${v.instance}`).sort()).toEqual(spread.map((v) => `${v.id}@${v.instance}`).sort());
+    const settled = ids.map((id) => `${id}@${streaks.get(`acme.${id}`)!.owner}`).sort();
+    expect(new Set(settled.map((v) => v.split('@')[1]))).toEqual(new Set(['alpha', 'beta']));
+    // both instances' views say the same (they are snapshots: refreshed at each renewal)
+    for (const engine of [world.engine, beta!]) {
+      await eventually(async () => JSON.stringify((await states(engine)).map((v) => `${v.id}@${v.instance}`).sort()) === JSON.stringify(settled), { what: 'views match the claims' });
+    }
 
     for (const [i, id] of ids.entries()) await world.mt.publish('acme', id, { id: `spread-${i}`, from: sender(i), to: '+447700900900', text: `to ${i}` });
     for (const [i, id] of ids.entries()) expect((await world.mt.waitFinal('acme', id, `spread-${i}`)).final.state).toBe('delivered');
