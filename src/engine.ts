@@ -17,7 +17,8 @@ import { Supervisor } from './actors/supervisor.js';
 import { createMetrics } from './adapters/metrics.js';
 import { Outbound } from './actors/outbound/outbound.js';
 import { NumberFleet } from './actors/number-fleet.js';
-import { SubscriberRegistry } from './actors/subscriber-registry.js';
+import { SubscriberRegistry } from './actors/inbound/subscriber-registry.js';
+import { Inbound } from './actors/inbound/inbound.js';
 import { BUCKETS, keys } from './adapters/nats/subjects.js';
 import { JsPublisher } from './adapters/nats/js-publisher.js';
 import { openFastKv } from './adapters/nats/fast-kv.js';
@@ -62,24 +63,30 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     subscribers, keywordsFor: (org, id, e164) => fleet.keywordsFor(org, id, e164),
     metrics: metrics.outbound,
   });
+  const inbound = new Inbound({
+    kv: buckets.tracking, publisher, tracker: outbound.tracker, statuses: outbound.statuses, recorded: outbound.recorded,
+    subscribers, keywordsFor: (org, id, e164) => fleet.keywordsFor(org, id, e164), engine: config, logger, now, metrics: metrics.outbound,
+  });
 
   const supervisor: Supervisor = new Supervisor({
     store, owners: buckets.owners, stateKv: buckets.state, ownerRenewMs: config.timers.ownerRenewMs,
     ownerHandoffsPerRenew: config.limits.ownerHandoffsPerRenew,
     engine: config, schemas, masterKey, sink, logger, now, instanceId,
-    onDeliverSm: (actor, index, session, pdu) => outbound.onDeliverSm(actor, index, session, pdu),
+    onDeliverSm: (actor, _index, session, pdu) => inbound.onDeliverSm(actor, session, pdu),
     onChange: (actor, change) => {
       outbound.onChange(actor, change === 'config');
       if (change === 'state') fleet.integrationChanged(actor.org, actor.id);
     },
     onActorStarted: (actor) => {
       outbound.attach(actor);
+      inbound.attach(actor);
       fleet.integrationChanged(actor.org, actor.id);
     },
     // in-flight messages finish on the binds they started on (bounded by one response timeout)
     beforeActorStop: (actor) => outbound.detach(actor, config.timers.responseTimeoutMs),
     onActorStopped: (actor) => {
       void outbound.detach(actor);
+      inbound.detach(actor);
       fleet.integrationChanged(actor.org, actor.id);
     },
     onIntegrationDeleted: async (org, id) => {
@@ -109,6 +116,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     stop: () => (stopping ??= (async () => {
       await http.close().catch(() => undefined);
       await outbound.stop();
+      inbound.stop();
       await supervisor.stop(config.timers.deactivateTimeoutMs);
       fleet.stop();
       subscribers.stop();

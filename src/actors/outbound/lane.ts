@@ -12,14 +12,13 @@ import { mergeAdvancedConfig, type AdvancedConfig } from '../../config/advanced-
 import { classifyCommandStatus, mapProtocolCode, type GenericError } from '../../domain/error-map.js';
 import type { MtRejection } from '../../domain/mt-message.js';
 import { readMt } from './read-mt.js';
-import { optOutRejection, type ComplianceDeps } from './compliance.js';
-import { AUTO_RESPONSE_HEADER } from './mo.js';
+import { AUTO_RESPONSE_HEADER, optOutRejection, type ComplianceDeps } from '../../domain/compliance.js';
 import { commandStatusLabel, submitErrorLabel, type OutboundMetrics } from './outbound-metrics.js';
 import { RateLimiter, throttlePauseMs } from '../../domain/rate-limiter.js';
 import type { SmppSession, SubmitSmResp } from '../../adapters/smpp/types.js';
-import { nextWritable } from './round-robin.js';
+import { nextWritable } from '../../domain/round-robin.js';
 import type { IntegrationActor } from '../integration-actor.js';
-import { prepareMessage, type PreparedMessage } from './prepare.js';
+import { prepareMessage, type PreparedMessage } from '../../domain/prepare-message.js';
 import type { StatusPublisher } from './status-publisher.js';
 import { recordFailed, recordSubmitted, replayRecorded, untilDone } from './outcome.js';
 import type { Tracker } from './tracker.js';

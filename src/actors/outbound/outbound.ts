@@ -1,5 +1,6 @@
-// Outbound and inbound traffic for every integration this instance owns: one Lane per integration
-// (MT consumer, pacing, submit), the tracker and the status publisher they share.
+// Outbound traffic for every integration this instance owns: one Lane per integration (MT consumer,
+// pacing, submit), the tracker and status publisher (shared with inbound receipts), and the sweep
+// that settles messages no integration will send.
 import type { KV } from '@nats-io/kv';
 import type { Logger } from 'pino';
 import type { NatsHandle } from '../../adapters/nats/connection.js';
@@ -8,20 +9,16 @@ import type { JsPublisher } from '../../adapters/nats/js-publisher.js';
 import type { FastKv } from '../../adapters/nats/fast-kv.js';
 import { purgeQueuedMt } from '../../adapters/nats/streams.js';
 import type { EngineConfig } from '../../config/engine-config.js';
-import { DEFAULT_ADVANCED_CONFIG } from '../../config/advanced-defaults.js';
-import { mergeAdvancedConfig } from '../../config/advanced-schema.js';
-import type { DeliverSm, SmppSession } from '../../adapters/smpp/types.js';
 import type { IntegrationActor } from '../integration-actor.js';
 import { Lane } from './lane.js';
 import { Tracker } from './tracker.js';
 import { natsStatusPublisher, type StatusPublisher } from './status-publisher.js';
-import { handleDeliverSm, type InboundDeps } from './inbound.js';
-import { MoAssembler } from './mo.js';
 import { UnroutableMt } from './unroutable.js';
 import type { IntegrationStore } from '../../domain/integration-record.js';
-import type { SubscriberRegistry } from '../subscriber-registry.js';
+import type { SubscriberRegistry } from '../inbound/subscriber-registry.js';
 import type { ReadonlyKeywordSet } from '../../domain/keywords.js';
 import { NO_METRICS, type OutboundMetrics } from './outbound-metrics.js';
+import { RecordSignal } from './record-signal.js';
 
 export interface OutboundDeps {
   nats: NatsHandle;
@@ -33,7 +30,7 @@ export interface OutboundDeps {
   /** the tracking bucket over `publisher`, when the bucket allows direct gets */
   fastTracking: FastKv | undefined;
   isActiveSender: (org: string, integration: string, e164: string) => boolean;
-  subscribers: SubscriberRegistry;
+  subscribers: Pick<SubscriberRegistry, 'isOptedOut'>;
   keywordsFor: (org: string, integration: string, e164: string) => ReadonlyKeywordSet | undefined;
   engine: Readonly<EngineConfig>;
   logger: Logger;
@@ -45,12 +42,11 @@ export class Outbound {
   private readonly lanes = new Map<string, Lane>();
   readonly tracker: Tracker;
   readonly statuses: StatusPublisher;
+  /** fires when a submit is recorded: receipts that overtook it retry then */
+  readonly recorded = new RecordSignal();
   private readonly publisher: JsPublisher;
-  private readonly mo: MoAssembler;
   private readonly metrics: OutboundMetrics;
   readonly unroutable: UnroutableMt;
-  private readonly inbound: InboundDeps;
-  private recordWaiters: (() => void)[] = [];
 
   constructor(private readonly d: OutboundDeps) {
     this.publisher = d.publisher;
@@ -58,21 +54,9 @@ export class Outbound {
     this.metrics = d.metrics ?? NO_METRICS;
     const metrics = this.metrics;
     this.statuses = natsStatusPublisher(this.publisher, d.now, (state) => metrics.status(state));
-    this.mo = new MoAssembler({
-      kv: d.tracking, publisher: this.publisher, subscribers: d.subscribers, keywordsFor: d.keywordsFor, logger: d.logger, metrics: this.metrics,
-      reassemblyTimeoutMs: d.engine.timers.moReassemblyTimeoutMs, retryDelayMs: d.engine.limits.requeueDelayMs,
-    });
     this.unroutable = new UnroutableMt({ nats: d.nats, store: d.store, statuses: this.statuses, logger: d.logger, sweepMs: d.engine.timers.unroutableSweepMs,
       fetchExpiresMs: d.engine.timers.mtPullExpiresMs,
     });
-    this.inbound = {
-      mo: this.mo, tracker: this.tracker, statuses: this.statuses, logger: d.logger, now: d.now, metrics: this.metrics,
-      receiptHoldMs: d.engine.limits.receiptHoldMs,
-      nextRecord: (ms) => new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, ms);
-        this.recordWaiters.push(() => { clearTimeout(t); resolve(); });
-      }),
-    };
   }
 
   attach(actor: IntegrationActor): void {
@@ -81,10 +65,8 @@ export class Outbound {
     this.lanes.set(key, new Lane({
       actor, nats: this.d.nats, tracker: this.tracker, statuses: this.statuses, isActiveSender: this.d.isActiveSender,
       compliance: { isOptedOut: (s, h) => this.d.subscribers.isOptedOut(s, h), keywordsFor: this.d.keywordsFor },
-      engine: this.d.engine, logger: this.d.logger, now: this.d.now, onRecorded: () => this.wakeReceipts(), metrics: this.metrics,
+      engine: this.d.engine, logger: this.d.logger, now: this.d.now, onRecorded: () => this.recorded.notify(), metrics: this.metrics,
     }));
-    // concatenated inbound parts an earlier run stored and had not published yet
-    this.mo.restore(actor.org, actor.id).catch((err: unknown) => this.d.logger.warn({ err, org: actor.org, integration: actor.id }, 'stored inbound parts not restored'));
   }
 
   /** `drainMs`: how long messages already started may take to finish (their binds still up) */
@@ -92,7 +74,6 @@ export class Outbound {
     const key = keys.integration(actor.org, actor.id);
     const lane = this.lanes.get(key);
     this.lanes.delete(key);
-    this.mo.release(actor.org, actor.id);
     await lane?.stop(drainMs);
   }
 
@@ -102,14 +83,6 @@ export class Outbound {
     if (!lane) return;
     if (configChanged) lane.configure();
     lane.sync();
-  }
-
-  onDeliverSm(actor: IntegrationActor, _index: number, session: SmppSession, pdu: DeliverSm): void {
-    const ctx = {
-      org: actor.org, integration: actor.id, config: actor.config,
-      advanced: mergeAdvancedConfig(DEFAULT_ADVANCED_CONFIG, actor.config.advanced),
-    };
-    void handleDeliverSm(this.inbound, ctx, session, pdu);
   }
 
   /** A deleted integration: its queued messages are rejected, its consumer and correlations go. */
@@ -128,7 +101,6 @@ export class Outbound {
     const drainMs = this.d.engine.timers.responseTimeoutMs;
     await Promise.all([...this.lanes.values()].map((l) => l.stop(drainMs)));
     this.lanes.clear();
-    this.mo.stop();
     this.unroutable.stop();
     this.publisher.close();
   }
@@ -140,11 +112,5 @@ export class Outbound {
 
   resubmitted(): number {
     return [...this.lanes.values()].reduce((n, l) => n + l.resubmitted, 0);
-  }
-
-  private wakeReceipts(): void {
-    const waiters = this.recordWaiters;
-    this.recordWaiters = [];
-    for (const w of waiters) w();
   }
 }

@@ -6,7 +6,7 @@ import { decodeFrame, decodeMessageIdResp, encodeHeaderOnly, encodeMessageIdResp
 import { connectFailureReason, openSocket, readyEvent } from './connect.js';
 import { COMMAND_ID, INTERFACE_VERSION_34, RESPONSE_BIT } from './constants.js';
 import { FrameReader } from './framing.js';
-import { handleInboundFrame, type InboundContext } from './inbound.js';
+import { dispatchFrame, type FrameContext } from './frame-dispatch.js';
 import { RequestWindow, type PendingRequest } from './request-window.js';
 import { encodeShortMessagePdu } from './sm-codec.js';
 import {
@@ -199,7 +199,7 @@ class Session implements SmppSession {
   private onData(chunk: Buffer): void {
     if (this.state !== 'open') return;
     const err = this.reader.push(chunk, (frame) => {
-      handleInboundFrame(this.inbound, frame);
+      dispatchFrame(this.inbound, frame);
       return this.state === 'open';
     });
     if (err) {
@@ -209,7 +209,7 @@ class Session implements SmppSession {
   }
 
   /** what inbound.ts needs from the session, without access to the rest of it */
-  private readonly inbound: InboundContext = {
+  private readonly inbound: FrameContext = {
     window: {
       take: (seq) => {
         const req = this.window.take(seq);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commandStatusLabel, submitErrorLabel } from '../../../src/actors/outbound/outbound-metrics.js';
-import { nextWritable } from '../../../src/actors/outbound/round-robin.js';
+import { nextWritable } from '../../../src/domain/round-robin.js';
 import type { SmppSession } from '../../../src/adapters/smpp/types.js';
 
 describe('metric labels', () => {

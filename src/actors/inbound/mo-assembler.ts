@@ -11,11 +11,9 @@ import { keys, subjects } from '../../adapters/nats/subjects.js';
 import { getJson, encodeJson, listKeys } from '../../adapters/nats/kv-json.js';
 import type { JsPublisher } from '../../adapters/nats/js-publisher.js';
 import { matchKeyword, type KeywordKind, type ReadonlyKeywordSet } from '../../domain/keywords.js';
-import type { SubscriberRegistry } from '../subscriber-registry.js';
-import type { OutboundMetrics } from './outbound-metrics.js';
-
-/** header on an auto-response MT: the outbound lane lets it reach an opted-out handset (see lane.ts) */
-export const AUTO_RESPONSE_HEADER = 'Byo-Auto-Response';
+import { AUTO_RESPONSE_HEADER } from '../../domain/compliance.js';
+import type { SubscriberRegistry } from './subscriber-registry.js';
+import type { OutboundMetrics } from '../outbound/outbound-metrics.js';
 
 export interface MoPart {
   org: string;

@@ -7,7 +7,7 @@ import type { PendingRequest } from './request-window.js';
 import { findTlv, tlvCString, tlvInt, type ShortMessagePdu } from './sm-codec.js';
 import { GenericNackError, SmppError, type DeliverSm, type SessionEvent } from './types.js';
 
-export interface InboundContext {
+export interface FrameContext {
   window: { take(seq: number): PendingRequest | undefined };
   send(pdu: Buffer): void;
   emit(e: SessionEvent): void;
@@ -17,7 +17,7 @@ export interface InboundContext {
 /** requests an SMSC may send that have no response: ignored */
 const NO_RESPONSE = new Set<number>([COMMAND_ID.alert_notification, COMMAND_ID.outbind]);
 
-export function handleInboundFrame(ctx: InboundContext, frame: Buffer): void {
+export function dispatchFrame(ctx: FrameContext, frame: Buffer): void {
   const header = readHeader(frame);
   if (header.commandId === COMMAND_ID.generic_nack) {
     onGenericNack(ctx, header);
@@ -29,12 +29,12 @@ export function handleInboundFrame(ctx: InboundContext, frame: Buffer): void {
 }
 
 /** never answered; settles the request it refers to, if any */
-function onGenericNack(ctx: InboundContext, header: PduHeader): void {
+function onGenericNack(ctx: FrameContext, header: PduHeader): void {
   const req = ctx.window.take(header.sequenceNumber);
   req?.fail(new GenericNackError(req.command, header.commandStatus));
 }
 
-function onResponse(ctx: InboundContext, header: PduHeader, frame: Buffer): void {
+function onResponse(ctx: FrameContext, header: PduHeader, frame: Buffer): void {
   const req = ctx.window.take(header.sequenceNumber);
   if (!req) return; // late (after its timeout) or never asked for: nothing waits for it
   if (header.commandId !== req.responseId) {
@@ -48,7 +48,7 @@ function onResponse(ctx: InboundContext, header: PduHeader, frame: Buffer): void
   }
 }
 
-function onRequest(ctx: InboundContext, header: PduHeader, frame: Buffer): void {
+function onRequest(ctx: FrameContext, header: PduHeader, frame: Buffer): void {
   const seq = header.sequenceNumber;
   switch (header.commandId) {
     case COMMAND_ID.enquire_link:
@@ -75,7 +75,7 @@ function onRequest(ctx: InboundContext, header: PduHeader, frame: Buffer): void 
   ctx.send(encodeHeaderOnly((header.commandId | RESPONSE_BIT) >>> 0, COMMAND_STATUS.ESME_RINVCMDID, seq));
 }
 
-function onDeliverSm(ctx: InboundContext, header: PduHeader, frame: Buffer): void {
+function onDeliverSm(ctx: FrameContext, header: PduHeader, frame: Buffer): void {
   const decoded = decodeFrame(frame);
   if (!decoded.ok) {
     nack(ctx, header, decoded.commandStatus, decoded.message);
@@ -85,7 +85,7 @@ function onDeliverSm(ctx: InboundContext, header: PduHeader, frame: Buffer): voi
   ctx.emit({ type: 'pdu.deliver_sm', pdu: toDeliverSm(decoded.pdu as unknown as ShortMessagePdu, command) });
 }
 
-function nack(ctx: InboundContext, header: PduHeader, commandStatus: number, message: string): void {
+function nack(ctx: FrameContext, header: PduHeader, commandStatus: number, message: string): void {
   ctx.send(encodeHeaderOnly(COMMAND_ID.generic_nack, commandStatus, header.sequenceNumber));
   ctx.emit({ type: 'smpp.codec_error', recoverable: true, message, commandId: header.commandId });
 }

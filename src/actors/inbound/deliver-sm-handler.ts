@@ -9,10 +9,10 @@ import { mapReceiptFailure } from '../../domain/error-map.js';
 import { fromSmppAddress } from '../../domain/msisdn.js';
 import type { AdvancedConfig } from '../../config/advanced-schema.js';
 import type { IntegrationConfig } from '../../config/integration-schema.js';
-import type { Tracker } from './tracker.js';
-import type { StatusPublisher } from './status-publisher.js';
-import type { MoAssembler } from './mo.js';
-import type { OutboundMetrics } from './outbound-metrics.js';
+import type { Tracker } from '../outbound/tracker.js';
+import type { StatusPublisher } from '../outbound/status-publisher.js';
+import type { MoAssembler } from './mo-assembler.js';
+import type { OutboundMetrics } from '../outbound/outbound-metrics.js';
 
 export const ESME_ROK = 0x00;
 export const ESME_RX_T_APPN = 0x64;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { prepareMessage, REGISTERED_DELIVERY_ALL } from '../../../src/actors/outbound/prepare.js';
-import { integrationSchemas } from '../../../src/config/integration-schema.js';
-import { DEFAULT_ADVANCED_CONFIG } from '../../../src/config/advanced-defaults.js';
+import { prepareMessage, REGISTERED_DELIVERY_ALL } from '../../src/domain/prepare-message.js';
+import { integrationSchemas } from '../../src/config/integration-schema.js';
+import { DEFAULT_ADVANCED_CONFIG } from '../../src/config/advanced-defaults.js';
 
 const { credentials: _c, ...config } = integrationSchemas({ extraPorts: [], allowPlaintext: false }).create.parse({
   name: 'v', smscAddress: 'smsc.example.com', addressTon: 1, addressNpi: 1, destinationTon: 1, destinationNpi: 1,

@@ -1,8 +1,11 @@
 // Outbound compliance: nothing reaches a handset that opted out of a sender number, except that
 // number's own auto-responses (the opt-out confirmation itself, HELP answers), which mo.ts queues with
 // the AUTO_RESPONSE_HEADER and the number's configured text.
-import { KEYWORD_KINDS, type KeywordKind, type ReadonlyKeywordSet } from '../../domain/keywords.js';
-import type { MtRejection } from '../../domain/mt-message.js';
+import { KEYWORD_KINDS, type KeywordKind, type ReadonlyKeywordSet } from './keywords.js';
+import type { MtRejection } from './mt-message.js';
+
+/** header on an auto-response MT (its value: the keyword kind it answers); see optOutRejection */
+export const AUTO_RESPONSE_HEADER = 'Byo-Auto-Response';
 
 export interface ComplianceDeps {
   isOptedOut: (sender: string, handset: string) => boolean;

@@ -5,9 +5,9 @@ import pino from 'pino';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { JsPublisher } from '../../../src/adapters/nats/js-publisher.js';
-import { MoAssembler, type MoPart } from '../../../src/actors/outbound/mo.js';
+import { MoAssembler, type MoPart } from '../../../src/actors/inbound/mo-assembler.js';
 import { DEFAULT_KEYWORDS, type KeywordKind } from '../../../src/domain/keywords.js';
-import type { SubscriberRegistry } from '../../../src/actors/subscriber-registry.js';
+import type { SubscriberRegistry } from '../../../src/actors/inbound/subscriber-registry.js';
 import { useNatsServer } from '../../helpers/nats-fixture.js';
 import { eventually } from '../../helpers/engine-process.js';
 

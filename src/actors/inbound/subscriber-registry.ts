@@ -7,13 +7,13 @@ import type { KV } from '@nats-io/kv';
 import type { Actor } from 'xstate';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { subscriberMachine, SUBSCRIBER_STATES, type SubscriberState } from '../machines/subscriber-machine.js';
-import { KEYWORD_KINDS, type KeywordKind } from '../domain/keywords.js';
-import { casUpdateJson, decodeJson, getJson } from '../adapters/nats/kv-json.js';
-import { keys } from '../adapters/nats/subjects.js';
-import { eventNameFor } from './event-names.js';
-import { startActor } from './start-actor.js';
-import type { EventSink } from './operational-event.js';
+import { subscriberMachine, SUBSCRIBER_STATES, type SubscriberState } from '../../machines/subscriber-machine.js';
+import { KEYWORD_KINDS, type KeywordKind } from '../../domain/keywords.js';
+import { casUpdateJson, decodeJson, getJson } from '../../adapters/nats/kv-json.js';
+import { keys } from '../../adapters/nats/subjects.js';
+import { eventNameFor } from '../event-names.js';
+import { startActor } from '../start-actor.js';
+import type { EventSink } from '../operational-event.js';
 
 export const subscriberRecordSchema = z.object({
   v: z.literal(1),

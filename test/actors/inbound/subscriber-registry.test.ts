@@ -4,10 +4,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
-import { SubscriberRegistry } from '../../src/actors/subscriber-registry.js';
-import type { OperationalEvent } from '../../src/actors/operational-event.js';
-import { useNatsServer } from '../helpers/nats-fixture.js';
-import { eventually } from '../helpers/engine-process.js';
+import { SubscriberRegistry } from '../../../src/actors/inbound/subscriber-registry.js';
+import type { OperationalEvent } from '../../../src/actors/operational-event.js';
+import { useNatsServer } from '../../helpers/nats-fixture.js';
+import { eventually } from '../../helpers/engine-process.js';
 
 const logger = pino({ level: 'silent' });
 let kv: KV;

@@ -1,0 +1,73 @@
+// Inbound traffic for every integration this instance owns: each deliver_sm (or data_sm) from an
+// SMSC is a delivery receipt for the outbound tracker or a mobile-originated message for the MO
+// assembler (deliver-sm-handler.ts decides which and answers the SMSC).
+import type { KV } from '@nats-io/kv';
+import type { Logger } from 'pino';
+import type { JsPublisher } from '../../adapters/nats/js-publisher.js';
+import type { DeliverSm, SmppSession } from '../../adapters/smpp/types.js';
+import type { EngineConfig } from '../../config/engine-config.js';
+import { DEFAULT_ADVANCED_CONFIG } from '../../config/advanced-defaults.js';
+import { mergeAdvancedConfig } from '../../config/advanced-schema.js';
+import type { ReadonlyKeywordSet } from '../../domain/keywords.js';
+import type { IntegrationActor } from '../integration-actor.js';
+import type { Tracker } from '../outbound/tracker.js';
+import type { StatusPublisher } from '../outbound/status-publisher.js';
+import type { RecordSignal } from '../outbound/record-signal.js';
+import { NO_METRICS, type OutboundMetrics } from '../outbound/outbound-metrics.js';
+import { handleDeliverSm, type InboundDeps } from './deliver-sm-handler.js';
+import { MoAssembler } from './mo-assembler.js';
+import type { SubscriberRegistry } from './subscriber-registry.js';
+
+export interface InboundOptions {
+  /** KV bucket for stored MO parts (the tracking bucket) */
+  kv: KV;
+  publisher: JsPublisher;
+  tracker: Tracker;
+  statuses: StatusPublisher;
+  recorded: RecordSignal;
+  subscribers: SubscriberRegistry;
+  keywordsFor: (org: string, integration: string, e164: string) => ReadonlyKeywordSet | undefined;
+  engine: Readonly<EngineConfig>;
+  logger: Logger;
+  now: () => Date;
+  metrics?: OutboundMetrics;
+}
+
+export class Inbound {
+  private readonly mo: MoAssembler;
+  private readonly deps: InboundDeps;
+
+  constructor(private readonly o: InboundOptions) {
+    const metrics = o.metrics ?? NO_METRICS;
+    this.mo = new MoAssembler({
+      kv: o.kv, publisher: o.publisher, subscribers: o.subscribers, keywordsFor: o.keywordsFor, logger: o.logger, metrics,
+      reassemblyTimeoutMs: o.engine.timers.moReassemblyTimeoutMs, retryDelayMs: o.engine.limits.requeueDelayMs,
+    });
+    this.deps = {
+      mo: this.mo, tracker: o.tracker, statuses: o.statuses, logger: o.logger, now: o.now, metrics,
+      receiptHoldMs: o.engine.limits.receiptHoldMs, nextRecord: (ms) => o.recorded.next(ms),
+    };
+  }
+
+  /** An integration is now ours: concatenated parts an earlier run stored and had not published yet. */
+  attach(actor: IntegrationActor): void {
+    this.mo.restore(actor.org, actor.id)
+      .catch((err: unknown) => this.o.logger.warn({ err, org: actor.org, integration: actor.id }, 'stored inbound parts not restored'));
+  }
+
+  detach(actor: IntegrationActor): void {
+    this.mo.release(actor.org, actor.id);
+  }
+
+  onDeliverSm(actor: IntegrationActor, session: SmppSession, pdu: DeliverSm): void {
+    const ctx = {
+      org: actor.org, integration: actor.id, config: actor.config,
+      advanced: mergeAdvancedConfig(DEFAULT_ADVANCED_CONFIG, actor.config.advanced),
+    };
+    void handleDeliverSm(this.deps, ctx, session, pdu);
+  }
+
+  stop(): void {
+    this.mo.stop();
+  }
+}
