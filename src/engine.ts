@@ -5,23 +5,16 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
-import type { EngineConfig } from './config/engine-config.js';
-import { integrationSchemas } from './config/integration-schema.js';
-import { connectNats, ensureStreams, ensureBuckets, createKvIntegrationStore, type NatsHandle } from './adapters/nats/index.js';
-import { createKvNumberStore } from './adapters/nats/number-store.js';
-import { natsEventSink } from './adapters/nats/event-sink.js';
+import { type EngineConfig, integrationSchemas } from './config/index.js';
+import {
+  connectNats, ensureStreams, ensureBuckets, createKvIntegrationStore, type NatsHandle, createKvNumberStore, natsEventSink, BUCKETS, keys, JsPublisher, openFastKv,
+} from './adapters/nats/index.js';
 import { loadMasterKey, sealCredentials } from './adapters/secrets.js';
-import { buildHttpServer } from './adapters/http/index.js';
-import { numberRoutes } from './adapters/http/number-routes.js';
-import { Supervisor } from './actors/supervisor.js';
+import { buildHttpServer, numberRoutes } from './adapters/http/index.js';
+import { Supervisor, NumberFleet } from './actors/index.js';
 import { createMetrics } from './adapters/metrics.js';
-import { Outbound } from './actors/outbound/outbound.js';
-import { NumberFleet } from './actors/number-fleet.js';
-import { SubscriberRegistry } from './actors/inbound/subscriber-registry.js';
-import { Inbound } from './actors/inbound/inbound.js';
-import { BUCKETS, keys } from './adapters/nats/subjects.js';
-import { JsPublisher } from './adapters/nats/js-publisher.js';
-import { openFastKv } from './adapters/nats/fast-kv.js';
+import { Outbound } from './actors/outbound/index.js';
+import { SubscriberRegistry, Inbound } from './actors/inbound/index.js';
 
 export interface Engine {
   http: FastifyInstance;

@@ -2,19 +2,16 @@
 // publishes its transitions, and keeps the bound sessions the outbound dispatcher sends through.
 import type { Actor } from 'xstate';
 import type { Logger } from 'pino';
-import { integrationMachine, BINDS_PER_INTEGRATION, type IntegrationTimers } from '../machines/integration-machine.js';
-import { bindMachine } from '../machines/bind-machine.js';
-import type { EngineConfig } from '../config/engine-config.js';
-import type { IntegrationConfig, IntegrationSchemas } from '../config/integration-schema.js';
-import type { IntegrationRecord } from '../domain/integration-record.js';
+import { integrationMachine, BINDS_PER_INTEGRATION, type IntegrationTimers, bindMachine } from '../machines/index.js';
+import type { EngineConfig, IntegrationConfig, IntegrationSchemas } from '../config/index.js';
+import {
+  type IntegrationRecord, type BindStateView, type IntegrationStateView, eventActorId, eventNameFor, operationalEvent, statePath, type EventSink,
+} from '../domain/index.js';
 import { credentialsAad, openCredentials } from '../adapters/secrets.js';
-import type { DeliverSm, SessionOptions, BindRequest, SmppSession } from '../adapters/smpp/types.js';
-import type { BindStateView, IntegrationStateView } from '../adapters/http/deps.js';
+import type { DeliverSm, SessionOptions, BindRequest, SmppSession } from '../adapters/smpp/index.js';
 import { smppSessionLogic } from './smpp-session-actor.js';
 import { startActor } from './start-actor.js';
 import { transitionObserver } from './transition-observer.js';
-import { eventNameFor, statePath } from './event-names.js';
-import type { EventSink } from './operational-event.js';
 
 export interface IntegrationActorDeps {
   record: IntegrationRecord;
@@ -87,10 +84,10 @@ export class IntegrationActor {
       },
     });
     this.actor.on('warning', (w) => {
-      deps.sink({
-        type: 'integration.warning', actor: { kind: 'integration', id: `${this.org}.${this.id}` }, org: this.org,
-        integration: this.id, from: null, to: 'warning', at: deps.now().toISOString(), detail: { code: w.code, message: w.message },
-      });
+      deps.sink(operationalEvent({
+        kind: 'integration', actorId: eventActorId.integration(this.org, this.id), org: this.org, integration: this.id,
+        name: 'warning', from: null, at: deps.now(), detail: { code: w.code, message: w.message },
+      }));
     });
     let lastState = '';
     this.actor.subscribe((snap) => {

@@ -5,11 +5,10 @@
 import type { KV } from '@nats-io/kv';
 import type { Actor } from 'xstate';
 import type { Logger } from 'pino';
-import { numberMachine } from '../machines/number-machine.js';
-import { numberRecordSchema, type NumberRecord, type NumberStore } from '../domain/numbers.js';
-import { decodeJson } from '../adapters/nats/kv-json.js';
+import { numberMachine } from '../machines/index.js';
+import { numberRecordSchema, type NumberRecord, type NumberStore, eventActorId, operationalEvent, type EventSink } from '../domain/index.js';
+import { decodeJson, keys } from '../adapters/nats/index.js';
 import { startActor } from './start-actor.js';
-import type { EventSink } from './operational-event.js';
 
 export interface NumberFleetDeps {
   kv: KV;
@@ -30,7 +29,7 @@ export class NumberFleet {
   constructor(private readonly d: NumberFleetDeps) {}
 
   async start(): Promise<void> {
-    const watch = await this.d.kv.watch({ key: '>' });
+    const watch = await this.d.kv.watch({ key: keys.all });
     this.abort.signal.addEventListener('abort', () => watch.stop());
     void (async () => {
       for await (const e of watch) {
@@ -52,13 +51,13 @@ export class NumberFleet {
 
   /** Outbound asks: may this number send for this integration right now? */
   isActiveSender(org: string, integration: string, e164: string): boolean {
-    const e = this.entries.get(e164.replace(/^\+/, ''));
+    const e = this.entries.get(keys.number(e164));
     return !!e && e.record.org === org && e.record.integration === integration && e.actor?.getSnapshot().value === 'active';
   }
 
   /** The compliance keywords of a number of this integration (short codes: with or without '+'). */
   keywordsFor(org: string, integration: string, address: string): NumberRecord['keywords'] | undefined {
-    const e = this.entries.get(address.replace(/^\+/, ''));
+    const e = this.entries.get(keys.number(address));
     return e && e.record.org === org && e.record.integration === integration ? e.record.keywords : undefined;
   }
 
@@ -108,10 +107,10 @@ export class NumberFleet {
     const from = entry.last ?? null;
     entry.last = state;
     const r = entry.record;
-    this.d.sink({
-      type: `number.${state}`, actor: { kind: 'number', id: r.e164 }, org: r.org, integration: r.integration,
-      from, to: state, at: this.d.now().toISOString(), detail: { type: r.type, e164: r.e164 },
-    });
+    this.d.sink(operationalEvent({
+      kind: 'number', actorId: eventActorId.number(r.e164), org: r.org, integration: r.integration,
+      name: state, from, at: this.d.now(), detail: { type: r.type, e164: r.e164 },
+    }));
     if (state === 'released' || r.state === state) return;
     this.d.store.setState(key, state as NumberRecord['state']).then((updated) => {
       if (updated) entry.record = updated;

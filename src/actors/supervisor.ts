@@ -3,10 +3,10 @@
 // with the bucket's max age when their owner dies; integrations spread over the live instances by
 // rendezvous hashing, handed over a few per renewal.
 import type { KV } from '@nats-io/kv';
-import { keys } from '../adapters/nats/subjects.js';
-import { listKeys } from '../adapters/nats/kv-json.js';
-import type { IntegrationRecord, IntegrationStore } from '../domain/integration-record.js';
-import type { IntegrationStateView, StateView } from '../adapters/http/deps.js';
+import { keys, decodeJson, encodeJson, isLive, listKeys } from '../adapters/nats/index.js';
+import {
+  type IntegrationRecord, type IntegrationStore, instanceSnapshotSchema, type IntegrationStateView, type StateView,
+} from '../domain/index.js';
 import { IntegrationActor, type IntegrationActorDeps } from './integration-actor.js';
 import { OwnerClaims, preferredInstance } from './ownership.js';
 
@@ -27,8 +27,6 @@ export interface SupervisorDeps extends Omit<IntegrationActorDeps, 'record' | 'o
   onActorStopped?: (actor: IntegrationActor) => void;
 }
 
-const enc = new TextEncoder();
-const dec = new TextDecoder();
 /** an instance whose snapshot is older than this many renew intervals is not counted as live */
 const LIVE_INSTANCE_RENEWALS = 3;
 
@@ -186,17 +184,17 @@ export class Supervisor implements StateView {
   }
 
   private async publishSnapshot(): Promise<void> {
-    await this.deps.stateKv.put(keys.instanceState(this.deps.instanceId), enc.encode(JSON.stringify(this.localViews())));
+    await this.deps.stateKv.put(keys.instanceState(this.deps.instanceId), encodeJson(this.localViews()));
   }
 
   /** Instances whose snapshot was refreshed within the last few renew intervals, this one included. */
   private async liveInstances(): Promise<string[]> {
     const live = new Set([this.deps.instanceId]);
-    const prefix = keys.instanceState('');
-    for (const k of await listKeys(this.deps.stateKv, 'instance.*')) {
+    for (const k of await listKeys(this.deps.stateKv, keys.instanceStatesAll)) {
       const entry = await this.deps.stateKv.get(k).catch(() => null);
       if (entry?.operation === 'PUT' && Date.now() - entry.created.getTime() < LIVE_INSTANCE_RENEWALS * this.deps.ownerRenewMs) {
-        live.add(k.slice(prefix.length));
+        const instance = keys.parseInstanceState(k);
+        if (instance) live.add(instance);
       }
     }
     return [...live].sort();
@@ -211,11 +209,12 @@ export class Supervisor implements StateView {
     const seen = new Set(mine.map((v) => keys.integration(v.org, v.id)));
     const others: IntegrationStateView[] = [];
     try {
-      for (const k of await listKeys(this.deps.stateKv, 'instance.*')) {
+      for (const k of await listKeys(this.deps.stateKv, keys.instanceStatesAll)) {
         if (k === keys.instanceState(this.deps.instanceId)) continue;
         const entry = await this.deps.stateKv.get(k);
-        if (entry?.operation !== 'PUT') continue;
-        for (const v of JSON.parse(dec.decode(entry.value)) as IntegrationStateView[]) {
+        if (!isLive(entry)) continue;
+        // another instance's snapshot, maybe from another engine version: an unknown shape is logged and left out
+        for (const v of decodeJson(entry, instanceSnapshotSchema, this.deps.logger) ?? []) {
           if (!seen.has(keys.integration(v.org, v.id))) others.push(v);
         }
       }

@@ -1,8 +1,7 @@
 // Prometheus exposition through prom-client (not hand-written): process metrics plus gauges read
 // from the live actors at scrape time, and counters the outbound pipeline increments.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { IntegrationStateView } from './http/deps.js';
-import type { OutboundMetrics } from '../actors/outbound/outbound-metrics.js';
+import type { IntegrationStateView, OutboundMetrics } from '../domain/index.js';
 
 export interface MetricsSources {
   localViews(): IntegrationStateView[];

@@ -3,17 +3,12 @@
 // assembler (deliver-sm-handler.ts decides which and answers the SMSC).
 import type { KV } from '@nats-io/kv';
 import type { Logger } from 'pino';
-import type { JsPublisher } from '../../adapters/nats/js-publisher.js';
-import type { DeliverSm, SmppSession } from '../../adapters/smpp/types.js';
-import type { EngineConfig } from '../../config/engine-config.js';
-import { DEFAULT_ADVANCED_CONFIG } from '../../config/advanced-defaults.js';
-import { mergeAdvancedConfig } from '../../config/advanced-schema.js';
-import type { ReadonlyKeywordSet } from '../../domain/keywords.js';
-import type { IntegrationActor } from '../integration-actor.js';
-import type { Tracker } from '../outbound/tracker.js';
-import type { StatusPublisher } from '../outbound/status-publisher.js';
-import type { RecordSignal } from '../outbound/record-signal.js';
-import { NO_METRICS, type OutboundMetrics } from '../outbound/outbound-metrics.js';
+import type { JsPublisher } from '../../adapters/nats/index.js';
+import type { DeliverSm, SmppSession } from '../../adapters/smpp/index.js';
+import { type EngineConfig, DEFAULT_ADVANCED_CONFIG, mergeAdvancedConfig } from '../../config/index.js';
+import type { ReadonlyKeywordSet } from '../../domain/index.js';
+import type { IntegrationActor } from '../index.js';
+import { type Tracker, type StatusPublisher, type RecordSignal, NO_METRICS, type OutboundMetrics } from '../outbound/index.js';
 import { handleDeliverSm, type InboundDeps } from './deliver-sm-handler.js';
 import { MoAssembler } from './mo-assembler.js';
 import type { SubscriberRegistry } from './subscriber-registry.js';

@@ -3,20 +3,15 @@
 // that settles messages no integration will send.
 import type { KV } from '@nats-io/kv';
 import type { Logger } from 'pino';
-import type { NatsHandle } from '../../adapters/nats/connection.js';
-import { consumers, keys, STREAMS } from '../../adapters/nats/subjects.js';
-import type { JsPublisher } from '../../adapters/nats/js-publisher.js';
-import type { FastKv } from '../../adapters/nats/fast-kv.js';
-import { purgeQueuedMt } from '../../adapters/nats/streams.js';
-import type { EngineConfig } from '../../config/engine-config.js';
-import type { IntegrationActor } from '../integration-actor.js';
+import { type NatsHandle, consumers, keys, STREAMS, type JsPublisher, type FastKv, purgeQueuedMt } from '../../adapters/nats/index.js';
+import type { EngineConfig } from '../../config/index.js';
+import type { IntegrationActor } from '../index.js';
 import { Lane } from './lane.js';
 import { Tracker } from './tracker.js';
 import { natsStatusPublisher, type StatusPublisher } from './status-publisher.js';
 import { UnroutableMt } from './unroutable.js';
-import type { IntegrationStore } from '../../domain/integration-record.js';
-import type { SubscriberRegistry } from '../inbound/subscriber-registry.js';
-import type { ReadonlyKeywordSet } from '../../domain/keywords.js';
+import type { IntegrationStore, ReadonlyKeywordSet } from '../../domain/index.js';
+import type { SubscriberRegistry } from '../inbound/index.js';
 import { NO_METRICS, type OutboundMetrics } from './outbound-metrics.js';
 import { RecordSignal } from './record-signal.js';
 
