@@ -19,12 +19,6 @@ export interface SupervisorDeps extends Omit<IntegrationActorDeps, 'record' | 'o
   ownerRenewMs: number;
   /** at most this many integrations handed to their preferred instance per renewal */
   ownerHandoffsPerRenew: number;
-  /** after the machine reached `deleted`: release numbers, stop consumers... before the record is erased */
-  onIntegrationDeleted?: (org: string, id: string) => Promise<void>;
-  onActorStarted?: (actor: IntegrationActor) => void;
-  /** before a running integration is stopped here (hand-over, lost claim, delete): finish its in-flight work */
-  beforeActorStop?: (actor: IntegrationActor) => Promise<void>;
-  onActorStopped?: (actor: IntegrationActor) => void;
 }
 
 /** an instance whose snapshot is older than this many renew intervals is not counted as live */
@@ -82,7 +76,7 @@ export class Supervisor implements StateView {
     if (this.renewTimer) clearInterval(this.renewTimer);
     await Promise.all([...this.actors.values()].map((a) => a.shutdown(timeoutMs)));
     for (const [key, a] of this.actors) {
-      this.deps.onActorStopped?.(a);
+      await this.deps.events.emit('stopped', a).catch((err: unknown) => this.deps.logger.warn({ err, integration: key }, 'cleanup after stop failed'));
       await this.claims.release(key);
     }
     this.actors.clear();
@@ -123,7 +117,7 @@ export class Supervisor implements StateView {
     try {
       const actor = new IntegrationActor({ ...this.deps, record, onDeleted: (a) => void this.erase(a) });
       this.actors.set(key, actor);
-      this.deps.onActorStarted?.(actor);
+      this.deps.events.notify('started', actor);
       return actor;
     } catch (err) {
       this.deps.logger.error({ err, org: record.org, integration: record.id }, 'cannot start integration actor');
@@ -135,7 +129,7 @@ export class Supervisor implements StateView {
   private async erase(actor: IntegrationActor): Promise<void> {
     const key = keys.integration(actor.org, actor.id);
     try {
-      await this.deps.onIntegrationDeleted?.(actor.org, actor.id);
+      await this.deps.events.emit('deleted', actor.org, actor.id);
       await this.deps.store.purge(actor.org, actor.id);
     } catch (err) {
       this.deps.logger.error({ err, org: actor.org, integration: actor.id }, 'erasing a deleted integration failed; will retry');
@@ -150,9 +144,9 @@ export class Supervisor implements StateView {
     const actor = this.actors.get(key);
     if (!actor) return;
     this.actors.delete(key);
-    await this.deps.beforeActorStop?.(actor).catch((err: unknown) => this.deps.logger.warn({ err, integration: key }, 'draining before stop failed'));
+    await this.deps.events.emit('stopping', actor).catch((err: unknown) => this.deps.logger.warn({ err, integration: key }, 'draining before stop failed'));
     await actor.shutdown(this.deps.engine.timers.deactivateTimeoutMs);
-    this.deps.onActorStopped?.(actor);
+    await this.deps.events.emit('stopped', actor).catch((err: unknown) => this.deps.logger.warn({ err, integration: key }, 'cleanup after stop failed'));
     if (release) await this.claims.release(key);
     else this.claims.drop(key);
   }

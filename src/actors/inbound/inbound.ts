@@ -6,9 +6,9 @@ import type { Logger } from 'pino';
 import type { JsPublisher } from '../../adapters/nats/index.js';
 import type { DeliverSm, SmppSession } from '../../adapters/smpp/index.js';
 import { type EngineConfig, DEFAULT_ADVANCED_CONFIG, mergeAdvancedConfig } from '../../config/index.js';
-import type { ReadonlyKeywordSet } from '../../domain/index.js';
-import type { IntegrationActor } from '../index.js';
-import { type Tracker, type StatusPublisher, type RecordSignal, NO_METRICS, type OutboundMetrics } from '../outbound/index.js';
+import { NO_METRICS, type OutboundMetrics } from '../../domain/index.js';
+import type { IntegrationActor, IntegrationEvents, SenderNumbers } from '../index.js';
+import type { Tracker, StatusPublisher, RecordSignal } from '../outbound/index.js';
 import { handleDeliverSm, type InboundDeps } from './deliver-sm-handler.js';
 import { MoAssembler } from './mo-assembler.js';
 import type { SubscriberRegistry } from './subscriber-registry.js';
@@ -21,7 +21,10 @@ export interface InboundOptions {
   statuses: StatusPublisher;
   recorded: RecordSignal;
   subscribers: SubscriberRegistry;
-  keywordsFor: (org: string, integration: string, e164: string) => ReadonlyKeywordSet | undefined;
+  /** compliance keywords of the numbers (the number fleet) */
+  numbers: Pick<SenderNumbers, 'keywordsFor'>;
+  /** integrations starting and stopping here, and their deliver_sm */
+  events: IntegrationEvents;
   engine: Readonly<EngineConfig>;
   logger: Logger;
   now: () => Date;
@@ -35,13 +38,17 @@ export class Inbound {
   constructor(private readonly o: InboundOptions) {
     const metrics = o.metrics ?? NO_METRICS;
     this.mo = new MoAssembler({
-      kv: o.kv, publisher: o.publisher, subscribers: o.subscribers, keywordsFor: o.keywordsFor, logger: o.logger, metrics,
+      kv: o.kv, publisher: o.publisher, subscribers: o.subscribers, logger: o.logger, metrics,
+      keywordsFor: (org, id, e164) => o.numbers.keywordsFor(org, id, e164),
       reassemblyTimeoutMs: o.engine.timers.moReassemblyTimeoutMs, retryDelayMs: o.engine.limits.requeueDelayMs,
     });
     this.deps = {
       mo: this.mo, tracker: o.tracker, statuses: o.statuses, logger: o.logger, now: o.now, metrics,
       receiptHoldMs: o.engine.limits.receiptHoldMs, nextRecord: (ms) => o.recorded.next(ms),
     };
+    o.events.on('started', (actor) => this.attach(actor));
+    o.events.on('stopped', (actor) => this.detach(actor));
+    o.events.on('deliverSm', (actor, session, pdu) => this.onDeliverSm(actor, session, pdu));
   }
 
   /** An integration is now ours: concatenated parts an earlier run stored and had not published yet. */
