@@ -1,6 +1,8 @@
-// Lint: mostly typescript-eslint's recommended set, plus the rule that keeps machines pure.
+// Lint: typescript-eslint's recommended set, the layer rules (which room may import which, and only
+// through its front door), and the rule that keeps machines pure. docs/architecture.md explains them.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import boundaries from 'eslint-plugin-boundaries';
 
 const sideEffectModules = [
   'node:*', 'net', 'tls', 'fs', 'fs/*', 'child_process', 'http', 'https', 'crypto', 'os', 'timers', 'dgram',
@@ -16,6 +18,60 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'off',
     },
+  },
+  {
+    // Layers (docs/architecture.md): which room may import which, and only through its front door.
+    // A room is a folder of src/ (adapters and actors have one room per subfolder); a file directly in
+    // src/ or src/adapters/ is a room of its own. New folders need no change here: src/<name>/ is a
+    // `tool` (simulator, CLI, console...), src/adapters/<name>/ an adapter, src/actors/<name>/ actors.
+    files: ['src/**/*.ts'],
+    plugins: { boundaries },
+    settings: {
+      'import/resolver': { typescript: { project: 'tsconfig.json' } },
+      'boundaries/elements': [
+        { type: 'config', pattern: 'src/config' },
+        { type: 'domain', pattern: 'src/domain' },
+        { type: 'machines', pattern: 'src/machines' },
+        { type: 'adapter', pattern: 'src/adapters/*.ts', mode: 'file', capture: ['file'] },
+        { type: 'adapter', pattern: 'src/adapters/*', capture: ['name'] },
+        { type: 'actors', pattern: 'src/actors/*', capture: ['room'] },
+        { type: 'actors', pattern: 'src/actors' },
+        { type: 'app', pattern: 'src/*.ts', mode: 'file' },
+        { type: 'tool', pattern: 'src/*', capture: ['name'] },
+      ],
+    },
+    rules: {
+      'boundaries/element-types': ['error', {
+        default: 'disallow',
+        message: 'a file in ${file.type} may not import ${dependency.type} (layers: docs/architecture.md)',
+        rules: [
+          // config is the bottom layer: the schemas of what operators configure import nothing of ours
+          { from: 'domain', allow: ['config'] },
+          { from: 'machines', allow: ['config', 'domain'] },
+          // an adapter owns one kind of I/O and knows no other adapter (HTTP knows nothing of NATS)
+          // nor any actor: the ports it implements or calls live in src/domain
+          { from: 'adapter', allow: ['config', 'domain'] },
+          { from: 'actors', allow: ['config', 'domain', 'machines', 'adapter', 'actors'] },
+          { from: 'tool', allow: ['config', 'domain', 'machines', 'adapter', 'actors', ['tool', { name: '${from.name}' }]] },
+          { from: 'app', allow: ['config', 'domain', 'machines', 'adapter', 'actors', 'tool', 'app'] },
+        ],
+      }],
+      'boundaries/entry-point': ['error', {
+        default: 'disallow',
+        message: 'import ${dependency.type} through its front door (index.ts), not ${dependency.internalPath} (docs/architecture.md)',
+        rules: [
+          { target: ['*'], allow: 'index.ts' },
+          // a one-file room is its own front door
+          { target: ['app', ['adapter', { file: '*' }]], allow: '*.ts' },
+        ],
+      }],
+    },
+  },
+  {
+    // TEMPORARY: lane.ts is being rewritten as an XState machine (issue 7, item 2) in another branch;
+    // its imports go through the front doors when that lands. Remove this block then.
+    files: ['src/actors/outbound/lane.ts'],
+    rules: { 'boundaries/entry-point': 'off' },
   },
   {
     // Machines are pure decision logic: no I/O, no clocks, no adapters (ARCHITECTURE.md §1).

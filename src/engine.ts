@@ -1,27 +1,21 @@
-// Composition root: config → logger → NATS → supervisor → HTTP. main.ts wraps it in a process.
+// Composition root: config → NATS → stores → number fleet, subscribers, outbound, inbound → supervisor
+// → HTTP. main.ts wraps it in a process.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
-import type { EngineConfig } from './config/engine-config.js';
-import { integrationSchemas } from './config/integration-schema.js';
-import { connectNats, ensureStreams, ensureBuckets, createKvIntegrationStore, type NatsHandle } from './adapters/nats/index.js';
-import { createKvNumberStore } from './adapters/nats/number-store.js';
-import { natsEventSink } from './adapters/nats/event-sink.js';
+import { type EngineConfig, integrationSchemas } from './config/index.js';
+import {
+  connectNats, ensureStreams, ensureBuckets, createKvIntegrationStore, type NatsHandle, createKvNumberStore, natsEventSink, BUCKETS, JsPublisher, openFastKv,
+} from './adapters/nats/index.js';
 import { loadMasterKey, sealCredentials } from './adapters/secrets.js';
-import { buildHttpServer } from './adapters/http/index.js';
-import { numberRoutes } from './adapters/http/number-routes.js';
-import { Supervisor } from './actors/supervisor.js';
+import { buildHttpServer, numberRoutes } from './adapters/http/index.js';
 import { createMetrics } from './adapters/metrics.js';
-import { Outbound } from './actors/outbound/outbound.js';
-import { NumberFleet } from './actors/number-fleet.js';
-import { SubscriberRegistry } from './actors/inbound/subscriber-registry.js';
-import { Inbound } from './actors/inbound/inbound.js';
-import { BUCKETS, keys } from './adapters/nats/subjects.js';
-import { JsPublisher } from './adapters/nats/js-publisher.js';
-import { openFastKv } from './adapters/nats/fast-kv.js';
+import { IntegrationEvents, NumberFleet, Supervisor } from './actors/index.js';
+import { Outbound } from './actors/outbound/index.js';
+import { SubscriberRegistry, Inbound } from './actors/inbound/index.js';
 
 export interface Engine {
   http: FastifyInstance;
@@ -32,97 +26,99 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
+/** What has started, stopped in reverse order: by stop(), or when a later step of start-up fails. */
+class Started {
+  private readonly stops: (() => Promise<unknown> | void)[] = [];
+  add(stop: () => Promise<unknown> | void): void {
+    this.stops.push(stop);
+  }
+  async stopAll(logger: Logger): Promise<void> {
+    for (const stop of this.stops.splice(0).reverse()) {
+      await Promise.resolve().then(stop).catch((err: unknown) => logger.warn({ err }, 'stopping a part of the engine failed'));
+    }
+  }
+}
 
+/**
+ * Builds the engine in dependency order (nothing refers to a part built after it), starts it, and
+ * returns a stop() that undoes each start in reverse. Integrations reach outbound, inbound and the
+ * number fleet through IntegrationEvents, which each of them subscribes to when constructed.
+ */
 export async function startEngine(config: Readonly<EngineConfig>, logger: Logger): Promise<Engine> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const apiToken = config.apiToken ?? (await loadOrCreateApiToken(config.dataDir, logger));
   const instanceId = config.instanceId ?? (hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64) || 'byo-smpp');
   const masterKey = await loadMasterKey({ env: config.masterKey, dataDir: config.dataDir });
-  const nats = await connectNats({ url: config.natsUrl, dataDir: config.dataDir, logger });
-  const replicas = config.limits.jetStreamReplicas;
-  await ensureStreams(nats.jsm, { replicas });
-  const buckets = await ensureBuckets(nats.kvm, { trackingTtlMs: config.limits.trackingTtlMs, ownersMaxAgeMs: config.timers.ownerClaimTtlMs, replicas });
-  const store = createKvIntegrationStore(buckets.integrations, { logger });
-  const numbers = createKvNumberStore(buckets.numbers, { logger });
-  const schemas = integrationSchemas({ extraPorts: config.extraPorts, allowPlaintext: config.allowPlaintext });
-  const sink = natsEventSink(nats.js, logger);
-  const now = () => new Date();
-  // The closures below read `supervisor`: they run only after it is constructed (fleet.start() follows it).
-  const fleet = new NumberFleet({
-    kv: buckets.numbers, store: numbers, sink, logger, now,
-    integration: (org, id) => supervisor.actors.get(keys.integration(org, id)),
-  });
-  const metrics = createMetrics({ localViews: () => supervisor.localViews(), outboundDepth: () => outbound.depth() });
-  const subscribers = new SubscriberRegistry({
-    kv: buckets.subscribers, sink, logger, now, idleMs: config.timers.subscriberIdleMs, historyLimit: config.limits.subscriberHistoryLimit,
-  });
-  const publisher = new JsPublisher(nats.nc, { ackTimeoutMs: config.timers.jetStreamAckTimeoutMs });
-  const outbound = new Outbound({
-    nats, tracking: buckets.tracking, publisher, store, fastTracking: await openFastKv(publisher, nats.jsm, BUCKETS.tracking), engine: config, logger, now,
-    isActiveSender: (org, id, e164) => fleet.isActiveSender(org, id, e164),
-    subscribers, keywordsFor: (org, id, e164) => fleet.keywordsFor(org, id, e164),
-    metrics: metrics.outbound,
-  });
-  const inbound = new Inbound({
-    kv: buckets.tracking, publisher, tracker: outbound.tracker, statuses: outbound.statuses, recorded: outbound.recorded,
-    subscribers, keywordsFor: (org, id, e164) => fleet.keywordsFor(org, id, e164), engine: config, logger, now, metrics: metrics.outbound,
-  });
+  const started = new Started();
+  try {
+    // connect
+    const nats = await connectNats({ url: config.natsUrl, dataDir: config.dataDir, logger });
+    started.add(() => nats.close());
+    const replicas = config.limits.jetStreamReplicas;
+    await ensureStreams(nats.jsm, { replicas });
+    const buckets = await ensureBuckets(nats.kvm, { trackingTtlMs: config.limits.trackingTtlMs, ownersMaxAgeMs: config.timers.ownerClaimTtlMs, replicas });
+    const publisher = new JsPublisher(nats.nc, { ackTimeoutMs: config.timers.jetStreamAckTimeoutMs });
+    const fastTracking = await openFastKv(publisher, nats.jsm, BUCKETS.tracking);
 
-  const supervisor: Supervisor = new Supervisor({
-    store, owners: buckets.owners, stateKv: buckets.state, ownerRenewMs: config.timers.ownerRenewMs,
-    ownerHandoffsPerRenew: config.limits.ownerHandoffsPerRenew,
-    engine: config, schemas, masterKey, sink, logger, now, instanceId,
-    onDeliverSm: (actor, _index, session, pdu) => inbound.onDeliverSm(actor, session, pdu),
-    onChange: (actor, change) => {
-      outbound.onChange(actor, change === 'config');
-      if (change === 'state') fleet.integrationChanged(actor.org, actor.id);
-    },
-    onActorStarted: (actor) => {
-      outbound.attach(actor);
-      inbound.attach(actor);
-      fleet.integrationChanged(actor.org, actor.id);
-    },
-    // in-flight messages finish on the binds they started on (bounded by one response timeout)
-    beforeActorStop: (actor) => outbound.detach(actor, config.timers.responseTimeoutMs),
-    onActorStopped: (actor) => {
-      void outbound.detach(actor);
-      inbound.detach(actor);
-      fleet.integrationChanged(actor.org, actor.id);
-    },
-    onIntegrationDeleted: async (org, id) => {
-      await outbound.forget(org, id);
-      for (const n of await numbers.listByIntegration(org, id)) await numbers.release(n.e164);
-    },
-  });
-  await fleet.start();
-  await subscribers.start();
-  await supervisor.start();
-  outbound.unroutable.start();
-  const http = buildHttpServer({
-    store, schemas, state: supervisor, apiToken, logger, deleteWaitMs: config.timers.deleteWaitMs,
-    egressCidrs: config.egressCidrs,
-    secrets: { seal: (creds, aad) => sealCredentials(masterKey, creds, aad) },
-    numbersOf: (org, id) => numbers.listByIntegration(org, id),
-    isReady: () => nats.state() === 'connected' && supervisor.reconciled,
-    metricsText: () => metrics.text(),
-    plugins: [numberRoutes({ numbers, integrations: store, subscriber: (sender, handset) => subscribers.get(sender, handset) })],
-  });
-  const address = await http.listen({ host: config.http.host, port: config.http.port });
-  logger.info({ address, instanceId, nats: nats.localServer ? 'local child' : 'external' }, 'byo-smpp engine started');
+    // construct, each part after what it uses
+    const now = () => new Date();
+    const store = createKvIntegrationStore(buckets.integrations, { logger });
+    const numbers = createKvNumberStore(buckets.numbers, { logger });
+    const schemas = integrationSchemas({ extraPorts: config.extraPorts, allowPlaintext: config.allowPlaintext });
+    const sink = natsEventSink(nats.js, logger);
+    const metrics = createMetrics();
+    const events = new IntegrationEvents(logger);
+    const fleet = new NumberFleet({ kv: buckets.numbers, store: numbers, sink, logger, now, events });
+    const subscribers = new SubscriberRegistry({
+      kv: buckets.subscribers, sink, logger, now, idleMs: config.timers.subscriberIdleMs, historyLimit: config.limits.subscriberHistoryLimit,
+    });
+    const outbound = new Outbound({
+      nats, tracking: buckets.tracking, publisher, store, fastTracking, engine: config, logger, now,
+      numbers: fleet, subscribers, events, metrics: metrics.outbound,
+    });
+    const inbound = new Inbound({
+      kv: buckets.tracking, publisher, tracker: outbound.tracker, statuses: outbound.statuses, recorded: outbound.recorded,
+      subscribers, numbers: fleet, events, engine: config, logger, now, metrics: metrics.outbound,
+    });
+    const supervisor = new Supervisor({
+      store, owners: buckets.owners, stateKv: buckets.state, ownerRenewMs: config.timers.ownerRenewMs,
+      ownerHandoffsPerRenew: config.limits.ownerHandoffsPerRenew,
+      engine: config, schemas, masterKey, sink, logger, now, instanceId, events,
+    });
+    metrics.observe({ integrations: supervisor, outbound });
+    const http = buildHttpServer({
+      store, schemas, state: supervisor, apiToken, logger, deleteWaitMs: config.timers.deleteWaitMs,
+      egressCidrs: config.egressCidrs,
+      secrets: { seal: (creds, aad) => sealCredentials(masterKey, creds, aad) },
+      numbersOf: (org, id) => numbers.listByIntegration(org, id),
+      isReady: () => nats.state() === 'connected' && supervisor.reconciled,
+      metricsText: () => metrics.text(),
+      plugins: [numberRoutes({ numbers, integrations: store, subscriber: (sender, handset) => subscribers.get(sender, handset) })],
+    });
 
-  let stopping: Promise<void> | undefined;
-  return {
-    http, nats, supervisor, outbound, address,
-    stop: () => (stopping ??= (async () => {
-      await http.close().catch(() => undefined);
+    // start; stop() undoes these in reverse
+    await fleet.start();
+    started.add(() => fleet.stop());
+    await subscribers.start();
+    started.add(() => subscribers.stop());
+    await supervisor.start();
+    started.add(() => supervisor.stop(config.timers.deactivateTimeoutMs));
+    outbound.start();
+    // lanes finish their started messages (bounded by one response timeout) while binds are still up
+    started.add(async () => {
       await outbound.stop();
       inbound.stop();
-      await supervisor.stop(config.timers.deactivateTimeoutMs);
-      fleet.stop();
-      subscribers.stop();
-      await nats.close();
-    })()),
-  };
+    });
+    const address = await http.listen({ host: config.http.host, port: config.http.port });
+    started.add(() => http.close());
+    logger.info({ address, instanceId, nats: nats.localServer ? 'local child' : 'external' }, 'byo-smpp engine started');
+
+    let stopping: Promise<void> | undefined;
+    return { http, nats, supervisor, outbound, address, stop: () => (stopping ??= started.stopAll(logger)) };
+  } catch (err) {
+    await started.stopAll(logger);
+    throw err;
+  }
 }
 
 /** No default credentials: without BYO_API_TOKEN a random token is kept in the data dir (mode 0600). */

@@ -1,8 +1,7 @@
 // Process entry: load settings, start the engine, drain gracefully on SIGTERM/SIGINT.
 import pino from 'pino';
-import { loadEngineConfig, ConfigError } from './config/engine-config.js';
+import { loadEngineConfig, ConfigError, LOG_REDACT_PATHS } from './config/index.js';
 import { startEngine } from './engine.js';
-import { LOG_REDACT_PATHS } from './adapters/log-redact.js';
 
 async function main(): Promise<void> {
   let config;

@@ -1,20 +1,18 @@
 // Runs one integration machine with real SMPP sessions, reconciles it to the stored desired state,
 // publishes its transitions, and keeps the bound sessions the outbound dispatcher sends through.
-import type { Actor } from 'xstate';
+import { waitFor, type Actor } from 'xstate';
 import type { Logger } from 'pino';
-import { integrationMachine, BINDS_PER_INTEGRATION, type IntegrationTimers } from '../machines/integration-machine.js';
-import { bindMachine } from '../machines/bind-machine.js';
-import type { EngineConfig } from '../config/engine-config.js';
-import type { IntegrationConfig, IntegrationSchemas } from '../config/integration-schema.js';
-import type { IntegrationRecord } from '../domain/integration-record.js';
+import { integrationMachine, BINDS_PER_INTEGRATION, type IntegrationTimers, bindMachine } from '../machines/index.js';
+import type { EngineConfig, IntegrationConfig, IntegrationSchemas } from '../config/index.js';
+import {
+  type IntegrationRecord, type BindStateView, type IntegrationStateView, eventActorId, eventNameFor, operationalEvent, statePath, type EventSink,
+} from '../domain/index.js';
 import { credentialsAad, openCredentials } from '../adapters/secrets.js';
-import type { DeliverSm, SessionOptions, BindRequest, SmppSession } from '../adapters/smpp/types.js';
-import type { BindStateView, IntegrationStateView } from '../adapters/http/deps.js';
+import type { SessionOptions, BindRequest, SmppSession } from '../adapters/smpp/index.js';
 import { smppSessionLogic } from './smpp-session-actor.js';
 import { startActor } from './start-actor.js';
 import { transitionObserver } from './transition-observer.js';
-import { eventNameFor, statePath } from './event-names.js';
-import type { EventSink } from './operational-event.js';
+import type { IntegrationEvents } from './integration-events.js';
 
 export interface IntegrationActorDeps {
   record: IntegrationRecord;
@@ -25,11 +23,8 @@ export interface IntegrationActorDeps {
   logger: Logger;
   now: () => Date;
   instanceId: string;
-  /** receipts and inbound messages; must answer the deliver_sm through `session.respondDeliverSm` */
-  onDeliverSm: (actor: IntegrationActor, index: number, session: SmppSession, pdu: DeliverSm) => void;
-  /** what changed: the integration's state, its config, or only its send capacity (a bind came up or
-   *  went down, a window opened: frequent under load, so listeners that care only about state skip it) */
-  onChange?: (actor: IntegrationActor, change: IntegrationChange) => void;
+  /** where its changes and deliver_sm go (outbound, inbound and the number fleet listen) */
+  events: IntegrationEvents;
   /** the machine reached `deleted`: the supervisor erases the record and releases numbers */
   onDeleted: (actor: IntegrationActor) => void;
 }
@@ -70,10 +65,10 @@ export class IntegrationActor {
       onBound: (index, s) => {
         if (this.sessions[index] === s) return;
         this.sessions[index] = s;
-        deps.onChange?.(this, 'capacity');
+        deps.events.notify('changed', this, 'capacity');
       },
-      onDeliverSm: (index, s, pdu) => deps.onDeliverSm(this, index, s, pdu),
-      onWindowOpen: () => deps.onChange?.(this, 'capacity'),
+      onDeliverSm: (_index, s, pdu) => deps.events.notify('deliverSm', this, s, pdu),
+      onWindowOpen: () => deps.events.notify('changed', this, 'capacity'),
       logger: this.log,
     });
     const machine = integrationMachine.provide({ actors: { bind: bindMachine.provide({ actors: { smppSession: session } }) } });
@@ -87,17 +82,17 @@ export class IntegrationActor {
       },
     });
     this.actor.on('warning', (w) => {
-      deps.sink({
-        type: 'integration.warning', actor: { kind: 'integration', id: `${this.org}.${this.id}` }, org: this.org,
-        integration: this.id, from: null, to: 'warning', at: deps.now().toISOString(), detail: { code: w.code, message: w.message },
-      });
+      deps.sink(operationalEvent({
+        kind: 'integration', actorId: eventActorId.integration(this.org, this.id), org: this.org, integration: this.id,
+        name: 'warning', from: null, at: deps.now(), detail: { code: w.code, message: w.message },
+      }));
     });
     let lastState = '';
     this.actor.subscribe((snap) => {
       const state = statePath(snap.value);
       if (state !== lastState) {
         lastState = state;
-        deps.onChange?.(this, 'state');
+        deps.events.notify('changed', this, 'state');
       }
       if (snap.status === 'done') deps.onDeleted(this);
     });
@@ -116,7 +111,7 @@ export class IntegrationActor {
       }
       this.appliedRevision = record.configRevision;
       this.actor.send({ type: 'integration.update', bindType: this.config.bindType });
-      this.deps.onChange?.(this, 'config');
+      this.deps.events.notify('changed', this, 'config');
     }
     const running = this.actor.getSnapshot().matches('running');
     if (record.desired === 'deleted') this.actor.send({ type: 'integration.delete' });
@@ -158,8 +153,8 @@ export class IntegrationActor {
   async shutdown(timeoutMs: number): Promise<void> {
     if (this.actor.getSnapshot().matches('running')) {
       this.actor.send({ type: 'integration.deactivate' });
-      const deadline = Date.now() + timeoutMs;
-      while (this.actor.getSnapshot().matches('running') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      // rejects when the timeout passes first (or the actor stops): either way we stop it below
+      await waitFor(this.actor, (snap) => !snap.matches('running'), { timeout: timeoutMs }).catch(() => undefined);
     }
     this.actor.stop();
   }

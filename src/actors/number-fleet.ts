@@ -5,11 +5,13 @@
 import type { KV } from '@nats-io/kv';
 import type { Actor } from 'xstate';
 import type { Logger } from 'pino';
-import { numberMachine } from '../machines/number-machine.js';
-import { numberRecordSchema, type NumberRecord, type NumberStore } from '../domain/numbers.js';
-import { decodeJson } from '../adapters/nats/kv-json.js';
+import { numberMachine } from '../machines/index.js';
+import {
+  numberRecordSchema, type NumberRecord, type NumberStore, eventActorId, operationalEvent, type EventSink, type ReadonlyKeywordSet,
+} from '../domain/index.js';
+import { decodeJson, keys } from '../adapters/nats/index.js';
 import { startActor } from './start-actor.js';
-import type { EventSink } from './operational-event.js';
+import type { IntegrationEvents } from './integration-events.js';
 
 export interface NumberFleetDeps {
   kv: KV;
@@ -17,20 +19,43 @@ export interface NumberFleetDeps {
   sink: EventSink;
   logger: Logger;
   now: () => Date;
-  /** the integration's actor when this instance owns it */
-  integration: (org: string, id: string) => { active: boolean } | undefined;
+  /** integrations starting, changing and stopping here: their numbers follow them */
+  events: IntegrationEvents;
+}
+
+/** What outbound and inbound ask about numbers (NumberFleet answers from its live actors). */
+export interface SenderNumbers {
+  /** may this number send for this integration right now? */
+  isActiveSender(org: string, integration: string, e164: string): boolean;
+  /** the compliance keywords of a number of this integration (short codes: with or without '+') */
+  keywordsFor(org: string, integration: string, address: string): ReadonlyKeywordSet | undefined;
 }
 
 interface Entry { record: NumberRecord; actor?: Actor<typeof numberMachine>; last?: string }
 
-export class NumberFleet {
+export class NumberFleet implements SenderNumbers {
   private readonly entries = new Map<string, Entry>();
   private readonly abort = new AbortController();
+  /** the integrations running here, by KV key */
+  private readonly running = new Map<string, { active: boolean }>();
 
-  constructor(private readonly d: NumberFleetDeps) {}
+  constructor(private readonly d: NumberFleetDeps) {
+    d.events.on('started', (actor) => {
+      this.running.set(keys.integration(actor.org, actor.id), actor);
+      this.integrationChanged(actor.org, actor.id);
+    });
+    d.events.on('changed', (actor, change) => {
+      if (change === 'state') this.integrationChanged(actor.org, actor.id);
+    });
+    d.events.on('stopped', (actor) => {
+      this.running.delete(keys.integration(actor.org, actor.id));
+      this.integrationChanged(actor.org, actor.id);
+    });
+    d.events.on('deleted', (org, id) => this.releaseAll(org, id));
+  }
 
   async start(): Promise<void> {
-    const watch = await this.d.kv.watch({ key: '>' });
+    const watch = await this.d.kv.watch({ key: keys.all });
     this.abort.signal.addEventListener('abort', () => watch.stop());
     void (async () => {
       for await (const e of watch) {
@@ -50,20 +75,23 @@ export class NumberFleet {
     this.entries.clear();
   }
 
-  /** Outbound asks: may this number send for this integration right now? */
   isActiveSender(org: string, integration: string, e164: string): boolean {
-    const e = this.entries.get(e164.replace(/^\+/, ''));
+    const e = this.entries.get(keys.number(e164));
     return !!e && e.record.org === org && e.record.integration === integration && e.actor?.getSnapshot().value === 'active';
   }
 
-  /** The compliance keywords of a number of this integration (short codes: with or without '+'). */
   keywordsFor(org: string, integration: string, address: string): NumberRecord['keywords'] | undefined {
-    const e = this.entries.get(address.replace(/^\+/, ''));
+    const e = this.entries.get(keys.number(address));
     return e && e.record.org === org && e.record.integration === integration ? e.record.keywords : undefined;
   }
 
+  /** A deleted integration's numbers go back to the pool. */
+  private async releaseAll(org: string, integration: string): Promise<void> {
+    for (const n of await this.d.store.listByIntegration(org, integration)) await this.d.store.release(n.e164);
+  }
+
   /** The integration's activity or ownership changed: bring its numbers along. */
-  integrationChanged(org: string, integration: string): void {
+  private integrationChanged(org: string, integration: string): void {
     for (const [key, e] of this.entries) {
       if (e.record.org === org && e.record.integration === integration) this.upsert(key, e.record);
     }
@@ -73,7 +101,7 @@ export class NumberFleet {
     const entry = this.entries.get(key) ?? { record };
     entry.record = record;
     this.entries.set(key, entry);
-    const owner = this.d.integration(record.org, record.integration);
+    const owner = this.running.get(keys.integration(record.org, record.integration));
     if (!owner) {
       entry.actor?.stop();
       delete entry.actor;
@@ -108,10 +136,10 @@ export class NumberFleet {
     const from = entry.last ?? null;
     entry.last = state;
     const r = entry.record;
-    this.d.sink({
-      type: `number.${state}`, actor: { kind: 'number', id: r.e164 }, org: r.org, integration: r.integration,
-      from, to: state, at: this.d.now().toISOString(), detail: { type: r.type, e164: r.e164 },
-    });
+    this.d.sink(operationalEvent({
+      kind: 'number', actorId: eventActorId.number(r.e164), org: r.org, integration: r.integration,
+      name: state, from, at: this.d.now(), detail: { type: r.type, e164: r.e164 },
+    }));
     if (state === 'released' || r.state === state) return;
     this.d.store.setState(key, state as NumberRecord['state']).then((updated) => {
       if (updated) entry.record = updated;

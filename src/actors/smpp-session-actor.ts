@@ -2,9 +2,9 @@
 // machine commands into requests and socket facts into machine events; it decides nothing.
 import { fromCallback } from 'xstate';
 import type { Logger } from 'pino';
-import type { BindEvent, SessionCommand } from '../machines/bind-machine.js';
-import { createSmppSession } from '../adapters/smpp/index.js';
-import type { BindRequest, DeliverSm, SessionOptions, SmppSession } from '../adapters/smpp/types.js';
+import type { BindEvent, SessionCommand } from '../machines/index.js';
+import { createSmppSession, type BindRequest, type DeliverSm, type SessionOptions, type SmppSession } from '../adapters/smpp/index.js';
+import { COMMAND_STATUS } from '../domain/index.js';
 
 export interface SessionActorDeps {
   /** read at every attempt, so a re-bind picks up the latest config and credentials */
@@ -60,7 +60,7 @@ export function smppSessionLogic(deps: SessionActorDeps) {
     receive((cmd) => {
       if (cmd.type === 'session.bind') {
         session.bind(params.bind, cmd.timeoutMs).then((resp) => {
-          if (resp.command_status === 0 && !stopped) deps.onBound(index, session);
+          if (resp.command_status === COMMAND_STATUS.ESME_ROK && !stopped) deps.onBound(index, session);
           report({ type: 'session.bind_resp', commandStatus: resp.command_status });
         }, failed('bind'));
       } else if (cmd.type === 'session.enquire_link') {

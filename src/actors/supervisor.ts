@@ -3,10 +3,10 @@
 // with the bucket's max age when their owner dies; integrations spread over the live instances by
 // rendezvous hashing, handed over a few per renewal.
 import type { KV } from '@nats-io/kv';
-import { keys } from '../adapters/nats/subjects.js';
-import { listKeys } from '../adapters/nats/kv-json.js';
-import type { IntegrationRecord, IntegrationStore } from '../domain/integration-record.js';
-import type { IntegrationStateView, StateView } from '../adapters/http/deps.js';
+import { keys, decodeJson, encodeJson, isLive, listKeys } from '../adapters/nats/index.js';
+import {
+  type IntegrationRecord, type IntegrationStore, instanceSnapshotSchema, type IntegrationStateView, type StateView,
+} from '../domain/index.js';
 import { IntegrationActor, type IntegrationActorDeps } from './integration-actor.js';
 import { OwnerClaims, preferredInstance } from './ownership.js';
 
@@ -19,16 +19,8 @@ export interface SupervisorDeps extends Omit<IntegrationActorDeps, 'record' | 'o
   ownerRenewMs: number;
   /** at most this many integrations handed to their preferred instance per renewal */
   ownerHandoffsPerRenew: number;
-  /** after the machine reached `deleted`: release numbers, stop consumers... before the record is erased */
-  onIntegrationDeleted?: (org: string, id: string) => Promise<void>;
-  onActorStarted?: (actor: IntegrationActor) => void;
-  /** before a running integration is stopped here (hand-over, lost claim, delete): finish its in-flight work */
-  beforeActorStop?: (actor: IntegrationActor) => Promise<void>;
-  onActorStopped?: (actor: IntegrationActor) => void;
 }
 
-const enc = new TextEncoder();
-const dec = new TextDecoder();
 /** an instance whose snapshot is older than this many renew intervals is not counted as live */
 const LIVE_INSTANCE_RENEWALS = 3;
 
@@ -84,7 +76,7 @@ export class Supervisor implements StateView {
     if (this.renewTimer) clearInterval(this.renewTimer);
     await Promise.all([...this.actors.values()].map((a) => a.shutdown(timeoutMs)));
     for (const [key, a] of this.actors) {
-      this.deps.onActorStopped?.(a);
+      await this.deps.events.emit('stopped', a).catch((err: unknown) => this.deps.logger.warn({ err, integration: key }, 'cleanup after stop failed'));
       await this.claims.release(key);
     }
     this.actors.clear();
@@ -128,7 +120,7 @@ export class Supervisor implements StateView {
     try {
       const actor = new IntegrationActor({ ...this.deps, record, onDeleted: (a) => void this.erase(a) });
       this.actors.set(key, actor);
-      this.deps.onActorStarted?.(actor);
+      this.deps.events.notify('started', actor);
       return actor;
     } catch (err) {
       this.deps.logger.error({ err, org: record.org, integration: record.id }, 'cannot start integration actor');
@@ -140,7 +132,7 @@ export class Supervisor implements StateView {
   private async erase(actor: IntegrationActor): Promise<void> {
     const key = keys.integration(actor.org, actor.id);
     try {
-      await this.deps.onIntegrationDeleted?.(actor.org, actor.id);
+      await this.deps.events.emit('deleted', actor.org, actor.id);
       await this.deps.store.purge(actor.org, actor.id);
     } catch (err) {
       this.deps.logger.error({ err, org: actor.org, integration: actor.id }, 'erasing a deleted integration failed; will retry');
@@ -155,9 +147,9 @@ export class Supervisor implements StateView {
     const actor = this.actors.get(key);
     if (!actor) return;
     this.actors.delete(key);
-    await this.deps.beforeActorStop?.(actor).catch((err: unknown) => this.deps.logger.warn({ err, integration: key }, 'draining before stop failed'));
+    await this.deps.events.emit('stopping', actor).catch((err: unknown) => this.deps.logger.warn({ err, integration: key }, 'draining before stop failed'));
     await actor.shutdown(this.deps.engine.timers.deactivateTimeoutMs);
-    this.deps.onActorStopped?.(actor);
+    await this.deps.events.emit('stopped', actor).catch((err: unknown) => this.deps.logger.warn({ err, integration: key }, 'cleanup after stop failed'));
     if (release) await this.claims.release(key);
     else this.claims.drop(key);
   }
@@ -189,17 +181,17 @@ export class Supervisor implements StateView {
   }
 
   private async publishSnapshot(): Promise<void> {
-    await this.deps.stateKv.put(keys.instanceState(this.deps.instanceId), enc.encode(JSON.stringify(this.localViews())));
+    await this.deps.stateKv.put(keys.instanceState(this.deps.instanceId), encodeJson(this.localViews()));
   }
 
   /** Instances whose snapshot was refreshed within the last few renew intervals, this one included. */
   private async liveInstances(): Promise<string[]> {
     const live = new Set([this.deps.instanceId]);
-    const prefix = keys.instanceState('');
-    for (const k of await listKeys(this.deps.stateKv, 'instance.*')) {
+    for (const k of await listKeys(this.deps.stateKv, keys.instanceStatesAll)) {
       const entry = await this.deps.stateKv.get(k).catch(() => null);
       if (entry?.operation === 'PUT' && Date.now() - entry.created.getTime() < LIVE_INSTANCE_RENEWALS * this.deps.ownerRenewMs) {
-        live.add(k.slice(prefix.length));
+        const instance = keys.parseInstanceState(k);
+        if (instance) live.add(instance);
       }
     }
     return [...live].sort();
@@ -214,11 +206,12 @@ export class Supervisor implements StateView {
     const seen = new Set(mine.map((v) => keys.integration(v.org, v.id)));
     const others: IntegrationStateView[] = [];
     try {
-      for (const k of await listKeys(this.deps.stateKv, 'instance.*')) {
+      for (const k of await listKeys(this.deps.stateKv, keys.instanceStatesAll)) {
         if (k === keys.instanceState(this.deps.instanceId)) continue;
         const entry = await this.deps.stateKv.get(k);
-        if (entry?.operation !== 'PUT') continue;
-        for (const v of JSON.parse(dec.decode(entry.value)) as IntegrationStateView[]) {
+        if (!isLive(entry)) continue;
+        // another instance's snapshot, maybe from another engine version: an unknown shape is logged and left out
+        for (const v of decodeJson(entry, instanceSnapshotSchema, this.deps.logger) ?? []) {
           if (!seen.has(keys.integration(v.org, v.id))) others.push(v);
         }
       }

@@ -1,10 +1,8 @@
 // Turns every actor snapshot in an integration's system into operational events, publishing only
 // when the operator-facing name changes (see event-names.ts).
 import type { AnyActorRef, InspectionEvent } from 'xstate';
-import { eventNameFor, statePath, type EventKind } from './event-names.js';
-import type { EventSink } from './operational-event.js';
-import type { BindContext } from '../machines/bind-machine.js';
-import type { IntegrationContext } from '../machines/integration-machine.js';
+import { eventActorId, eventNameFor, operationalEvent, statePath, type EventKind, type EventSink } from '../domain/index.js';
+import type { BindContext, IntegrationContext } from '../machines/index.js';
 
 export interface ObserverDeps {
   org: string;
@@ -29,17 +27,11 @@ export function transitionObserver(deps: ObserverDeps) {
     const from = last.get(key) ?? null;
     if (from === name) return;
     last.set(key, name);
-    const id = kind === 'bind' ? `${deps.org}.${deps.integration}.${ref.id}` : `${deps.org}.${deps.integration}`;
-    deps.sink({
-      type: `${kind}.${name}`,
-      actor: { kind, id },
-      org: deps.org,
-      integration: deps.integration,
-      from,
-      to: name,
-      at: deps.now().toISOString(),
+    const actorId = kind === 'bind' ? eventActorId.bind(deps.org, deps.integration, ref.id) : eventActorId.integration(deps.org, deps.integration);
+    deps.sink(operationalEvent({
+      kind, actorId, org: deps.org, integration: deps.integration, name, from, at: deps.now(),
       detail: kind === 'bind' ? bindDetail(snap.context as BindContext, snap.value) : integrationDetail(snap.context as IntegrationContext, snap.value),
-    });
+    }));
   };
 }
 

@@ -1,52 +1,26 @@
 // Prometheus exposition through prom-client (not hand-written): process metrics plus gauges read
 // from the live actors at scrape time, and counters the outbound pipeline increments.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { IntegrationStateView } from './http/deps.js';
-import type { OutboundMetrics } from '../actors/outbound/outbound-metrics.js';
+import type { IntegrationStateView, OutboundMetrics } from '../domain/index.js';
 
+/** What the gauges read at scrape time: ports onto the supervisor and outbound, built after the counters. */
 export interface MetricsSources {
-  localViews(): IntegrationStateView[];
+  integrations: { localViews(): IntegrationStateView[] };
   /** per integration owned here: segments waiting to be sent, messages taken from JetStream and not acked */
-  outboundDepth(): { org: string; integration: string; queuedSegments: number; openMessages: number }[];
+  outbound: { depth(): { org: string; integration: string; queuedSegments: number; openMessages: number }[] };
 }
 
 export interface Metrics {
   registry: Registry;
   outbound: OutboundMetrics;
+  /** registers the gauges over the live parts of the engine, once they exist */
+  observe(src: MetricsSources): void;
   text(): Promise<string>;
 }
 
-export function createMetrics(src: MetricsSources): Metrics {
+export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'byo_' });
-  new Gauge({
-    name: 'byo_integrations', help: 'integrations owned by this instance, by state', labelNames: ['state'], registers: [registry],
-    collect() {
-      this.reset();
-      for (const v of src.localViews()) this.inc({ state: v.state });
-    },
-  });
-  new Gauge({
-    name: 'byo_binds', help: 'SMPP binds owned by this instance, by state', labelNames: ['state'], registers: [registry],
-    collect() {
-      this.reset();
-      for (const v of src.localViews()) for (const b of v.binds) this.inc({ state: b.state });
-    },
-  });
-  new Gauge({
-    name: 'byo_outbound_queued_segments', help: 'segments waiting for pacing or a bind, per integration', labelNames: ['org', 'integration'], registers: [registry],
-    collect() {
-      this.reset();
-      for (const d of src.outboundDepth()) this.set({ org: d.org, integration: d.integration }, d.queuedSegments);
-    },
-  });
-  new Gauge({
-    name: 'byo_outbound_open_messages', help: 'messages taken from BYO_MT and not yet acknowledged, per integration', labelNames: ['org', 'integration'], registers: [registry],
-    collect() {
-      this.reset();
-      for (const d of src.outboundDepth()) this.set({ org: d.org, integration: d.integration }, d.openMessages);
-    },
-  });
   const statuses = new Counter({ name: 'byo_message_statuses_total', help: 'message statuses published', labelNames: ['state'] as const, registers: [registry] });
   const submitLatency = new Histogram({
     name: 'byo_submit_latency_seconds', help: 'from publish on byo.mt to the `submitted` status', registers: [registry],
@@ -68,5 +42,35 @@ export function createMetrics(src: MetricsSources): Metrics {
     deliverSm: (org, integration, kind) => delivers.inc({ org, integration, kind }),
     mo: (org, integration, keyword) => mos.inc({ org, integration, keyword: keyword ?? 'none' }),
   };
-  return { registry, outbound, text: () => registry.metrics() };
+  const observe = (src: MetricsSources): void => {
+    new Gauge({
+      name: 'byo_integrations', help: 'integrations owned by this instance, by state', labelNames: ['state'], registers: [registry],
+      collect() {
+        this.reset();
+        for (const v of src.integrations.localViews()) this.inc({ state: v.state });
+      },
+    });
+    new Gauge({
+      name: 'byo_binds', help: 'SMPP binds owned by this instance, by state', labelNames: ['state'], registers: [registry],
+      collect() {
+        this.reset();
+        for (const v of src.integrations.localViews()) for (const b of v.binds) this.inc({ state: b.state });
+      },
+    });
+    new Gauge({
+      name: 'byo_outbound_queued_segments', help: 'segments waiting for pacing or a bind, per integration', labelNames: ['org', 'integration'], registers: [registry],
+      collect() {
+        this.reset();
+        for (const d of src.outbound.depth()) this.set({ org: d.org, integration: d.integration }, d.queuedSegments);
+      },
+    });
+    new Gauge({
+      name: 'byo_outbound_open_messages', help: 'messages taken from BYO_MT and not yet acknowledged, per integration', labelNames: ['org', 'integration'], registers: [registry],
+      collect() {
+        this.reset();
+        for (const d of src.outbound.depth()) this.set({ org: d.org, integration: d.integration }, d.openMessages);
+      },
+    });
+  };
+  return { registry, outbound, observe, text: () => registry.metrics() };
 }

@@ -6,8 +6,8 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmod, link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Credentials } from '../config/integration-schema.js';
-import type { StoredCredentials } from '../domain/integration-record.js';
+import type { Credentials } from '../config/index.js';
+import type { StoredCredentials } from '../domain/index.js';
 
 export const MASTER_KEY_FILE = 'master.key';
 const KEY_BYTES = 32;

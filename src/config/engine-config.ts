@@ -1,6 +1,7 @@
 // Engine settings from the environment, validated once at start-up and frozen. Every timer, limit
 // and retry has a name with its unit and an env override; values are defaults a real SMSC accepts.
 import { z } from 'zod';
+import { ID_PATTERN } from './ids.js';
 
 const ms = (def: number) => z.coerce.number().int().min(1).default(def);
 const count = (def: number) => z.coerce.number().int().min(1).default(def);
@@ -80,7 +81,7 @@ const envSchema = z.object({
     .refine((v) => Number(v.split(':')[1]) <= 65535, { error: 'BYO_HTTP port must be 0-65535' }).default('127.0.0.1:8080'),
   BYO_MASTER_KEY: z.string().optional(),
   BYO_API_TOKEN: z.string().min(16, { error: 'BYO_API_TOKEN must be at least 16 characters' }).optional(),
-  BYO_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  BYO_INSTANCE_ID: z.string().regex(ID_PATTERN).optional(),
   BYO_DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BYO_ALLOW_PLAINTEXT: flag,

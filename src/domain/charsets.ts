@@ -3,7 +3,7 @@
 // works if "cannot encode" is visible: the next charset in the list must get its turn.
 // Runs for every outbound message: char-code table lookups, no regexes, no try/catch.
 import iconv from 'iconv-lite';
-import type { CharsetEntry, CharsetName } from '../config/advanced-schema.js';
+import type { CharsetEntry, CharsetName } from '../config/index.js';
 import { GSM_DECODE_BASIC, GSM_DECODE_EXTENSION, GSM_ESCAPE, GSM_SAME_AS_ASCII, gsmLookup } from './gsm-0338.js';
 
 export interface EncodingChoice {

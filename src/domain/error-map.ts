@@ -1,7 +1,8 @@
 // Vendor codes → the generic errors users see, through the integration's protocolSpecificCodeMapping
 // (defaults merged with the customer's overrides). Keys are decimal command_status / err codes.
-import type { AdvancedConfig } from '../config/advanced-schema.js';
+import type { AdvancedConfig } from '../config/index.js';
 import type { Receipt, ReceiptState } from './receipts.js';
+import { COMMAND_STATUS } from './command-status.js';
 
 export type ProtocolCodeMapping = AdvancedConfig['protocolSpecificCodeMapping'];
 
@@ -22,15 +23,7 @@ export interface MappedProtocolCode extends GenericError {
   readonly protocolCode: string;
 }
 
-/** command_status values that matter to retry policy (SMPP 3.4 §5.1.3). */
-export const COMMAND_STATUS = {
-  ESME_ROK: 0x00,
-  ESME_RINVBNDSTS: 0x04,
-  ESME_RSYSERR: 0x08,
-  ESME_RMSGQFUL: 0x14,
-  ESME_RTHROTTLED: 0x58,
-  ESME_RX_T_APPN: 0x64,
-} as const;
+export { COMMAND_STATUS };
 
 /** Transient by the SMPP spec: used when the mapping has no entry (or no temporary/permanent verdict). */
 const RETRY_BY_SPEC: ReadonlySet<number> = new Set<number>([

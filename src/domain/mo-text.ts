@@ -1,6 +1,6 @@
 // Inbound (deliver_sm) text: strip the UDH when esm_class says there is one, report the
 // concatenation info, and decode the rest by data_coding. Never throws: odd input comes back flagged.
-import type { CharsetEntry, CharsetName } from '../config/advanced-schema.js';
+import type { CharsetEntry, CharsetName } from '../config/index.js';
 import { decode } from './charsets.js';
 import { ESM_CLASS_UDHI } from './segments.js';
 

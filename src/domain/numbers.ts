@@ -5,7 +5,7 @@ import {
   getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString, type CountryCode,
 } from 'libphonenumber-js/max';
 import { z } from 'zod';
-import { NUMBER_TYPES, numberImportSchema, type NumberType } from '../config/number-schema.js';
+import { NUMBER_TYPES, numberImportSchema, type NumberType } from './number-schema.js';
 import { defaultKeywords, keywordSetSchema } from './keywords.js';
 
 // The reference's troubleshooting messages, word for word: users and acceptance checks match on them.

@@ -1,13 +1,12 @@
 // From a validated MT payload to the submit_sm PDUs of its segments, or a rejection that names
 // the problem. Pure apart from the sender check the caller passes in.
-import type { IntegrationConfig } from '../config/integration-schema.js';
-import type { AdvancedConfig } from '../config/advanced-schema.js';
+import type { IntegrationConfig, AdvancedConfig } from '../config/index.js';
 import { chooseEncoding } from './charsets.js';
 import { segmentMessage } from './segments.js';
 import { isE164, toSmppAddress } from './msisdn.js';
 import { isShortCodeAddress } from './numbers.js';
 import type { MtMessage, MtRejection } from './mt-message.js';
-import type { SubmitSm } from '../adapters/smpp/types.js';
+import type { SubmitSm } from './smpp-pdu.js';
 
 /** registered_delivery 0x01: a receipt for success and failure, on every segment (reference). */
 export const REGISTERED_DELIVERY_ALL = 0x01;

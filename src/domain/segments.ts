@@ -1,7 +1,7 @@
 // Splits an encoded text into short_message octets, with the concatenation UDH on multi-part
 // messages. Splitting works on the encoded bytes, so it can never disagree with the encoder about
 // how many units a character costs.
-import type { CharsetName } from '../config/advanced-schema.js';
+import type { CharsetName } from '../config/index.js';
 import { encode, unitsOf } from './charsets.js';
 import { GSM_ESCAPE } from './gsm-0338.js';
 

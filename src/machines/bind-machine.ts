@@ -2,8 +2,8 @@
 // Pure: the socket lives in the `smppSession` callback actor the actor layer provides; every
 // protocol timer is a named delay read from context, so tests drive time with SimulatedClock.
 import { assign, fromCallback, sendParent, sendTo, setup } from 'xstate';
-import type { BindType } from '../config/integration-schema.js';
-import { bindBackoffMs, classifyBindStatus, type BindFailureKind } from './bind-policy.js';
+import type { BindType } from '../config/index.js';
+import { bindBackoffMs, classifyBindStatus, ESME_ROK, type BindFailureKind } from './bind-policy.js';
 
 export interface BindTimers {
   bindStaggerMs: number;
@@ -93,7 +93,7 @@ export const bindMachine = setup({
     backoffDelay: ({ context }) => context.backoffMs,
   },
   guards: {
-    bindAccepted: ({ event }) => event.type === 'session.bind_resp' && event.commandStatus === 0,
+    bindAccepted: ({ event }) => event.type === 'session.bind_resp' && event.commandStatus === ESME_ROK,
   },
   actions: {
     reportBound: sendParent(({ context }): BindStatusEvent => ({ type: 'bind.status', index: context.index, status: 'bound' })),

@@ -2,17 +2,15 @@
 // to wait before the next attempt. An SMSC may lock an account after a few failed logins, and one that
 // still holds our old bind answers ESME_RALYBND until its own timer frees it (often minutes).
 
-export const ESME_ROK = 0x00;
-export const ESME_RALYBND = 0x05;
-export const ESME_RBINDFAIL = 0x0d;
-export const ESME_RINVPASWD = 0x0e;
-export const ESME_RINVSYSID = 0x0f;
+import { COMMAND_STATUS } from '../domain/index.js';
+
+export const { ESME_ROK, ESME_RALYBND, ESME_RBINDFAIL, ESME_RINVPASWD, ESME_RINVSYSID } = COMMAND_STATUS;
 
 export type BindFailureKind = 'auth' | 'transient';
 
 /** Authentication failures and "already bound" back off on the long schedule. */
 export function classifyBindStatus(commandStatus: number): BindFailureKind {
-  return [ESME_RINVPASWD, ESME_RINVSYSID, ESME_RBINDFAIL, ESME_RALYBND].includes(commandStatus) ? 'auth' : 'transient';
+  return ([ESME_RINVPASWD, ESME_RINVSYSID, ESME_RBINDFAIL, ESME_RALYBND] as number[]).includes(commandStatus) ? 'auth' : 'transient';
 }
 
 export interface BackoffTimers {

@@ -2,7 +2,7 @@
 // failed when no bind came up within the bind establishment window (binds keep retrying), deleted.
 // Exactly three binds, invoked while `running`, so leaving `running` always tears them down.
 import { assign, emit, enqueueActions, setup } from 'xstate';
-import type { BindType } from '../config/integration-schema.js';
+import type { BindType } from '../config/index.js';
 import { bindMachine, type BindError, type BindStatusEvent, type BindTimers } from './bind-machine.js';
 
 /** The reference: "three SMPP binds, which is the default binds count and currently non-configurable". */

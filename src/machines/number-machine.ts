@@ -2,7 +2,7 @@
 // integration is active; the reference disables every number of a deactivated integration and
 // brings them back on activation. Pure: the actor layer persists, then sends the facts as events.
 import { assign, setup, type SnapshotFrom } from 'xstate';
-import type { NumberState } from '../domain/numbers.js';
+import type { NumberState } from '../domain/index.js';
 
 export interface NumberMachineInput {
   e164: string;

@@ -2,20 +2,15 @@
 // mobile-originated message (or one part of one) for mo.ts. The deliver_sm is answered only once the outcome is
 // durable; what cannot be handled now is answered ESME_RX_T_APPN so the SMSC delivers it again later.
 import type { Logger } from 'pino';
-import type { DeliverSm, SmppSession } from '../../adapters/smpp/types.js';
-import { decodeInbound } from '../../domain/mo-text.js';
-import { isReceiptParseError, parseReceipt, receiptKind } from '../../domain/receipts.js';
-import { mapReceiptFailure } from '../../domain/error-map.js';
-import { fromSmppAddress } from '../../domain/msisdn.js';
-import type { AdvancedConfig } from '../../config/advanced-schema.js';
-import type { IntegrationConfig } from '../../config/integration-schema.js';
-import type { Tracker } from '../outbound/tracker.js';
-import type { StatusPublisher } from '../outbound/status-publisher.js';
+import type { DeliverSm, SmppSession } from '../../adapters/smpp/index.js';
+import {
+  decodeInbound, isReceiptParseError, parseReceipt, receiptKind, mapReceiptFailure, COMMAND_STATUS, fromSmppAddress,
+} from '../../domain/index.js';
+import type { AdvancedConfig, IntegrationConfig } from '../../config/index.js';
+import type { Tracker, StatusPublisher, OutboundMetrics } from '../outbound/index.js';
 import type { MoAssembler } from './mo-assembler.js';
-import type { OutboundMetrics } from '../outbound/outbound-metrics.js';
 
-export const ESME_ROK = 0x00;
-export const ESME_RX_T_APPN = 0x64;
+const { ESME_ROK, ESME_RX_T_APPN } = COMMAND_STATUS;
 
 export interface InboundDeps {
   mo: MoAssembler;
@@ -37,7 +32,7 @@ export interface InboundContext {
 }
 
 export async function handleDeliverSm(d: InboundDeps, ctx: InboundContext, session: SmppSession, pdu: DeliverSm): Promise<void> {
-  let status = ESME_RX_T_APPN;
+  let status: number = ESME_RX_T_APPN;
   try {
     const receipt = receiptKind(pdu.esmClass);
     d.metrics.deliverSm(ctx.org, ctx.integration, receipt ? 'receipt' : 'mo');

@@ -3,17 +3,12 @@
 // assembler (deliver-sm-handler.ts decides which and answers the SMSC).
 import type { KV } from '@nats-io/kv';
 import type { Logger } from 'pino';
-import type { JsPublisher } from '../../adapters/nats/js-publisher.js';
-import type { DeliverSm, SmppSession } from '../../adapters/smpp/types.js';
-import type { EngineConfig } from '../../config/engine-config.js';
-import { DEFAULT_ADVANCED_CONFIG } from '../../config/advanced-defaults.js';
-import { mergeAdvancedConfig } from '../../config/advanced-schema.js';
-import type { ReadonlyKeywordSet } from '../../domain/keywords.js';
-import type { IntegrationActor } from '../integration-actor.js';
-import type { Tracker } from '../outbound/tracker.js';
-import type { StatusPublisher } from '../outbound/status-publisher.js';
-import type { RecordSignal } from '../outbound/record-signal.js';
-import { NO_METRICS, type OutboundMetrics } from '../outbound/outbound-metrics.js';
+import type { JsPublisher } from '../../adapters/nats/index.js';
+import type { DeliverSm, SmppSession } from '../../adapters/smpp/index.js';
+import { type EngineConfig, DEFAULT_ADVANCED_CONFIG, mergeAdvancedConfig } from '../../config/index.js';
+import { NO_METRICS, type OutboundMetrics } from '../../domain/index.js';
+import type { IntegrationActor, IntegrationEvents, SenderNumbers } from '../index.js';
+import type { Tracker, StatusPublisher, RecordSignal } from '../outbound/index.js';
 import { handleDeliverSm, type InboundDeps } from './deliver-sm-handler.js';
 import { MoAssembler } from './mo-assembler.js';
 import type { SubscriberRegistry } from './subscriber-registry.js';
@@ -26,7 +21,10 @@ export interface InboundOptions {
   statuses: StatusPublisher;
   recorded: RecordSignal;
   subscribers: SubscriberRegistry;
-  keywordsFor: (org: string, integration: string, e164: string) => ReadonlyKeywordSet | undefined;
+  /** compliance keywords of the numbers (the number fleet) */
+  numbers: Pick<SenderNumbers, 'keywordsFor'>;
+  /** integrations starting and stopping here, and their deliver_sm */
+  events: IntegrationEvents;
   engine: Readonly<EngineConfig>;
   logger: Logger;
   now: () => Date;
@@ -40,13 +38,17 @@ export class Inbound {
   constructor(private readonly o: InboundOptions) {
     const metrics = o.metrics ?? NO_METRICS;
     this.mo = new MoAssembler({
-      kv: o.kv, publisher: o.publisher, subscribers: o.subscribers, keywordsFor: o.keywordsFor, logger: o.logger, metrics,
+      kv: o.kv, publisher: o.publisher, subscribers: o.subscribers, logger: o.logger, metrics,
+      keywordsFor: (org, id, e164) => o.numbers.keywordsFor(org, id, e164),
       reassemblyTimeoutMs: o.engine.timers.moReassemblyTimeoutMs, retryDelayMs: o.engine.limits.requeueDelayMs,
     });
     this.deps = {
       mo: this.mo, tracker: o.tracker, statuses: o.statuses, logger: o.logger, now: o.now, metrics,
       receiptHoldMs: o.engine.limits.receiptHoldMs, nextRecord: (ms) => o.recorded.next(ms),
     };
+    o.events.on('started', (actor) => this.attach(actor));
+    o.events.on('stopped', (actor) => this.detach(actor));
+    o.events.on('deliverSm', (actor, session, pdu) => this.onDeliverSm(actor, session, pdu));
   }
 
   /** An integration is now ours: concatenated parts an earlier run stored and had not published yet. */

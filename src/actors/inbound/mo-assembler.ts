@@ -7,13 +7,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { KV } from '@nats-io/kv';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { keys, subjects } from '../../adapters/nats/subjects.js';
-import { getJson, encodeJson, listKeys } from '../../adapters/nats/kv-json.js';
-import type { JsPublisher } from '../../adapters/nats/js-publisher.js';
-import { matchKeyword, type KeywordKind, type ReadonlyKeywordSet } from '../../domain/keywords.js';
-import { AUTO_RESPONSE_HEADER } from '../../domain/compliance.js';
+import { keys, subjects, getJson, encodeJson, listKeys, type JsPublisher } from '../../adapters/nats/index.js';
+import { matchKeyword, type KeywordKind, type ReadonlyKeywordSet, AUTO_RESPONSE_HEADER } from '../../domain/index.js';
 import type { SubscriberRegistry } from './subscriber-registry.js';
-import type { OutboundMetrics } from '../outbound/outbound-metrics.js';
+import type { OutboundMetrics } from '../outbound/index.js';
 
 export interface MoPart {
   org: string;

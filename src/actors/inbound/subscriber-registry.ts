@@ -7,13 +7,10 @@ import type { KV } from '@nats-io/kv';
 import type { Actor } from 'xstate';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { subscriberMachine, SUBSCRIBER_STATES, type SubscriberState } from '../../machines/subscriber-machine.js';
-import { KEYWORD_KINDS, type KeywordKind } from '../../domain/keywords.js';
-import { casUpdateJson, decodeJson, getJson } from '../../adapters/nats/kv-json.js';
-import { keys } from '../../adapters/nats/subjects.js';
-import { eventNameFor } from '../event-names.js';
-import { startActor } from '../start-actor.js';
-import type { EventSink } from '../operational-event.js';
+import { subscriberMachine, SUBSCRIBER_STATES, type SubscriberState } from '../../machines/index.js';
+import { KEYWORD_KINDS, type KeywordKind, eventActorId, eventNameFor, operationalEvent, type EventSink } from '../../domain/index.js';
+import { casUpdateJson, decodeJson, getJson, keys } from '../../adapters/nats/index.js';
+import { startActor } from '../index.js';
 
 export const subscriberRecordSchema = z.object({
   v: z.literal(1),
@@ -49,7 +46,7 @@ export class SubscriberRegistry {
 
   /** Loads every opted-out pair and follows changes made by any instance. */
   async start(): Promise<void> {
-    const watch = await this.d.kv.watch({ key: '>' });
+    const watch = await this.d.kv.watch({ key: keys.all });
     this.abort.signal.addEventListener('abort', () => watch.stop());
     void (async () => {
       for await (const e of watch) {
@@ -90,7 +87,8 @@ export class SubscriberRegistry {
     const live = this.actorFor(key, stored?.value.state ?? 'subscribed');
     live.actor.send({ type: `keyword.${keyword}` });
     const state = live.actor.getSnapshot().value as SubscriberState;
-    const at = this.d.now().toISOString();
+    const now = this.d.now();
+    const at = now.toISOString();
     await casUpdateJson(this.d.kv, key, subscriberRecordSchema, (cur) => ({
       v: 1 as const, org, integration, sender, handset, state, updatedAt: at,
       history: [...(cur?.value.history ?? []), { keyword, at, moId }].slice(-this.d.historyLimit),
@@ -100,11 +98,10 @@ export class SubscriberRegistry {
     const before = stored?.value.state;
     if (before !== state) {
       const name = eventNameFor('subscriber', state);
-      this.d.sink({
-        type: `subscriber.${name}`, actor: { kind: 'subscriber', id: `${sender}:${handset}` }, org, integration,
-        from: before === undefined ? null : eventNameFor('subscriber', before), to: name, at,
-        detail: { sender, handset, keyword, moId },
-      });
+      this.d.sink(operationalEvent({
+        kind: 'subscriber', actorId: eventActorId.subscriber(sender, handset), org, integration, name,
+        from: before === undefined ? null : eventNameFor('subscriber', before), at: now, detail: { sender, handset, keyword, moId },
+      }));
     }
     return state;
   }

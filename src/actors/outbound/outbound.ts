@@ -3,21 +3,15 @@
 // that settles messages no integration will send.
 import type { KV } from '@nats-io/kv';
 import type { Logger } from 'pino';
-import type { NatsHandle } from '../../adapters/nats/connection.js';
-import { consumers, keys, STREAMS } from '../../adapters/nats/subjects.js';
-import type { JsPublisher } from '../../adapters/nats/js-publisher.js';
-import type { FastKv } from '../../adapters/nats/fast-kv.js';
-import { purgeQueuedMt } from '../../adapters/nats/streams.js';
-import type { EngineConfig } from '../../config/engine-config.js';
-import type { IntegrationActor } from '../integration-actor.js';
+import { type NatsHandle, consumers, keys, STREAMS, type JsPublisher, type FastKv, purgeQueuedMt } from '../../adapters/nats/index.js';
+import type { EngineConfig } from '../../config/index.js';
+import type { IntegrationActor, IntegrationEvents, SenderNumbers } from '../index.js';
 import { Lane } from './lane.js';
 import { Tracker } from './tracker.js';
 import { natsStatusPublisher, type StatusPublisher } from './status-publisher.js';
 import { UnroutableMt } from './unroutable.js';
-import type { IntegrationStore } from '../../domain/integration-record.js';
-import type { SubscriberRegistry } from '../inbound/subscriber-registry.js';
-import type { ReadonlyKeywordSet } from '../../domain/keywords.js';
-import { NO_METRICS, type OutboundMetrics } from './outbound-metrics.js';
+import { NO_METRICS, type IntegrationStore, type OutboundMetrics } from '../../domain/index.js';
+import type { SubscriberRegistry } from '../inbound/index.js';
 import { RecordSignal } from './record-signal.js';
 
 export interface OutboundDeps {
@@ -29,9 +23,11 @@ export interface OutboundDeps {
   store: Pick<IntegrationStore, 'get'>;
   /** the tracking bucket over `publisher`, when the bucket allows direct gets */
   fastTracking: FastKv | undefined;
-  isActiveSender: (org: string, integration: string, e164: string) => boolean;
+  /** which numbers may send, and their compliance keywords (the number fleet) */
+  numbers: SenderNumbers;
   subscribers: Pick<SubscriberRegistry, 'isOptedOut'>;
-  keywordsFor: (org: string, integration: string, e164: string) => ReadonlyKeywordSet | undefined;
+  /** integrations starting, changing, stopping and deleted here: a lane follows each */
+  events: IntegrationEvents;
   engine: Readonly<EngineConfig>;
   logger: Logger;
   now: () => Date;
@@ -57,14 +53,26 @@ export class Outbound {
     this.unroutable = new UnroutableMt({ nats: d.nats, store: d.store, statuses: this.statuses, logger: d.logger, sweepMs: d.engine.timers.unroutableSweepMs,
       fetchExpiresMs: d.engine.timers.mtPullExpiresMs,
     });
+    d.events.on('started', (actor) => this.attach(actor));
+    d.events.on('changed', (actor, change) => this.onChange(actor, change === 'config'));
+    // in-flight messages finish on the binds they started on (bounded by one response timeout)
+    d.events.on('stopping', (actor) => this.detach(actor, d.engine.timers.responseTimeoutMs));
+    d.events.on('stopped', (actor) => this.detach(actor));
+    d.events.on('deleted', (org, id) => this.forget(org, id));
+  }
+
+  /** The sweep that settles messages no integration will send (stop() ends it). */
+  start(): void {
+    this.unroutable.start();
   }
 
   attach(actor: IntegrationActor): void {
     const key = keys.integration(actor.org, actor.id);
     if (this.lanes.has(key)) return;
     this.lanes.set(key, new Lane({
-      actor, nats: this.d.nats, tracker: this.tracker, statuses: this.statuses, isActiveSender: this.d.isActiveSender,
-      compliance: { isOptedOut: (s, h) => this.d.subscribers.isOptedOut(s, h), keywordsFor: this.d.keywordsFor },
+      actor, nats: this.d.nats, tracker: this.tracker, statuses: this.statuses,
+      isActiveSender: (org, id, e164) => this.d.numbers.isActiveSender(org, id, e164),
+      compliance: { isOptedOut: (s, h) => this.d.subscribers.isOptedOut(s, h), keywordsFor: (org, id, e164) => this.d.numbers.keywordsFor(org, id, e164) },
       engine: this.d.engine, logger: this.d.logger, now: this.d.now, onRecorded: () => this.recorded.notify(), metrics: this.metrics,
     }));
   }

@@ -2,7 +2,7 @@
 // the caller acks the JetStream message only after both, so a crash in between means a redelivery
 // (which finds the record), never a loss. Order matters for receipts too: they find a message only
 // through its segment references, written after `submitted` is published, so no final overtakes it.
-import type { GenericError } from '../../domain/error-map.js';
+import type { GenericError } from '../../domain/index.js';
 import type { StatusPublisher } from './status-publisher.js';
 import type { MessageTrack, Tracker } from './tracker.js';
 

@@ -1,7 +1,7 @@
 // Reads one BYO_MT message: JSON, the payload schema, the id it is known by, and whether it must be
 // looked up in tracking before it is sent (a possible repeat).
 import type { JsMsg } from '@nats-io/jetstream';
-import { parseMtPayload, type MtMessage, type MtRejection } from '../../domain/mt-message.js';
+import { parseMtPayload, type MtMessage, type MtRejection } from '../../domain/index.js';
 
 export type ReadMt =
   | { ok: true; message: MtMessage & { id: string }; lookup: boolean }

@@ -1,10 +1,8 @@
 // Publishes message statuses on byo.status.<org>.<integration> (stream BYO_STATUS). Each carries a
 // Nats-Msg-Id per (message, phase), so a status replayed after a crash is dropped by JetStream and
 // users see exactly one `submitted` and one final status per message.
-import type { JsPublisher } from '../../adapters/nats/js-publisher.js';
-import { subjects } from '../../adapters/nats/subjects.js';
-import type { GenericError } from '../../domain/error-map.js';
-import type { StatusPayload, StatusState } from '../../domain/mt-message.js';
+import { type JsPublisher, subjects } from '../../adapters/nats/index.js';
+import type { GenericError, StatusPayload, StatusState } from '../../domain/index.js';
 
 export interface StatusPublisher {
   submitted(org: string, integration: string, id: string, smscIds: string[]): Promise<void>;

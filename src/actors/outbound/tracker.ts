@@ -4,11 +4,10 @@
 // and statuses carry a Nats-Msg-Id so a replay after a crash is dropped by JetStream.
 import type { KV } from '@nats-io/kv';
 import { z } from 'zod';
-import { keys } from '../../adapters/nats/subjects.js';
-import type { FastKv } from '../../adapters/nats/fast-kv.js';
-import { CasContentionError, decodeJson, getJson, encodeJson, isWrongLastSequence, listKeys, type JsonEntry, type WarnLogger } from '../../adapters/nats/kv-json.js';
-import { receiptKeys, submitKey } from '../../domain/message-id.js';
-import type { GenericError } from '../../domain/error-map.js';
+import {
+  keys, type FastKv, CasContentionError, decodeJson, getJson, encodeJson, isWrongLastSequence, listKeys, type JsonEntry, type WarnLogger,
+} from '../../adapters/nats/index.js';
+import { receiptKeys, submitKey, type GenericError } from '../../domain/index.js';
 
 const segmentState = z.enum(['submitted', 'delivered', 'failed']);
 

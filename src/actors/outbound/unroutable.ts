@@ -7,9 +7,8 @@
 // is not refused. Messages of a known integration always wait, whatever its state.
 import { AckPolicy, DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
-import type { NatsHandle } from '../../adapters/nats/connection.js';
-import { STREAMS, subjects } from '../../adapters/nats/subjects.js';
-import type { IntegrationStore } from '../../domain/integration-record.js';
+import { type NatsHandle, STREAMS, subjects } from '../../adapters/nats/index.js';
+import type { IntegrationStore } from '../../domain/index.js';
 import { readMt } from './read-mt.js';
 import type { StatusPublisher } from './status-publisher.js';
 

@@ -2,8 +2,10 @@
 // tests pass an in-memory store, a fake state view and a reversible `seal`.
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
-import type { Credentials, IntegrationSchemas } from '../../config/integration-schema.js';
-import type { IntegrationStore, StoredCredentials } from '../../domain/integration-record.js';
+import type { Credentials, IntegrationSchemas } from '../../config/index.js';
+import type { IntegrationStore, StoredCredentials, StateView } from '../../domain/index.js';
+
+export type { BindStateView, IntegrationStateView, StateView } from '../../domain/index.js';
 
 export interface HttpDeps {
   store: IntegrationStore;
@@ -26,29 +28,4 @@ export interface HttpDeps {
   /** extra route plugins (e.g. numbers) registered behind the same auth and error handling; they declare full paths (`/v1/...`) */
   plugins?: FastifyPluginAsync[];
   now?: () => Date;
-}
-
-export interface BindStateView {
-  index: number;
-  state: string;
-  since: string;
-  lastError?: string;
-  outstanding?: number;
-}
-
-export interface IntegrationStateView {
-  org: string;
-  id: string;
-  state: string;
-  desired: string;
-  since: string;
-  binds: BindStateView[];
-  counters: Record<string, number>;
-  instance: string;
-}
-
-/** Live actor snapshots across all instances (KV `byo_state` in production). */
-export interface StateView {
-  integrations(): Promise<IntegrationStateView[]>;
-  integration(org: string, id: string): Promise<IntegrationStateView | undefined>;
 }

@@ -8,3 +8,6 @@ export {
   type IntegrationView,
 } from './integration-routes.js';
 export type { IntegrationStateResponse } from './state-routes.js';
+export * from './number-routes.js';
+export * from './openapi.js';
+export * from './ops-routes.js';

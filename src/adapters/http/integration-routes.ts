@@ -6,10 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { describeIssues, type IntegrationConfig } from '../../config/integration-schema.js';
-import { StoreNotFoundError, type IntegrationRecord, type IntegrationStore } from '../../domain/integration-record.js';
-import { ID_PATTERN } from '../nats/subjects.js';
-import type { HttpDeps, IntegrationStateView } from './deps.js';
+import { describeIssues, type IntegrationConfig, ID_PATTERN } from '../../config/index.js';
+import { StoreNotFoundError, type IntegrationRecord, type IntegrationStore, type IntegrationStateView } from '../../domain/index.js';
+import type { HttpDeps } from './deps.js';
 import { HttpError } from './errors.js';
 
 const DELETE_POLL_MS = 50;

@@ -2,13 +2,11 @@
 // one. Failures carry the reference's troubleshooting messages (src/domain/numbers.ts); the server
 // registers this plugin behind auth and renders HttpError as { error: { code, message, details? } }.
 import type { FastifyPluginAsync } from 'fastify';
-import type { IntegrationStore } from '../../domain/integration-record.js';
 import {
-  MSG_CHECK_INTEGRATION, newNumberRecord, parseNumberAddress, takenFailure, validateNumberImport,
-  type NumberImportFailure, type NumberRecord, type NumberStore,
-} from '../../domain/numbers.js';
+  type IntegrationStore, MSG_CHECK_INTEGRATION, newNumberRecord, parseNumberAddress, takenFailure, validateNumberImport, type NumberImportFailure, type NumberRecord, type NumberStore,
+} from '../../domain/index.js';
 import { HttpError } from './errors.js';
-import { ID_PATTERN } from '../nats/subjects.js';
+import { ID_PATTERN } from '../../config/index.js';
 
 export interface NumberRoutesDeps {
   numbers: NumberStore;

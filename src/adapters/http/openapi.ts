@@ -5,8 +5,8 @@
 // Why not @fastify/swagger: it documents fastify's own route schemas, and our bodies are validated
 // with zod inside the handlers (one error format for every origin, see server.ts).
 import { z } from 'zod';
-import type { IntegrationSchemas } from '../../config/integration-schema.js';
-import { numberImportSchema } from '../../config/number-schema.js';
+import type { IntegrationSchemas } from '../../config/index.js';
+import { numberImportSchema } from '../../domain/index.js';
 import { HTTP_ERROR_CODES } from './errors.js';
 
 export interface RegisteredRoute {

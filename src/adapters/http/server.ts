@@ -3,9 +3,8 @@
 // anything unexpected is logged and answered 500 INTERNAL without a stack.
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { describeIssues } from '../../config/integration-schema.js';
-import { StoreConflictError, StoreNotFoundError } from '../../domain/integration-record.js';
-import { LOG_REDACT_PATHS } from '../log-redact.js';
+import { describeIssues, LOG_REDACT_PATHS } from '../../config/index.js';
+import { StoreConflictError, StoreNotFoundError } from '../../domain/index.js';
 import { bearerAuth, type RouteAuthConfig } from './auth.js';
 import { buildOpenApi, type RegisteredRoute } from './openapi.js';
 import type { HttpDeps } from './deps.js';

@@ -1,7 +1,8 @@
 // Live actor snapshots as the engines publish them (across all instances). The integration's own
 // record decides existence; the engine's snapshot only describes it.
 import type { FastifyInstance } from 'fastify';
-import type { HttpDeps, IntegrationStateView } from './deps.js';
+import type { HttpDeps } from './deps.js';
+import type { IntegrationStateView } from '../../domain/index.js';
 import { integrationParams, loadLive } from './integration-routes.js';
 
 /** What GET .../state answers before any engine has reported on the integration. */

@@ -2,7 +2,7 @@
 // Fire-and-forget with a logged failure: an event must never block or break a state transition.
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
-import type { OperationalEvent } from '../../actors/operational-event.js';
+import type { OperationalEvent } from '../../domain/index.js';
 import { subjects } from './subjects.js';
 
 export function natsEventSink(js: JetStreamClient, logger: Logger) {

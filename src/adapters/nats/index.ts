@@ -14,7 +14,12 @@ export {
   type StreamOptions, type BucketOptions, type BucketName, type Buckets,
 } from './streams.js';
 export {
-  encodeJson, decodeJson, getJson, casUpdateJson, isLive, isWrongLastSequence, CasContentionError,
+  encodeJson, decodeJson, getJson, casUpdateJson, isLive, isWrongLastSequence, listKeys, CasContentionError,
   type JsonEntry, type WarnLogger,
 } from './kv-json.js';
 export { createKvIntegrationStore, type KvIntegrationStoreOptions } from './integration-store.js';
+export * from './event-sink.js';
+export * from './fast-kv.js';
+export * from './js-publisher.js';
+export * from './mt-consumer.js';
+export * from './number-store.js';

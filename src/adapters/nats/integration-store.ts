@@ -4,7 +4,7 @@ import { KvWatchInclude, type KV } from '@nats-io/kv';
 import {
   StoreConflictError, StoreNotFoundError, integrationRecordSchema,
   type IntegrationChange, type IntegrationRecord, type IntegrationStore,
-} from '../../domain/integration-record.js';
+} from '../../domain/index.js';
 import { keys } from './subjects.js';
 import { casUpdateJson, decodeJson, encodeJson, getJson, isWrongLastSequence, listKeys, type WarnLogger } from './kv-json.js';
 

@@ -1,6 +1,7 @@
 // JSON values in KV, checked with zod in both directions. A stored value that fails validation is
 // logged and treated as absent: one corrupt key must never stop an engine from starting or watching.
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamManager } from '@nats-io/jetstream';
+import { keys } from './subjects.js';
 import type { KV, KvEntry } from '@nats-io/kv';
 import type { z } from 'zod';
 import { JsPublishError } from './js-publisher.js';
@@ -94,7 +95,7 @@ export async function casUpdateJson<T>(
  * (number states change while an activation lists numbers). Keys whose last entry is a delete or
  * purge marker are included: callers read each key and skip non-live ones.
  */
-export async function listKeys(kv: KV, filter = '>'): Promise<string[]> {
+export async function listKeys(kv: KV, filter: string = keys.all): Promise<string[]> {
   const bucket = kv as unknown as { jsm: JetStreamManager; stream: string; prefix: string };
   const prefix = `${bucket.prefix}.`;
   const info = await bucket.jsm.streams.info(bucket.stream, { subjects_filter: prefix + filter });

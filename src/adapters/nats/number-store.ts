@@ -4,12 +4,12 @@
 import type { KV, KvEntry } from '@nats-io/kv';
 import {
   numberRecordSchema, type NumberRecord, type NumberState, type NumberStore,
-} from '../../domain/numbers.js';
+} from '../../domain/index.js';
 import { CasContentionError, decodeJson, encodeJson, isLive, isWrongLastSequence, listKeys, type WarnLogger } from './kv-json.js';
 import { keys } from './subjects.js';
 
 export { numberRecordSchema };
-export type { ClaimResult, NumberOwner, NumberRecord, NumberState, NumberStore } from '../../domain/numbers.js';
+export type { ClaimResult, NumberOwner, NumberRecord, NumberState, NumberStore } from '../../domain/index.js';
 
 export interface KvNumberStoreOptions {
   /** told about stored values that fail validation (they are skipped in lists) */

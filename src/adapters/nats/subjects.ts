@@ -1,7 +1,11 @@
 // The ONLY module that builds NATS subjects, stream names, consumer names and KV keys.
 // Ids are subject-safe tokens; phone numbers appear as digits only (KV keys forbid '+').
 
-export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+import { ID_PATTERN } from '../../config/index.js';
+
+// ID_PATTERN (src/config/ids.ts) says what an org or integration id may be; it
+// is re-exported because every name below relies on it.
+export { ID_PATTERN };
 
 export const STREAMS = {
   mt: 'BYO_MT',
@@ -71,9 +75,14 @@ export const keys = {
     const m = /^([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{1,64})$/.exec(key);
     return m ? { org: m[1]!, integration: m[2]! } : undefined;
   },
+  /** every key of a bucket (watch, list) */
+  all: '>',
   number: (e164: string) => digits(e164),
   owner: (org: string, integration: string) => `${org}.${integration}`,
   instanceState: (instanceId: string) => `instance.${instanceId}`,
+  instanceStatesAll: 'instance.*',
+  /** the instance id a `byo_state` key is for */
+  parseInstanceState: (key: string): string | undefined => (key.startsWith('instance.') ? key.slice('instance.'.length) : undefined),
   /** `submitKey` is already KV-safe (src/domain/message-id.ts) */
   submit: (org: string, integration: string, submitKey: string) => `${org}.${integration}.sm.${submitKey}`,
   message: (org: string, integration: string, messageId: string) => `${org}.${integration}.msg.${kvToken(messageId)}`,

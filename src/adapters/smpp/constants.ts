@@ -27,21 +27,8 @@ export const COMMAND_ID = {
   data_sm_resp: 0x80000103,
 } as const;
 
-export const COMMAND_STATUS = {
-  ESME_ROK: 0x00,
-  ESME_RINVMSGLEN: 0x01,
-  ESME_RINVCMDLEN: 0x02,
-  ESME_RINVCMDID: 0x03,
-  ESME_RINVBNDSTS: 0x04,
-  ESME_RALYBND: 0x05,
-  ESME_RSYSERR: 0x08,
-  ESME_RBINDFAIL: 0x0d,
-  ESME_RINVPASWD: 0x0e,
-  ESME_RINVSYSID: 0x0f,
-  ESME_RMSGQFUL: 0x14,
-  ESME_RSUBMITFAIL: 0x45,
-  ESME_RTHROTTLED: 0x58,
-} as const;
+// command_status values live in src/domain (the error map and the bind policy read them too)
+export { COMMAND_STATUS } from '../../domain/index.js';
 
 export const TLV_TAG = {
   receipted_message_id: 0x001e,

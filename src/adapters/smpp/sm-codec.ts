@@ -5,31 +5,23 @@
 // Bytes are checked against the package's encoder in test/adapters/smpp/sm-codec.test.ts.
 import { COMMAND_ID, HEADER_LENGTH } from './constants.js';
 import { PduReader } from './pdu-reader.js';
+import type { SubmitSm } from '../../domain/index.js';
 
 export interface Tlv {
   tag: number;
   value: Buffer;
 }
 
-/** The body shared by submit_sm and deliver_sm, with wire names. short_message is raw octets. */
-export interface ShortMessageFields {
-  service_type: string;
-  source_addr_ton: number;
-  source_addr_npi: number;
-  source_addr: string;
-  dest_addr_ton: number;
-  dest_addr_npi: number;
-  destination_addr: string;
-  esm_class: number;
-  protocol_id: number;
-  priority_flag: number;
+/**
+ * The body shared by submit_sm and deliver_sm, with wire names: every field of the submit_sm the
+ * domain builds (src/domain/smpp-pdu.ts), present, plus those we always send as defaults. short_message
+ * is raw octets.
+ */
+export interface ShortMessageFields extends Required<SubmitSm> {
   schedule_delivery_time: string;
   validity_period: string;
-  registered_delivery: number;
   replace_if_present_flag: number;
-  data_coding: number;
   sm_default_msg_id: number;
-  short_message: Buffer;
   tlvs: Tlv[];
 }
 

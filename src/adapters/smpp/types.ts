@@ -1,6 +1,6 @@
 // Our own types over the untyped `smpp` package. The session adapter reports facts as events shaped
 // like XState events; it never decides retry or rebind policy (the bind machine does).
-import type { BindType } from '../../config/integration-schema.js';
+import type { BindType } from '../../config/index.js';
 
 export interface TlsOptions {
   enabled: boolean;
@@ -40,54 +40,9 @@ export interface Pdu {
   [field: string]: unknown;
 }
 
-/** submit_sm as we send it: text is already encoded by src/domain (the package's encoder is lossy and slow). */
-export interface SubmitSm {
-  source_addr_ton: number;
-  source_addr_npi: number;
-  source_addr: string;
-  dest_addr_ton: number;
-  dest_addr_npi: number;
-  destination_addr: string;
-  esm_class: number;
-  registered_delivery: number;
-  data_coding: number;
-  /** raw octets, UDH included when esm_class has UDHI (0x40) */
-  short_message: Buffer;
-  service_type?: string;
-  protocol_id?: number;
-  priority_flag?: number;
-}
-
-export interface SubmitSmResp {
-  commandStatus: number;
-  /** absent when the response carried no body (non-zero status) */
-  messageId: string | undefined;
-}
-
-/** deliver_sm as received, with the short_message octets untouched (decoding is the domain's job). */
-export interface DeliverSm {
-  /** data_sm carries the same content (text in message_payload) and is answered with data_sm_resp */
-  command: 'deliver_sm' | 'data_sm';
-  sequenceNumber: number;
-  serviceType: string;
-  sourceAddrTon: number;
-  sourceAddrNpi: number;
-  sourceAddr: string;
-  destAddrTon: number;
-  destAddrNpi: number;
-  destinationAddr: string;
-  esmClass: number;
-  dataCoding: number;
-  shortMessage: Buffer;
-  /** TLVs we use, when present */
-  receiptedMessageId?: string | undefined;
-  messageState?: number | undefined;
-  networkErrorCode?: Buffer | undefined;
-  messagePayload?: Buffer | undefined;
-  sarMsgRefNum?: number | undefined;
-  sarTotalSegments?: number | undefined;
-  sarSegmentSeqnum?: number | undefined;
-}
+// The PDUs' plain data (built and read by src/domain) live there; re-exported for the session's users.
+export type { SubmitSm, SubmitSmResp, DeliverSm } from '../../domain/index.js';
+import type { SubmitSm, SubmitSmResp, DeliverSm } from '../../domain/index.js';
 
 /** Facts a session reports. Names are dotted lowercase; SMPP wire names stay verbatim. */
 export type SessionEvent =

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { SubscriberRegistry } from '../../../src/actors/inbound/subscriber-registry.js';
-import type { OperationalEvent } from '../../../src/actors/operational-event.js';
+import type { OperationalEvent } from '../../../src/domain/operational-event.js';
 import { useNatsServer } from '../../helpers/nats-fixture.js';
 import { eventually } from '../../helpers/engine-process.js';
 

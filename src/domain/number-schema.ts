@@ -3,7 +3,7 @@
 // whether the sender ID fits its type and country is decided in src/domain/numbers.ts, which also
 // turns a failure here into the reference's troubleshooting message.
 import { z } from 'zod';
-import { keywordSetSchema } from '../domain/keywords.js';
+import { keywordSetSchema } from './keywords.js';
 
 export const NUMBER_TYPES = ['local', 'mobile', 'tollfree', 'shortcode'] as const;
 export type NumberType = (typeof NUMBER_TYPES)[number];

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { AnyStateMachine } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { NOTICE_EVENT_NAMES, STATE_EVENT_NAMES, allEventTypes, eventNameFor, type EventKind } from '../../src/actors/event-names.js';
+import { NOTICE_EVENT_NAMES, STATE_EVENT_NAMES, allEventTypes, eventNameFor, type EventKind } from '../../src/domain/event-names.js';
 import { integrationMachine } from '../../src/machines/integration-machine.js';
 import { bindMachine } from '../../src/machines/bind-machine.js';
 import { numberMachine } from '../../src/machines/number-machine.js';

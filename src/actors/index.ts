@@ -1,0 +1,10 @@
+// Front door of src/actors: the supervisor and what runs integrations and numbers (the integration
+// actor, SMPP session actor, number fleet, ownership). Inbound and outbound traffic have their own rooms.
+export * from './integration-actor.js';
+export * from './integration-events.js';
+export * from './number-fleet.js';
+export * from './ownership.js';
+export * from './smpp-session-actor.js';
+export * from './start-actor.js';
+export * from './supervisor.js';
+export * from './transition-observer.js';
