@@ -7,6 +7,7 @@ import pino from 'pino';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { Supervisor } from '../../src/actors/supervisor.js';
+import { IntegrationEvents } from '../../src/actors/integration-events.js';
 import { loadEngineConfig } from '../../src/config/engine-config.js';
 import { integrationSchemas } from '../../src/config/integration-schema.js';
 import { MemoryIntegrationStore } from '../helpers/memory-integration-store.js';
@@ -45,11 +46,13 @@ describe('Supervisor', () => {
       configRevision: 1, createdAt: at, updatedAt: at,
     });
     const started: string[] = [];
+    const events = new IntegrationEvents(logger);
+    events.on('started', (a) => { started.push(`${a.org}.${a.id}`); });
     const supervisor = new Supervisor({
       store, owners: slowClaims(owners, 300), stateKv, ownerRenewMs: 50, ownerHandoffsPerRenew: 1,
       engine: loadEngineConfig({}), schemas: integrationSchemas({ extraPorts: [], allowPlaintext: false }),
       masterKey: randomBytes(32), sink: () => undefined, logger, now: () => new Date(), instanceId: 'solo',
-      onDeliverSm: () => undefined, onActorStarted: (a) => started.push(`${a.org}.${a.id}`),
+      events,
     });
     await supervisor.start();
     try {
