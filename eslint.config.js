@@ -53,6 +53,8 @@ export default tseslint.config(
           { from: 'adapter', allow: ['config', 'domain'] },
           { from: 'actors', allow: ['config', 'domain', 'machines', 'adapter', 'actors'] },
           { from: 'tool', allow: ['config', 'domain', 'machines', 'adapter', 'actors', ['tool', { name: '${from.name}' }]] },
+          // the CLI (`byo-smpp simulator`) and the demo run the SMSC simulator; no other tool imports another
+          { from: [['tool', { name: 'cli' }], ['tool', { name: 'demo' }]], allow: [['tool', { name: 'simulator' }]] },
           { from: 'app', allow: ['config', 'domain', 'machines', 'adapter', 'actors', 'tool', 'app'] },
         ],
       }],

@@ -4,7 +4,7 @@
 //   child → parent  { type: 'ready', port }
 //   parent → child  { type: 'stats' }   child → parent  { type: 'stats', submitCount, bound }
 //   parent → child  { type: 'close' }   (the child closes the SMSC and exits)
-import { startFakeSmsc } from '../test/helpers/fake-smsc.js';
+import { startSimulator } from '../src/simulator/index.js';
 
 export type FakeSmscRequest = { type: 'stats' } | { type: 'close' };
 export type FakeSmscReply =
@@ -14,7 +14,7 @@ export type FakeSmscReply =
 const send = (m: FakeSmscReply) => process.send?.(m);
 
 // FAKE_SMSC_RECEIPTS=1: a DELIVRD receipt right behind each submit_sm_resp
-const smsc = await startFakeSmsc({ recordSubmits: false, ...(process.env.FAKE_SMSC_RECEIPTS === '1' ? { autoDlr: true } : {}) });
+const smsc = await startSimulator({ recordSubmits: false, ...(process.env.FAKE_SMSC_RECEIPTS === '1' ? { autoDlr: true } : {}) });
 process.on('message', (m: FakeSmscRequest) => {
   if (m.type === 'stats') {
     send({ type: 'stats', submitCount: smsc.submitCount, bound: smsc.connectionList().filter((c) => c.bound).length, connections: smsc.connections });

@@ -24,7 +24,7 @@ import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startFakeSmsc } from '../test/helpers/fake-smsc.js';
+import { startSimulator } from '../src/simulator/index.js';
 import { CpuMeter, fmt, fmtInt, memoryMb, summarise } from './stats.js';
 import { report, type Row } from './report.js';
 import { MtLoad, indexOfDestination, type LoadResult } from './mt-load.js';
@@ -217,7 +217,7 @@ async function steady(): Promise<void> {
   try {
     const nats = await startNats();
     cleanup.add(() => nats.stop());
-    const smsc = await startFakeSmsc({ recordSubmits: true });
+    const smsc = await startSimulator({ recordSubmits: true });
     cleanup.add(() => smsc.close());
     // stamp each submit_sm as it is read: changed() runs synchronously after every frame
     const count = STEADY_RATE * STEADY_SECONDS;

@@ -40,8 +40,9 @@ const refused: [string, string, string][] = [
   ['src/adapters/newthing/zz.ts', '../../actors/index.js', 'a new adapter folder is an adapter too'],
   ['src/adapters/smpp/zz.ts', '../../machines/index.js', 'adapters import no machine'],
   ['src/actors/zz.ts', '../main.js', 'nothing imports the process entry'],
-  // (that nothing but main.ts imports a tool, nor one tool another, is checked once a tool exists:
-  // an import of a file that does not exist resolves to nothing, and the typecheck refuses it first)
+  ['src/simulator/zz.ts', '../cli/index.js', 'one tool does not import another'],
+  ['src/cli/zz.ts', '../demo/index.js', 'the CLI may import the simulator, no other tool'],
+  ['src/actors/zz.ts', '../simulator/index.js', 'actors import no tool'],
 ];
 
 const throughSideDoor: [string, string][] = [
@@ -70,6 +71,8 @@ const allowed: [string, string][] = [
   ['src/engine2.ts', './actors/index.js'],
   ['src/engine2.ts', './adapters/secrets.js'],
   ['src/simulator/zz.ts', '../adapters/smpp/index.js'],
+  ['src/cli/zz.ts', '../simulator/index.js'],
+  ['src/demo/zz.ts', '../simulator/index.js'],
 ];
 
 describe('the layer rules', () => {

@@ -13,3 +13,4 @@ export {
 export { FrameReader, FramingError } from './framing.js';
 export { PduDecodeError } from './pdu-reader.js';
 export { WriteBatcher } from './write-batcher.js';
+export { encodeDataSmPdu, type DataSmInput } from './data-sm-codec.js';

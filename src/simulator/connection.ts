@@ -1,12 +1,12 @@
-// One ESME connection as the fake SMSC sees it: framing, batched writes, and the SMSC's own requests
-// (deliver_sm, unbind, enquire_link) awaiting their responses. Protocol decisions live in fake-smsc-behaviour.ts.
+// One ESME connection as the SMSC simulator sees it: framing, batched writes, and the SMSC's own requests
+// (deliver_sm, unbind, enquire_link) awaiting their responses. Protocol decisions live in behaviour.ts.
 import type net from 'node:net';
-import { encodeDataSmPdu, type DataSmInput } from '../../src/adapters/smpp/data-sm-codec.js';
+import { encodeDataSmPdu, type DataSmInput } from '../adapters/smpp/index.js';
 import {
   COMMAND_ID, FrameReader, WriteBatcher, encodeHeaderOnly, encodeShortMessagePdu, readHeader,
   type PduHeader, type ShortMessageInput,
-} from '../../src/adapters/smpp/index.js';
-import type { BindType } from '../../src/config/integration-schema.js';
+} from '../adapters/smpp/index.js';
+import type { BindType } from '../config/index.js';
 
 export interface ResponseSeen {
   header: PduHeader;
@@ -49,7 +49,7 @@ export class SmscConnection {
       this.closed = true;
       for (const w of this.waiting.values()) {
         clearTimeout(w.timer);
-        w.reject(new Error(`fake SMSC connection ${id} closed`));
+        w.reject(new Error(`SMSC simulator connection ${id} closed`));
       }
       this.waiting.clear();
       onClose(this);
@@ -81,13 +81,13 @@ export class SmscConnection {
 
   /** a request from the SMSC; resolves with the ESME's response (or generic_nack) */
   request(build: (seq: number) => Buffer, timeoutMs: number): Promise<ResponseSeen> {
-    if (this.closed) return Promise.reject(new Error(`fake SMSC connection ${this.id} is closed`));
+    if (this.closed) return Promise.reject(new Error(`SMSC simulator connection ${this.id} is closed`));
     const seq = this.nextSeq;
     this.nextSeq = seq >= 0x7fffffff ? 1 : seq + 1;
     return new Promise<ResponseSeen>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(seq);
-        reject(new Error(`fake SMSC: no response to seq ${seq} within ${timeoutMs} ms on connection ${this.id}`));
+        reject(new Error(`SMSC simulator: no response to seq ${seq} within ${timeoutMs} ms on connection ${this.id}`));
       }, timeoutMs);
       this.waiting.set(seq, { resolve, reject, timer });
       this.send(build(seq));

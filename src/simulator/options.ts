@@ -1,7 +1,7 @@
-// Behaviour of the fake SMSC: options, named presets (Jasmin's HappySMSC / BindErrorSMSC /
-// NoResponseOnSubmitSMSC ladder) and the records it keeps of what it received.
-import type { BindType } from '../../src/config/integration-schema.js';
-import { COMMAND_STATUS, type ShortMessagePdu } from '../../src/adapters/smpp/index.js';
+// Behaviour of the SMSC simulator: options, named presets (after Jasmin's HappySMSC / BindErrorSMSC /
+// NoResponseOnSubmitSMSC ladder, named by what the SMSC does) and the records it keeps of what it received.
+import type { BindType } from '../config/index.js';
+import { COMMAND_STATUS, type ShortMessagePdu } from '../adapters/smpp/index.js';
 
 /**
  * How message ids are written. Real SMSCs answer submit_sm_resp in one base and write receipts in another
@@ -32,12 +32,22 @@ export interface AutoDlrOptions {
   onlyWhenRequested?: boolean;
 }
 
-export interface FakeSmscOptions {
-  preset?: FakeSmscPreset;
-  /** serve TLS with this key and certificate (see tls-cert.ts) */
+export interface SimulatorAccount {
+  systemId: string;
+  password: string;
+}
+
+export interface SimulatorOptions {
+  preset?: SimulatorPreset;
+  /** serve TLS with this key and certificate (or generate one: selfSignedCertificate()) */
   tls?: { key: string; cert: string };
   /** accepted credentials; any other system_id gets ESME_RINVSYSID, any other password ESME_RINVPASWD */
-  credentials?: { systemId: string; password: string };
+  credentials?: SimulatorAccount;
+  /** several accepted accounts (with `credentials`, both are accepted); none: any system_id binds */
+  accounts?: readonly SimulatorAccount[];
+  /** listen address; default 127.0.0.1, port 0 (the OS picks one: read `port`) */
+  host?: string;
+  port?: number;
   /** answer every bind with this status */
   bindStatus?: number;
   /** accept TCP and never answer anything */
@@ -64,7 +74,7 @@ export interface FakeSmscOptions {
   maxPduLength?: number;
 }
 
-export interface ResolvedOptions extends Omit<FakeSmscOptions, 'autoDlr' | 'preset'> {
+export interface ResolvedOptions extends Omit<SimulatorOptions, 'autoDlr' | 'preset'> {
   answerEnquireLink: boolean;
   answerSubmits: boolean;
   messageIdFormat: MessageIdFormat;
@@ -74,7 +84,7 @@ export interface ResolvedOptions extends Omit<FakeSmscOptions, 'autoDlr' | 'pres
   autoDlr: AutoDlrOptions | undefined;
 }
 
-export const FAKE_SMSC_PRESETS = {
+export const SIMULATOR_PRESETS = {
   happy: {},
   wrongPassword: { bindStatus: COMMAND_STATUS.ESME_RINVPASWD },
   bindError: { bindStatus: COMMAND_STATUS.ESME_RBINDFAIL },
@@ -88,12 +98,12 @@ export const FAKE_SMSC_PRESETS = {
   slowSubmitResp: { submitRespDelayMs: 1_000 },
   dlrBeforeResp: { autoDlr: { beforeResp: true } },
   hexRespDecimalReceipt: { messageIdFormat: 'hexPadded', autoDlr: { idFormat: 'decimal' } },
-} as const satisfies Record<string, Omit<FakeSmscOptions, 'preset'>>;
-export type FakeSmscPreset = keyof typeof FAKE_SMSC_PRESETS;
+} as const satisfies Record<string, Omit<SimulatorOptions, 'preset'>>;
+export type SimulatorPreset = keyof typeof SIMULATOR_PRESETS;
 
 /** preset first, explicit options over it */
-export function resolveOptions(opts: FakeSmscOptions): ResolvedOptions {
-  const merged: FakeSmscOptions = { ...(opts.preset ? FAKE_SMSC_PRESETS[opts.preset] : {}), ...opts };
+export function resolveOptions(opts: SimulatorOptions): ResolvedOptions {
+  const merged: SimulatorOptions = { ...(opts.preset ? SIMULATOR_PRESETS[opts.preset] : {}), ...opts };
   const autoDlr = merged.autoDlr === true ? {} : merged.autoDlr || undefined;
   return {
     ...merged,
@@ -122,7 +132,7 @@ export interface ReceivedBind {
   at: number;
 }
 
-/** submit_sm as decoded (wire names, raw short_message) plus what the fake did with it */
+/** submit_sm as decoded (wire names, raw short_message) plus what the simulator did with it */
 export interface ReceivedSubmit extends ShortMessagePdu {
   connection: number;
   /** 0-based across the whole SMSC */

@@ -1,7 +1,7 @@
 // Message ids and delivery receipts as real SMSCs write them (SMPP 3.4 Appendix B text, vendor-flavoured).
 import { randomUUID } from 'node:crypto';
-import { MESSAGE_STATE, TLV_TAG, tlv, type ShortMessageInput, type Tlv } from '../../src/adapters/smpp/index.js';
-import type { MessageIdFormat, ReceiptOutcome, ReceiptStat, ReceivedSubmit } from './fake-smsc-options.js';
+import { MESSAGE_STATE, TLV_TAG, tlv, type ShortMessageInput, type Tlv } from '../adapters/smpp/index.js';
+import type { MessageIdFormat, ReceiptOutcome, ReceiptStat, ReceivedSubmit } from './options.js';
 
 /** one accepted submit's identity; every format is derived from the same number so tests can compare */
 export interface MessageKey {

@@ -1,14 +1,15 @@
-// What the fake SMSC answers to each PDU, driven by its options (fake-smsc-options.ts).
+// What the SMSC simulator answers to each PDU, driven by its options (options.ts).
 import {
   COMMAND_ID, COMMAND_STATUS, RESPONSE_BIT, decodeFrame, decodeShortMessagePdu, encodeHeaderOnly, encodeMessageIdResp, encodePdu,
   readHeader, type PduDecodeError, type PduHeader, type ShortMessagePdu,
-} from '../../src/adapters/smpp/index.js';
-import type { BindType } from '../../src/config/integration-schema.js';
-import type { SmscConnection } from './fake-smsc-connection.js';
-import type { ReceivedBind, ReceivedSubmit, ResolvedOptions, SentReceipt } from './fake-smsc-options.js';
-import { formatMessageId, normaliseOutcome, receiptFields, type MessageKey } from './fake-smsc-receipts.js';
+} from '../adapters/smpp/index.js';
+import type { BindType } from '../config/index.js';
+import type { SmscConnection } from './connection.js';
+import { isSilent, type Faults } from './faults.js';
+import type { ReceivedBind, ReceivedSubmit, ResolvedOptions, SentReceipt } from './options.js';
+import { formatMessageId, normaliseOutcome, receiptFields, type MessageKey } from './receipts.js';
 
-/** the shared state behaviour reads and records into (implemented by FakeSmsc) */
+/** the shared state behaviour reads and records into (implemented by SmscSimulator) */
 export interface SmscCore {
   readonly opts: ResolvedOptions;
   readonly binds: ReceivedBind[];
@@ -24,6 +25,8 @@ export interface SmscCore {
   /** a bound connection that can carry deliver_sm for this one's system_id */
   receiverFor(conn: SmscConnection): SmscConnection | undefined;
   changed(): void;
+  /** faults switched on at run time (control server): see faults.ts */
+  readonly faults: Faults;
 }
 
 const BIND_TYPES: Partial<Record<number, BindType>> = {
@@ -37,7 +40,7 @@ const RECEIPT_TIMEOUT_MS = 10_000;
 /** returns false to stop reading this connection */
 export function handleFrame(core: SmscCore, conn: SmscConnection, frame: Buffer): boolean {
   conn.pdusReceived++;
-  const { opts } = core;
+  const opts = isSilent(core.faults) ? { ...core.opts, silent: true } : core.opts;
   if (opts.dropAfterPdus !== undefined && conn.pdusReceived >= opts.dropAfterPdus) {
     conn.destroy();
     return false;
@@ -49,9 +52,9 @@ export function handleFrame(core: SmscCore, conn: SmscConnection, frame: Buffer)
   } else if ((header.commandId & RESPONSE_BIT) !== 0 && conn.settle(frame)) {
     // a response to our deliver_sm / unbind / enquire_link
   } else if (BIND_TYPES[header.commandId]) {
-    onBind(core, conn, header, frame);
+    onBind(core, opts, conn, header, frame);
   } else if (header.commandId === COMMAND_ID.submit_sm) {
-    onSubmit(core, conn, header, frame);
+    onSubmit(core, opts, conn, header, frame);
   } else if (header.commandId === COMMAND_ID.enquire_link) {
     core.enquireLinksReceived++;
     if (opts.answerEnquireLink && !opts.silent) conn.send(encodeHeaderOnly(COMMAND_ID.enquire_link_resp, 0, header.sequenceNumber));
@@ -71,16 +74,15 @@ export function handleFrame(core: SmscCore, conn: SmscConnection, frame: Buffer)
   return !conn.closed;
 }
 
-function onBind(core: SmscCore, conn: SmscConnection, header: PduHeader, frame: Buffer): void {
+function onBind(core: SmscCore, opts: ResolvedOptions, conn: SmscConnection, header: PduHeader, frame: Buffer): void {
   const decoded = decodeFrame(frame);
   if (!decoded.ok) {
-    if (!core.opts.silent) conn.send(encodeHeaderOnly(COMMAND_ID.generic_nack, decoded.commandStatus, header.sequenceNumber));
+    if (!opts.silent) conn.send(encodeHeaderOnly(COMMAND_ID.generic_nack, decoded.commandStatus, header.sequenceNumber));
     return;
   }
   const p = decoded.pdu;
   const bindType = BIND_TYPES[header.commandId]!;
-  const { opts } = core;
-  const status = opts.silent ? undefined : opts.bindStatus ?? bindStatus(opts, conn, String(p.system_id), String(p.password));
+  const status = opts.silent ? undefined : core.faults.refuseBindsStatus ?? opts.bindStatus ?? bindStatus(opts, conn, String(p.system_id), String(p.password));
   core.binds.push({
     connection: conn.id, bindType,
     system_id: String(p.system_id), password: String(p.password), system_type: String(p.system_type),
@@ -106,19 +108,20 @@ function flushUndelivered(core: SmscCore): void {
   for (const resend of waiting) resend();
 }
 
-/** how long the fake waits before retrying a receipt the ESME answered with an error */
+/** how long the simulator waits before retrying a receipt the ESME answered with an error */
 const RECEIPT_RETRY_MS = 200;
 
 function bindStatus(opts: ResolvedOptions, conn: SmscConnection, systemId: string, password: string): number {
   if (conn.bound) return COMMAND_STATUS.ESME_RALYBND;
-  if (!opts.credentials) return COMMAND_STATUS.ESME_ROK;
-  if (systemId !== opts.credentials.systemId) return COMMAND_STATUS.ESME_RINVSYSID;
-  if (password !== opts.credentials.password) return COMMAND_STATUS.ESME_RINVPASWD;
+  const accounts = [...(opts.credentials ? [opts.credentials] : []), ...(opts.accounts ?? [])];
+  if (accounts.length === 0) return COMMAND_STATUS.ESME_ROK;
+  const ofSystemId = accounts.filter((a) => a.systemId === systemId);
+  if (ofSystemId.length === 0) return COMMAND_STATUS.ESME_RINVSYSID;
+  if (!ofSystemId.some((a) => a.password === password)) return COMMAND_STATUS.ESME_RINVPASWD;
   return COMMAND_STATUS.ESME_ROK;
 }
 
-function onSubmit(core: SmscCore, conn: SmscConnection, header: PduHeader, frame: Buffer): void {
-  const { opts } = core;
+function onSubmit(core: SmscCore, opts: ResolvedOptions, conn: SmscConnection, header: PduHeader, frame: Buffer): void {
   if (opts.silent) return;
   if (!conn.bound || conn.bindType === 'receiver') {
     conn.send(encodeHeaderOnly(COMMAND_ID.submit_sm_resp, COMMAND_STATUS.ESME_RINVBNDSTS, header.sequenceNumber));

@@ -1,8 +1,8 @@
-// The fake SMSC itself: presets, receipts and id formats that other suites and the benchmark rely on.
+// The SMSC simulator itself (src/simulator): presets, receipts and id formats that other suites and the benchmark rely on.
 import { afterEach, describe, expect, it } from 'vitest';
-import { COMMAND_STATUS, MESSAGE_STATE, type SmppSession } from '../../../src/adapters/smpp/index.js';
-import { formatMessageId, startFakeSmsc, type FakeSmsc, type FakeSmscOptions } from '../../helpers/fake-smsc.js';
-import { BIND, openBound, openSession, sessionOptions, submitSm, type SessionUnderTest } from './session-harness.js';
+import { COMMAND_STATUS, MESSAGE_STATE, type SmppSession } from '../../src/adapters/smpp/index.js';
+import { formatMessageId, startFakeSmsc, type FakeSmsc, type FakeSmscOptions } from '../helpers/fake-smsc.js';
+import { BIND, openBound, openSession, sessionOptions, submitSm, type SessionUnderTest } from '../adapters/smpp/session-harness.js';
 
 let smsc: FakeSmsc | undefined;
 let session: SmppSession | undefined;
@@ -126,6 +126,6 @@ describe('presets and behaviour', () => {
     const f = await startFakeSmsc({});
     smsc = f;
     await expect(f.waitFor(() => f.binds.length > 0, { timeoutMs: 50, what: 'a bind' }))
-      .rejects.toThrow('fake SMSC waitFor timed out after 50 ms: a bind');
+      .rejects.toThrow('SMSC simulator waitFor timed out after 50 ms: a bind');
   });
 });
