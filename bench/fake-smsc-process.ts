@@ -13,8 +13,15 @@ export type FakeSmscReply =
 
 const send = (m: FakeSmscReply) => process.send?.(m);
 
-// FAKE_SMSC_RECEIPTS=1: a DELIVRD receipt right behind each submit_sm_resp
-const smsc = await startSimulator({ recordSubmits: false, ...(process.env.FAKE_SMSC_RECEIPTS === '1' ? { autoDlr: true } : {}) });
+// FAKE_SMSC_RECEIPTS=1: a DELIVRD receipt right behind each submit_sm_resp;
+// FAKE_SMSC_TLS_KEY / FAKE_SMSC_TLS_CERT (PEM): serve TLS
+const tlsKey = process.env.FAKE_SMSC_TLS_KEY;
+const tlsCert = process.env.FAKE_SMSC_TLS_CERT;
+const smsc = await startSimulator({
+  recordSubmits: false,
+  ...(process.env.FAKE_SMSC_RECEIPTS === '1' ? { autoDlr: true } : {}),
+  ...(tlsKey && tlsCert ? { tls: { key: tlsKey, cert: tlsCert } } : {}),
+});
 process.on('message', (m: FakeSmscRequest) => {
   if (m.type === 'stats') {
     send({ type: 'stats', submitCount: smsc.submitCount, bound: smsc.connectionList().filter((c) => c.bound).length, connections: smsc.connections });

@@ -12,7 +12,9 @@
 //   BENCH_MAX_OUTSTANDING=5000  closed loop: published messages without their `submitted` status yet
 //   BENCH_STEADY_SECONDS=10     duration of the steady 1,000 msg/s scenario
 //   BENCH_STEADY_INTEGRATIONS=20  integrations sharing those 1,000 msg/s (each at its own 100 mps limit)
-//   BENCH_SCENARIOS=raw,raw-buffer,engine-1,engine-50,engine-50x2,engine-50-dlr,steady   which ones to run, in that order
+//   BENCH_PROD_MESSAGES=20000, BENCH_PROD_INTEGRATIONS=100, BENCH_PROD_MPS=100   the production scenario
+//                               (TLS, receipts, rates not lifted; bench/production.ts)
+//   BENCH_SCENARIOS=production,raw,raw-buffer,engine-1,engine-50,engine-50x2,engine-50-dlr,steady   which ones to run, in that order
 //   BENCH_CPU_PROF=<dir>        run the engine with --cpu-prof, profiles written to <dir> (slows it down);
 //                               summarise them with `npx tsx bench/cpuprofile-summary.ts <dir>`
 //   BENCH_ENGINE_NODE_OPTIONS=  NODE_OPTIONS for the engine process, e.g. --max-semi-space-size=32
@@ -29,8 +31,10 @@ import { CpuMeter, fmt, fmtInt, memoryMb, summarise } from './stats.js';
 import { report, type Row } from './report.js';
 import { MtLoad, indexOfDestination, type LoadResult } from './mt-load.js';
 import { runRawSmpp } from './raw-smpp.js';
+import { production } from './production.js';
+import { measureLoad } from './measure.js';
 import {
-  createIntegrations, startBenchEngine, startNats, startSmscProcess, until,
+  Cleanup, createIntegrations, startBenchEngine, startNats, startSmscProcess, until,
   type BenchEngine, type BenchIntegration, type BenchNats,
 } from './processes.js';
 
@@ -58,7 +62,7 @@ const BINDS = 3;
 /** bounds on each measured run and each warm-up, so the whole benchmark stays under 3 minutes on a slow day */
 const RUN_TIMEOUT_MS = 40_000;
 const WARMUP_TIMEOUT_MS = 15_000;
-const ALL_SCENARIOS = ['raw', 'raw-buffer', 'engine-1', 'engine-50', 'engine-50x2', 'engine-50-dlr', 'steady'] as const;
+const ALL_SCENARIOS = ['production', 'raw', 'raw-buffer', 'engine-1', 'engine-50', 'engine-50x2', 'engine-50-dlr', 'steady'] as const;
 type ScenarioName = (typeof ALL_SCENARIOS)[number];
 const SCENARIOS = (process.env.BENCH_SCENARIOS ?? ALL_SCENARIOS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 for (const s of SCENARIOS) if (!(ALL_SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario "${s}" (known: ${ALL_SCENARIOS.join(', ')})`);
@@ -76,16 +80,6 @@ const engineEnv = (extra: Record<string, string> = {}): Record<string, string> =
 const rows: Row[] = [];
 const log = (s: string) => process.stdout.write(`${s}\n`);
 
-/** stops what was started, last first, whatever failed */
-class Cleanup {
-  private readonly steps: (() => Promise<unknown>)[] = [];
-  add(step: () => Promise<unknown>): void {
-    this.steps.unshift(step);
-  }
-  async run(): Promise<void> {
-    for (const step of this.steps) await step().catch((err: unknown) => log(`  cleanup: ${String(err)}`));
-  }
-}
 
 async function rawScenario(preEncoded: boolean): Promise<void> {
   const name = preEncoded ? `raw smpp, Buffer text (${BINDS} sessions × window ${WINDOW})` : `raw smpp baseline (${BINDS} sessions × window ${WINDOW})`;
@@ -185,19 +179,12 @@ async function engineThroughput(integrationCount: number, receipts = false, inst
     };
     const warm = await load.run(integrations, { ...options, count: WARMUP, timeoutMs: WARMUP_TIMEOUT_MS });
     if (warm.submitted < WARMUP) log(`  warm-up: only ${warm.submitted}/${WARMUP} submitted`);
-    const cpu = new CpuMeter({ engine: engine.pid, ...(second ? { engine2: second.pid } : {}), nats: nats.pid, smsc: smsc.pid, bench: process.pid });
-    cpu.begin();
-    const r = await load.run(integrations, { ...options, count: MESSAGES });
-    const usage = cpu.end();
-    const machine = cpu.machine();
-    const writes = cpu.writes().engine! / r.submitted;
-    const m = await engine.metrics().catch(() => undefined);
-    const mem = memoryMb(engine.pid);
-    const rate = (r.submitted / (r.lastSubmittedAt - r.firstPublishAt)) * 1000;
+    const pids = { engine: engine.pid, ...(second ? { engine2: second.pid } : {}), nats: nats.pid, smsc: smsc.pid, bench: process.pid };
+    const { r, row } = await measureLoad(load, integrations, { ...options, count: MESSAGES }, pids, engine);
+    const rate = row.rate;
     rows.push({
-      scenario: `engine-${integrationCount}${instances === 2 ? 'x2' : ''}${receipts ? '-dlr' : ''}`, messages: r.submitted, rate, latency: summarise(r.latencyMs),
-      latencyWhat: receipts ? 'publish → delivered' : 'publish → submitted',
-      rssMb: m?.rssMb ?? mem.rss, peakRssMb: mem.peakRss, heapMb: m?.heapUsedMb, cpu: usage, machine, cpuPerMessageUs: cpu.perMessageUs(r.submitted), writesPerMessage: writes, notes: lostNotes(r, MESSAGES),
+      ...row, scenario: `engine-${integrationCount}${instances === 2 ? 'x2' : ''}${receipts ? '-dlr' : ''}`,
+      latencyWhat: receipts ? 'publish → delivered' : 'publish → submitted', notes: lostNotes(r, MESSAGES),
     });
     log(`  ${fmtInt(rate)} msg/s; publishing took ${fmtInt(r.lastPublishAt - r.firstPublishAt)} ms`);
   } finally {
@@ -275,6 +262,12 @@ async function main(): Promise<void> {
   log(`byo-smpp outbound benchmark — tree ${revision}${ENGINE_DIST ? ` (engine from ${ENGINE_DIST})` : ''}; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ` +
     `Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const run: Record<ScenarioName, () => Promise<void>> = {
+    production: async () => {
+      rows.push(...await production({
+        window: WINDOW, publishesInFlight: PUBLISHES_IN_FLIGHT, maxOutstanding: MAX_OUTSTANDING, steadySeconds: STEADY_SECONDS,
+        engineEnv: engineEnv(), engine: { cpuProfDir: CPU_PROF_DIR, distDir: ENGINE_DIST }, showEngineLog: SHOW_ENGINE_LOG,
+      }));
+    },
     raw: () => rawScenario(false),
     'raw-buffer': () => rawScenario(true),
     'engine-1': () => engineThroughput(1),

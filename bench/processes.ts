@@ -32,10 +32,13 @@ export interface SmscProcess {
 }
 
 /** bench/fake-smsc-process.ts in a child process */
-export async function startSmscProcess(opts: { receipts?: boolean } = {}): Promise<SmscProcess> {
+export async function startSmscProcess(opts: { receipts?: boolean; tls?: { key: string; cert: string } } = {}): Promise<SmscProcess> {
   const child: ChildProcess = fork(join(import.meta.dirname, 'fake-smsc-process.ts'), [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, FAKE_SMSC_RECEIPTS: opts.receipts ? '1' : '0' },
+    env: {
+      ...process.env, FAKE_SMSC_RECEIPTS: opts.receipts ? '1' : '0',
+      ...(opts.tls ? { FAKE_SMSC_TLS_KEY: opts.tls.key, FAKE_SMSC_TLS_CERT: opts.tls.cert } : {}),
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -185,12 +188,15 @@ export interface BenchIntegration { org: string; id: string; sender: string }
 
 /**
  * Creates, imports one sender number into and activates `count` integrations against the SMSC on
- * `port`, each with its own systemId, at `messagesPerSecond` (the engine override may lift it).
+ * `port`, each with its own systemId, at `messagesPerSecond` (the engine override may lift it);
+ * `tls`: TLS binds verifying the SMSC's certificate against `ca` (plaintext otherwise).
  * Creation and imports run one at a time, activations 8 at a time. (With imports running concurrently
  * beside activations, some activate responses once never came: the HTTP view listed numbers with kv.keys(),
  * which could hang; fixed in 9319c20. One at a time costs ~3 s for 50 integrations and cannot hit it.)
  */
-export async function createIntegrations(engine: BenchEngine, port: number, count: number, messagesPerSecond: number): Promise<BenchIntegration[]> {
+export async function createIntegrations(
+  engine: BenchEngine, port: number, count: number, messagesPerSecond: number, tls?: { ca: string; servername: string },
+): Promise<BenchIntegration[]> {
   const org = 'bench';
   const check = (r: { status: number; text: string }, what: string, status: number) => {
     if (r.status !== status) throw new Error(`${what}: HTTP ${r.status} ${r.text}`);
@@ -198,7 +204,7 @@ export async function createIntegrations(engine: BenchEngine, port: number, coun
   const created: BenchIntegration[] = [];
   for (let k = 0; k < count; k++) {
     const res = await engine.api('POST', `/v1/orgs/${org}/integrations`, {
-      name: `bench ${k}`, smscAddress: '127.0.0.1', smscPort: port, tls: false,
+      name: `bench ${k}`, smscAddress: '127.0.0.1', smscPort: port, tls: tls ?? false,
       credentials: { systemId: `bench${k}`, password: 'secret1' }, messagesPerSecond,
     });
     check(res, 'create integration', 201);
@@ -217,5 +223,16 @@ export async function until(fn: () => Promise<boolean> | boolean, what: string, 
   while (!(await fn())) {
     if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** stops what was started, last first, whatever failed */
+export class Cleanup {
+  private readonly steps: (() => Promise<unknown>)[] = [];
+  add(step: () => Promise<unknown>): void {
+    this.steps.unshift(step);
+  }
+  async run(): Promise<void> {
+    for (const step of this.steps) await step().catch((err: unknown) => process.stdout.write(`  cleanup: ${String(err)}\n`));
   }
 }

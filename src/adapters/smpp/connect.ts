@@ -4,6 +4,28 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { SessionOptions } from './types.js';
 
+/** distinct CAs kept; past it the oldest is dropped (a later bind with it parses its PEM again) */
+const SECURE_CONTEXT_CACHE_ENTRIES = 1_000;
+const secureContexts = new Map<string, tls.SecureContext>();
+
+/**
+ * One SecureContext per distinct CA PEM (and one for the system's roots), shared by every bind that trusts it. `tls.connect({ ca })` parses
+ * the PEM into a new certificate store per socket (per bind and per reconnect); with 3 binds per integration
+ * that store was a large share of an idle integration's memory. Verification is unchanged: the context only
+ * holds the trusted CAs; rejectUnauthorized and the name check stay per connection.
+ */
+export function secureContextFor(ca: string | undefined): tls.SecureContext {
+  const key = ca ?? '';
+  let ctx = secureContexts.get(key);
+  if (!ctx) {
+    // no CA given: the system's roots, as tls.connect would use (one context for all such binds)
+    ctx = tls.createSecureContext(ca === undefined ? {} : { ca });
+    if (secureContexts.size >= SECURE_CONTEXT_CACHE_ENTRIES) secureContexts.delete(secureContexts.keys().next().value!);
+    secureContexts.set(key, ctx);
+  }
+  return ctx;
+}
+
 export function openSocket(opts: SessionOptions): net.Socket {
   if (opts.tls.enabled === false) {
     return net.connect({ host: opts.host, port: opts.port });
@@ -15,7 +37,7 @@ export function openSocket(opts: SessionOptions): net.Socket {
     host: opts.host,
     port: opts.port,
     rejectUnauthorized: opts.tls.rejectUnauthorized !== false,
-    ...(opts.tls.ca ? { ca: opts.tls.ca } : {}),
+    secureContext: secureContextFor(opts.tls.ca || undefined),
     ...(servername ? { servername } : {}),
   });
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmppSession } from '../../../src/adapters/smpp/index.js';
 import { startFakeSmsc, type FakeSmsc } from '../../helpers/fake-smsc.js';
 import { testCertificates } from '../../helpers/tls-cert.js';
+import { secureContextFor } from '../../../src/adapters/smpp/connect.js';
 import { BIND, openSession, sessionOptions, submitSm } from './session-harness.js';
 
 let smsc: FakeSmsc;
@@ -45,6 +46,18 @@ describe('TLS', () => {
   it('refuses a certificate whose names do not match the servername', async () => {
     const s = tlsSession({ ca: testCertificates().ca, servername: 'smsc.example.com', rejectUnauthorized: true });
     expect((await s.next('smpp.closed')).reason).toMatch(/^TLS: .*(altnames|does not match)/i);
+  });
+
+  it('shares one SecureContext per CA and still verifies each connection against its own', async () => {
+    const { ca } = testCertificates();
+    expect(secureContextFor(ca)).toBe(secureContextFor(ca));
+    expect(secureContextFor(undefined)).toBe(secureContextFor(undefined));
+    expect(secureContextFor(undefined)).not.toBe(secureContextFor(ca));
+    const trusted = tlsSession({ ca, rejectUnauthorized: true });
+    await trusted.next('smpp.connected');
+    // a bind without the CA after one with it: the system's roots do not know the test CA
+    const untrusted = tlsSession({ rejectUnauthorized: true });
+    expect((await untrusted.next('smpp.closed')).reason).toMatch(/^TLS: (unable to verify the first certificate|self-signed certificate)/);
   });
 
   it('connects to an unverifiable certificate only when rejectUnauthorized is false', async () => {

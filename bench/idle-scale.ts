@@ -1,0 +1,100 @@
+// Idle scale (issue 9): what N integrations, each with its 3 TLS binds (certificate verified against a CA)
+// to the fake SMSC, cost the engine when no message flows: RSS, V8 heap, CPU (% of a core), event-loop
+// delay, and KB of RSS per idle integration above the engine's own baseline with none.
+// Prints figures, asserts nothing. `npx tsx bench/idle-scale.ts`
+//
+// Settings (env):
+//   IDLE_SCALE_COUNTS=1000      integrations per run, comma-separated (e.g. 1000,3000); a fresh stack each
+//   IDLE_SCALE_SETTLE_S=10      wait after the last bind before measuring
+//   IDLE_SCALE_WINDOW_S=20      idle window CPU is measured over
+//   BENCH_ENGINE_DIST=<dir>     run a tsc build of the engine (see docs/performance.md)
+// The engine runs with its default enquire_link interval (30 s): that is what idle costs in production.
+import { resolve } from 'node:path';
+import { testCertificates } from '../test/helpers/tls-cert.js';
+import { CpuMeter, fmt, fmtInt, memoryMb, table } from './stats.js';
+import { Cleanup, createIntegrations, startBenchEngine, startNats, startSmscProcess, until } from './processes.js';
+
+const log = (s: string) => process.stdout.write(`${s}\n`);
+const positive = (name: string, v: string): number => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be positive numbers, got "${v}"`);
+  return n;
+};
+const COUNTS = (process.env.IDLE_SCALE_COUNTS || '1000').split(',').map((v) => positive('IDLE_SCALE_COUNTS', v.trim()));
+const SETTLE_S = positive('IDLE_SCALE_SETTLE_S', process.env.IDLE_SCALE_SETTLE_S || '10');
+const WINDOW_S = positive('IDLE_SCALE_WINDOW_S', process.env.IDLE_SCALE_WINDOW_S || '20');
+const ENGINE_DIST = process.env.BENCH_ENGINE_DIST ? resolve(process.env.BENCH_ENGINE_DIST) : undefined;
+const BINDS = 3;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface IdleRow {
+  integrations: number; bindsUpS: number; baseRssMb: number; rssMb: number; heapMb: number; baseHeapMb: number;
+  cpuPct: number; lagP99Ms: number; kbPerIntegration: number; heapKbPerIntegration: number;
+}
+
+async function one(count: number): Promise<IdleRow> {
+  log(`\n▶ ${fmtInt(count)} integrations × ${BINDS} TLS binds, idle`);
+  const cleanup = new Cleanup();
+  try {
+    const certs = testCertificates();
+    const nats = await startNats();
+    cleanup.add(() => nats.stop());
+    const smsc = await startSmscProcess({ tls: { key: certs.key, cert: certs.cert } });
+    cleanup.add(() => smsc.close());
+    const engine = await startBenchEngine(nats.url, smsc.port, { BYO_ENQUIRE_LINK_INTERVAL_MS: '30000' }, { distDir: ENGINE_DIST });
+    cleanup.add(() => engine.stop());
+    await sleep(SETTLE_S * 1000);
+    const base = await engine.metrics();
+    const baseRss = memoryMb(engine.pid).rss;
+    const t0 = Date.now();
+    await createIntegrations(engine, smsc.port, count, 100, { ca: certs.ca, servername: 'localhost' });
+    log(`  created and activated in ${fmt((Date.now() - t0) / 1000, 1)} s`);
+    await until(async () => (await smsc.stats()).bound >= count * BINDS, `${count * BINDS} TLS binds up`, 15 * 60_000);
+    const bindsUpS = (Date.now() - t0) / 1000;
+    log(`  ${fmtInt(count * BINDS)} TLS binds up ${fmt(bindsUpS, 1)} s after the first create`);
+    await sleep(SETTLE_S * 1000);
+    const cpu = new CpuMeter({ engine: engine.pid });
+    cpu.begin();
+    await sleep(WINDOW_S * 1000);
+    const usage = cpu.end();
+    const m = await engine.metrics();
+    const rss = memoryMb(engine.pid).rss;
+    const bound = (await smsc.stats()).bound;
+    if (bound < count * BINDS) log(`  note: only ${bound} binds at the end of the idle window`);
+    return {
+      integrations: count, bindsUpS, baseRssMb: baseRss, rssMb: rss, heapMb: m.heapUsedMb, baseHeapMb: base.heapUsedMb,
+      cpuPct: usage.engine!, lagP99Ms: m.eventLoopLagP99Ms,
+      kbPerIntegration: ((rss - baseRss) * 1024) / count, heapKbPerIntegration: ((m.heapUsedMb - base.heapUsedMb) * 1024) / count,
+    };
+  } finally {
+    await cleanup.run();
+  }
+}
+
+async function main(): Promise<void> {
+  const rows: IdleRow[] = [];
+  for (const n of COUNTS) {
+    try {
+      rows.push(await one(n));
+    } catch (err) {
+      log(`  ${n} integrations failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  log(`\nIdle scale (settle ${SETTLE_S} s, CPU over ${WINDOW_S} s, enquire_link every 30 s)\n`);
+  log(table(
+    ['integrations', 'TLS binds', 'all bound after s', 'engine RSS MB (none: base)', 'heap MB (base)', 'KB RSS / integration', 'KB heap / integration', 'CPU % of a core', 'event-loop p99 ms'],
+    rows.map((r) => [
+      fmtInt(r.integrations), fmtInt(r.integrations * BINDS), fmt(r.bindsUpS, 1), `${fmt(r.rssMb)} (${fmt(r.baseRssMb)})`,
+      `${fmt(r.heapMb)} (${fmt(r.baseHeapMb)})`, fmt(r.kbPerIntegration), fmt(r.heapKbPerIntegration), fmt(r.cpuPct, 1), fmt(r.lagP99Ms, 1),
+    ]),
+  ));
+  for (const r of rows) {
+    log(`  ${fmtInt(r.integrations)}: ≤ 150 KB per idle integration: ${fmt(r.kbPerIntegration)} → ${r.kbPerIntegration <= 150 ? 'met' : 'NOT met'}; ` +
+      `< 5% of a core idle: ${fmt(r.cpuPct, 1)} → ${r.cpuPct < 5 ? 'met' : 'NOT met'}`);
+  }
+}
+
+main().then(() => process.exit(0), (err: unknown) => {
+  process.stderr.write(`idle-scale failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});

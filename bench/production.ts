@@ -1,0 +1,117 @@
+// The `production` scenario of bench/outbound.ts: outbound in the shape real deployments have (issue 9).
+// Every bind is TLS with the SMSC's certificate verified against a CA, 100 integrations each paced at its
+// own messagesPerSecond (100, not lifted), the SMSC sends one DELIVRD receipt per message and a message
+// counts once its `delivered` status arrives. One fake SMSC (TLS + receipts, in its own process) serves,
+// in this order and in the same run:
+//   1. production-raw: the raw `smpp` client, 3 TLS sessions × window, a message done at its receipt;
+//   2. production: 20,000 messages round-robin over the 100 integrations, 256 JetStream publishes in
+//      flight, publish → `delivered`;
+//   3. production-steady: 1,000 msg/s for BENCH_STEADY_SECONDS over the same 100 integrations (10 msg/s
+//      each), publish → `submitted`.
+// Settings (env): BENCH_PROD_MESSAGES (20000), BENCH_PROD_INTEGRATIONS (100), BENCH_PROD_MPS (100).
+import { testCertificates } from '../test/helpers/tls-cert.js';
+import { CpuMeter, fmt, fmtInt, summarise } from './stats.js';
+import { measureLoad } from './measure.js';
+import type { Row } from './report.js';
+import { MtLoad, type LoadResult } from './mt-load.js';
+import { runRawSmpp } from './raw-smpp.js';
+import { Cleanup, createIntegrations, startBenchEngine, startNats, startSmscProcess, until } from './processes.js';
+
+export interface ProductionOptions {
+  window: number;
+  publishesInFlight: number;
+  maxOutstanding: number;
+  steadySeconds: number;
+  engineEnv: Record<string, string>;
+  engine: { cpuProfDir?: string; distDir?: string };
+  showEngineLog: boolean;
+}
+
+const num = (name: string, def: number): number => {
+  const n = Number(process.env[name] || def);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got "${process.env[name]}"`);
+  return n;
+};
+
+const BINDS = 3;
+const STEADY_RATE = 1_000;
+const log = (s: string) => process.stdout.write(`${s}\n`);
+
+function lost(r: LoadResult, expected: number, what: string): string[] {
+  const notes: string[] = [];
+  if (r.submitted < expected) notes.push(`only ${r.submitted}/${expected} ${what} before the timeout`);
+  if (r.publishErrors) notes.push(`${r.publishErrors} publish errors`);
+  for (const [state, n] of Object.entries(r.otherStatuses)) notes.push(`${n} ${state}`);
+  return notes;
+}
+
+export async function production(o: ProductionOptions): Promise<Row[]> {
+  const messages = num('BENCH_PROD_MESSAGES', 20_000);
+  const integrationCount = num('BENCH_PROD_INTEGRATIONS', 100);
+  const mps = num('BENCH_PROD_MPS', 100);
+  const warmup = Math.min(2_000, Math.ceil(messages / 10));
+  // at mps × integrations msg/s the run takes messages / (mps × integrations) s at best; allow 4× that and 40 s more
+  const runTimeoutMs = Math.ceil((messages / (mps * integrationCount)) * 4_000) + 40_000;
+  log(`\n▶ production: ${integrationCount} integrations × ${mps} mps over TLS (verified CA), receipts, ${fmtInt(messages)} messages → delivered`);
+  const rows: Row[] = [];
+  const cleanup = new Cleanup();
+  try {
+    const certs = testCertificates();
+    const tls = { ca: certs.ca, servername: 'localhost' };
+    const nats = await startNats();
+    cleanup.add(() => nats.stop());
+    const smsc = await startSmscProcess({ receipts: true, tls: { key: certs.key, cert: certs.cert } });
+    cleanup.add(() => smsc.close());
+
+    // 1. the raw baseline on the same SMSC, before the engine exists
+    const rawOptions = { port: smsc.port, sessions: BINDS, window: o.window, preEncoded: false, tls, receipts: true };
+    await runRawSmpp({ ...rawOptions, count: warmup, timeoutMs: 15_000 });
+    const rawCpu = new CpuMeter({ bench: process.pid, smsc: smsc.pid });
+    rawCpu.begin();
+    const raw = await runRawSmpp({ ...rawOptions, count: messages, timeoutMs: runTimeoutMs });
+    const rawUsage = rawCpu.end();
+    rows.push({
+      scenario: 'production-raw', messages: raw.done, rate: (raw.done / raw.elapsedMs) * 1000, latency: summarise(raw.latencyMs),
+      latencyWhat: 'submit_sm → receipt', cpu: rawUsage, machine: rawCpu.machine(), cpuPerMessageUs: rawCpu.perMessageUs(raw.done),
+      notes: [...(raw.done < messages ? [`only ${raw.done} receipts`] : []), ...(raw.failed ? [`${raw.failed} non-OK resp`] : [])],
+    });
+    log(`  raw smpp over TLS with receipts: ${fmtInt((raw.done / raw.elapsedMs) * 1000)} msg/s`);
+
+    // 2. the engine, integrations at their own rate
+    const engine = await startBenchEngine(nats.url, smsc.port, o.engineEnv, o.engine);
+    cleanup.add(() => engine.stop());
+    cleanup.add(async () => {
+      const lines = engine.logTail().split('\n').filter((l) => l && (o.showEngineLog || /"level":(40|50|60)/.test(l)));
+      if (lines.length) log(`  engine log:\n${lines.slice(-40).map((l) => `    ${l.slice(0, 400)}`).join('\n')}`);
+    });
+    const t0 = Date.now();
+    const integrations = await createIntegrations(engine, smsc.port, integrationCount, mps, tls);
+    await until(async () => (await smsc.stats()).bound >= integrationCount * BINDS, `${integrationCount * BINDS} TLS binds up`, 120_000);
+    log(`  ${integrationCount} integrations, ${integrationCount * BINDS} TLS binds up in ${Date.now() - t0} ms`);
+    const load = await MtLoad.connect(nats.url);
+    cleanup.add(() => load.close());
+    const burst = { publishesInFlight: o.publishesInFlight, maxOutstanding: o.maxOutstanding, until: 'delivered' as const };
+    const warm = await load.run(integrations, { ...burst, count: warmup, timeoutMs: 30_000 });
+    if (warm.submitted < warmup) log(`  warm-up: only ${warm.submitted}/${warmup} delivered`);
+    const pids = { engine: engine.pid, nats: nats.pid, smsc: smsc.pid, bench: process.pid };
+    const { r, row } = await measureLoad(load, integrations, { ...burst, count: messages, timeoutMs: runTimeoutMs }, pids, engine);
+    const rate = row.rate;
+    rows.push({ ...row, scenario: 'production', latencyWhat: 'publish → delivered', notes: lost(r, messages, 'delivered') });
+    log(`  ${fmtInt(rate)} delivered msg/s (${fmt(rate / rows[0]!.rate, 2)} × raw); publishing took ${fmtInt(r.lastPublishAt - r.firstPublishAt)} ms`);
+
+    // 3. steady 1,000 msg/s spread over the same integrations
+    const count = STEADY_RATE * o.steadySeconds;
+    const paced = { publishesInFlight: 1_000, maxOutstanding: 1e9, ratePerSecond: STEADY_RATE };
+    await load.run(integrations, { ...paced, count: STEADY_RATE, timeoutMs: 15_000 });
+    const steady = await measureLoad(load, integrations, { ...paced, count, timeoutMs: o.steadySeconds * 1000 + 10_000 }, pids, engine);
+    const s = steady.r;
+    rows.push({
+      ...steady.row, scenario: 'production-steady', latencyWhat: 'publish → submitted',
+      notes: [`${integrationCount} integrations × ${fmt(STEADY_RATE / integrationCount)}/s, receipts on`, ...lost(s, count, 'submitted')],
+    });
+    log(`  steady ${STEADY_RATE}/s: publish → submitted p50 ${fmt(summarise(s.latencyMs).p50, 2)} ms, p99 ${fmt(summarise(s.latencyMs).p99, 2)} ms`);
+  } finally {
+    await cleanup.run();
+  }
+  return rows;
+}
