@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { type EngineConfig, integrationSchemas } from './config/index.js';
 import {
   connectNats, ensureStreams, ensureBuckets, createKvIntegrationStore, type NatsHandle, createKvNumberStore, natsEventSink, BUCKETS, JsPublisher, openFastKv,
+  createKvTokenStore,
 } from './adapters/nats/index.js';
 import { loadMasterKey, sealCredentials } from './adapters/secrets.js';
 import { buildHttpServer, numberRoutes } from './adapters/http/index.js';
@@ -93,6 +94,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
       numbersOf: (org, id) => numbers.listByIntegration(org, id),
       isReady: () => nats.state() === 'connected' && supervisor.reconciled,
       metricsText: () => metrics.text(),
+      tokens: createKvTokenStore(buckets.tokens, logger),
       plugins: [numberRoutes({ numbers, integrations: store, subscriber: (sender, handset) => subscribers.get(sender, handset) })],
     });
 

@@ -23,3 +23,4 @@ export * from './round-robin.js';
 export * from './segments.js';
 export * from './smpp-pdu.js';
 export * from './state-view.js';
+export * from './api-token.js';

@@ -1,24 +1,71 @@
-// Bearer-token check. Every route needs the token unless it is declared `config: { public: true }`
-// (healthz, readyz, metrics): deciding by the matched route rather than by the URL text means an
-// encoded path (`/%761/state`) cannot slip past. Unknown paths outside /v1 stay a plain 404.
+// Who is calling, and may they use this route. Every route needs a principal unless it is declared
+// `config: { public: true }` (healthz, readyz, metrics): deciding by the matched route rather than by
+// the URL text means an encoded path (`/%761/state`) cannot slip past. Unknown paths outside /v1
+// stay a plain 404.
+//
+// Two steps, kept apart so that another way of proving identity (the console's session cookie) can
+// reuse the second: `resolvers` turn a request into a Principal (the admin token, an org token...),
+// and `authorize` decides whether that principal may use the matched route. An org principal only
+// reaches routes whose `:org` is its own; anything else answers 404 exactly like a missing resource,
+// so it cannot learn which orgs or integrations exist.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { apiTokenSecretMatches, parseApiToken, type ApiTokenStore } from '../../domain/index.js';
 import { HttpError } from './errors.js';
 
 export interface RouteAuthConfig {
   public?: boolean;
+  /**
+   * What an org-scoped principal may do here. Routes with an `:org` parameter default to 'allow'
+   * (for its own org only); routes without one default to 'deny' (answered 404). 'admin' refuses an
+   * org principal in its own org with 403 (token management); 'filter' lets it in and the handler
+   * narrows the answer to its org (GET /v1/state).
+   */
+  orgPrincipal?: 'allow' | 'admin' | 'filter';
 }
+
+export type Principal =
+  | { kind: 'admin' }
+  | { kind: 'org'; org: string; tokenId: string };
+
+/** Turns a request into a principal, or undefined when it proves nothing (the next resolver is tried). */
+export type PrincipalResolver = (req: FastifyRequest) => Promise<Principal | undefined>;
 
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 
+const bearerOf = (header: string | undefined): string => /^Bearer +(\S+) *$/i.exec(header ?? '')?.[1] ?? '';
+
 /** Both sides are hashed first, so the compare is constant-time whatever the lengths. */
 export function tokenMatches(header: string | undefined, expected: string): boolean {
-  const m = /^Bearer +(\S+) *$/i.exec(header ?? '');
-  const presented = m?.[1] ?? '';
+  const presented = bearerOf(header);
   // Compare even when nothing usable was presented, so a missing header costs the same time.
   const same = timingSafeEqual(digest(presented), digest(expected));
   return same && presented.length > 0;
 }
+
+/** Authorization: Bearer <admin token> or Bearer byo_<id>_<secret> (an org token from `tokens`). */
+export function bearerResolver(adminToken: string, tokens: ApiTokenStore | undefined): PrincipalResolver {
+  if (adminToken.length === 0) throw new Error('bearerResolver: an empty API token would let anyone in');
+  return async (req) => {
+    if (tokenMatches(req.headers.authorization, adminToken)) return { kind: 'admin' };
+    const parsed = tokens ? parseApiToken(bearerOf(req.headers.authorization)) : undefined;
+    if (!parsed || !tokens) return undefined;
+    const record = await tokens.get(parsed.id);
+    if (!record || !apiTokenSecretMatches(record, parsed.secret)) return undefined;
+    return { kind: 'org', org: record.org, tokenId: record.id };
+  };
+}
+
+const principals = new WeakMap<FastifyRequest, Principal>();
+
+/** The principal the access hook admitted for this request (undefined on public routes). */
+export const principalOf = (req: FastifyRequest): Principal | undefined => principals.get(req);
+
+/** The org an org principal is confined to, or undefined for the admin. */
+export const orgScopeOf = (req: FastifyRequest): string | undefined => {
+  const p = principals.get(req);
+  return p?.kind === 'org' ? p.org : undefined;
+};
 
 function underV1(url: string): boolean {
   const path = url.split('?', 1)[0] ?? '';
@@ -31,15 +78,37 @@ function underV1(url: string): boolean {
   return /^\/+v1(\/|$)/i.test(decoded);
 }
 
+/** Throws the answer a principal gets on a route it may not use; returns when it may. */
+export function authorize(principal: Principal, req: FastifyRequest): void {
+  if (principal.kind === 'admin') return;
+  const config = req.routeOptions.config as RouteAuthConfig | undefined;
+  const params = (req.params ?? {}) as Record<string, unknown>;
+  const path = (req.url.split('?', 1)[0] ?? '').slice(0, 200);
+  const hidden = new HttpError('NOT_FOUND', `no route ${req.method} ${path}`);
+  if (req.is404) throw hidden;
+  if ('org' in params) {
+    if (params.org !== principal.org) throw hidden;
+    if (config?.orgPrincipal === 'admin') throw new HttpError('FORBIDDEN', 'an org token cannot use this route: it needs the admin token');
+    return;
+  }
+  if (config?.orgPrincipal === 'filter' || config?.orgPrincipal === 'allow') return;
+  throw hidden;
+}
+
 /** onRequest hook for the root instance, so plugins and the 404 handler are covered too. */
-export function bearerAuth(apiToken: string) {
-  if (apiToken.length === 0) throw new Error('bearerAuth: an empty API token would let anyone in');
+export function accessControl(resolvers: readonly PrincipalResolver[]) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const config = req.routeOptions.config as RouteAuthConfig | undefined;
     if (config?.public === true) return;
     if (req.is404 && !underV1(req.url)) return;
-    if (tokenMatches(req.headers.authorization, apiToken)) return;
+    for (const resolve of resolvers) {
+      const principal = await resolve(req);
+      if (!principal) continue;
+      authorize(principal, req);
+      principals.set(req, principal);
+      return;
+    }
     void reply.header('www-authenticate', 'Bearer realm="byo-smpp"');
-    throw new HttpError('UNAUTHORIZED', 'missing or invalid bearer token: send Authorization: Bearer <BYO_API_TOKEN>');
+    throw new HttpError('UNAUTHORIZED', 'missing or invalid bearer token: send Authorization: Bearer <BYO_API_TOKEN or an org token>');
   };
 }

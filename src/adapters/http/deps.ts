@@ -3,7 +3,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import type { Credentials, IntegrationSchemas } from '../../config/index.js';
-import type { IntegrationStore, StoredCredentials, StateView } from '../../domain/index.js';
+import type { ApiTokenStore, IntegrationStore, StoredCredentials, StateView } from '../../domain/index.js';
+import type { PrincipalResolver } from './auth.js';
 
 export type { BindStateView, IntegrationStateView, StateView } from '../../domain/index.js';
 
@@ -28,4 +29,8 @@ export interface HttpDeps {
   /** extra route plugins (e.g. numbers) registered behind the same auth and error handling; they declare full paths (`/v1/...`) */
   plugins?: FastifyPluginAsync[];
   now?: () => Date;
+  /** org-scoped API tokens (KV byo_tokens); without it only the admin token opens the API */
+  tokens?: ApiTokenStore;
+  /** more ways to prove identity, tried after the bearer token (e.g. a console session cookie) */
+  principalResolvers?: PrincipalResolver[];
 }

@@ -2,7 +2,11 @@
 export { buildHttpServer, toHttpError, BODY_LIMIT_BYTES } from './server.js';
 export type { HttpDeps, StateView, IntegrationStateView, BindStateView } from './deps.js';
 export { HttpError, HTTP_ERROR_CODES, type HttpErrorCode } from './errors.js';
-export { tokenMatches, type RouteAuthConfig } from './auth.js';
+export {
+  tokenMatches, accessControl, authorize, bearerResolver, principalOf, orgScopeOf,
+  type RouteAuthConfig, type Principal, type PrincipalResolver,
+} from './auth.js';
+export { registerTokenRoutes } from './token-routes.js';
 export {
   parseBody, orgParam, integrationParams, loadLive, assertLive, updateLive, notFound, integrationView,
   type IntegrationView,

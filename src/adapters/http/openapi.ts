@@ -6,7 +6,7 @@
 // with zod inside the handlers (one error format for every origin, see server.ts).
 import { z } from 'zod';
 import type { IntegrationSchemas } from '../../config/index.js';
-import { numberImportSchema } from '../../domain/index.js';
+import { apiTokenCreateSchema, numberImportSchema } from '../../domain/index.js';
 import { HTTP_ERROR_CODES } from './errors.js';
 
 export interface RegisteredRoute {
@@ -45,6 +45,9 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /readyz': { summary: 'Readiness: NATS connected and integrations reconciled (503 NOT_READY otherwise)', ok: [200, '{ status: "ready" }'] },
   'GET /metrics': { summary: 'Prometheus text exposition', ok: [200, 'metrics'] },
   'GET /openapi.json': { summary: 'This document', ok: [200, 'OpenAPI 3.1'] },
+  'POST /v1/orgs/:org/tokens': { summary: 'Create an org-scoped API token (admin token only); the secret is in this answer only', body: () => apiTokenCreateSchema, ok: [201, '{ id, org, name, createdAt, token }'] },
+  'GET /v1/orgs/:org/tokens': { summary: "The org's API tokens, without secrets (admin token only)", ok: [200, '{ tokens: [{ id, org, name, createdAt }] }'] },
+  'DELETE /v1/orgs/:org/tokens/:tokenId': { summary: 'Revoke an org API token (admin token only)', ok: [204, 'revoked'] },
 };
 
 const errorBody = {

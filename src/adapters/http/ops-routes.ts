@@ -22,7 +22,8 @@ export function registerOpsRoutes(app: FastifyInstance, deps: HttpDeps): void {
     return reply.type(PROMETHEUS_CONTENT_TYPE).send(text);
   });
 
-  app.get('/v1/ipranges', async () => ({
+  // the addresses a customer allow-lists at its SMSC: the same for every org
+  app.get('/v1/ipranges', { config: { orgPrincipal: 'allow' } satisfies RouteAuthConfig }, async () => ({
     entities: deps.egressCidrs.map((cidr) => ({ cidr, service: EGRESS_SERVICE })),
   }));
 }

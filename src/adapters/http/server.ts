@@ -5,13 +5,14 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } f
 import { z } from 'zod';
 import { describeIssues, LOG_REDACT_PATHS } from '../../config/index.js';
 import { StoreConflictError, StoreNotFoundError } from '../../domain/index.js';
-import { bearerAuth, type RouteAuthConfig } from './auth.js';
+import { accessControl, bearerResolver, type RouteAuthConfig } from './auth.js';
 import { buildOpenApi, type RegisteredRoute } from './openapi.js';
 import type { HttpDeps } from './deps.js';
 import { HttpError } from './errors.js';
 import { registerIntegrationRoutes } from './integration-routes.js';
 import { registerOpsRoutes } from './ops-routes.js';
 import { registerStateRoutes } from './state-routes.js';
+import { registerTokenRoutes } from './token-routes.js';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
 /** the admin API's version in /openapi.json: the /v1 contract */
@@ -95,7 +96,7 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
     return reply.code(404).send(new HttpError('NOT_FOUND', `no route ${req.method} ${path}`).toBody());
   });
 
-  app.addHook('onRequest', bearerAuth(deps.apiToken));
+  app.addHook('onRequest', accessControl([bearerResolver(deps.apiToken, deps.tokens), ...(deps.principalResolvers ?? [])]));
   // every route as registered, for /openapi.json (plugins included: they register later)
   const routes: RegisteredRoute[] = [];
   app.addHook('onRoute', (r) => {
@@ -108,6 +109,7 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
   registerOpsRoutes(app, deps);
   registerIntegrationRoutes(app, deps);
   registerStateRoutes(app, deps);
+  if (deps.tokens) registerTokenRoutes(app, deps.tokens, deps.now);
   for (const plugin of deps.plugins ?? []) void app.register(plugin);
   return app;
 }

@@ -1,6 +1,7 @@
 // Live actor snapshots as the engines publish them (across all instances). The integration's own
 // record decides existence; the engine's snapshot only describes it.
 import type { FastifyInstance } from 'fastify';
+import { orgScopeOf, type RouteAuthConfig } from './auth.js';
 import type { HttpDeps } from './deps.js';
 import type { IntegrationStateView } from '../../domain/index.js';
 import { integrationParams, loadLive } from './integration-routes.js';
@@ -9,7 +10,12 @@ import { integrationParams, loadLive } from './integration-routes.js';
 export type IntegrationStateResponse = Omit<IntegrationStateView, 'instance'> & { instance: string | null };
 
 export function registerStateRoutes(app: FastifyInstance, deps: HttpDeps): void {
-  app.get('/v1/state', async () => ({ integrations: await deps.state.integrations() }));
+  // an org token sees its own org's integrations only (src/adapters/http/auth.ts)
+  app.get('/v1/state', { config: { orgPrincipal: 'filter' } satisfies RouteAuthConfig }, async (req) => {
+    const org = orgScopeOf(req);
+    const all = await deps.state.integrations();
+    return { integrations: org === undefined ? all : all.filter((s) => s.org === org) };
+  });
 
   app.get('/v1/orgs/:org/integrations/:id/state', async (req): Promise<IntegrationStateResponse> => {
     const { org, id } = integrationParams(req);

@@ -23,3 +23,4 @@ export * from './fast-kv.js';
 export * from './js-publisher.js';
 export * from './mt-consumer.js';
 export * from './number-store.js';
+export { createKvTokenStore } from './token-store.js';

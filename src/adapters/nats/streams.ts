@@ -141,6 +141,8 @@ export function wantedBuckets(opts: BucketOptions): Record<BucketName, { history
     owners: { history: 1, maxAgeMs: o.ownersMaxAgeMs },
     // the value carries its own opt-in/opt-out log; older revisions add nothing
     subscribers: { history: 1, maxAgeMs: 0 },
+    // a revoked token's hash must not linger
+    tokens: { history: 1, maxAgeMs: 0 },
   };
 }
 

@@ -27,6 +27,8 @@ export const BUCKETS = {
   owners: 'byo_owners',
   /** subscriber opt-in/opt-out history */
   subscribers: 'byo_subscribers',
+  /** org-scoped API tokens: SHA-256 of the secret, never the secret */
+  tokens: 'byo_tokens',
 } as const;
 
 /** the JetStream stream behind a KV bucket (nats.js names it so; we read its config and raw history) */
@@ -91,4 +93,6 @@ export const keys = {
   moPart: (org: string, integration: string, group: string, sequence: number) => `${org}.${integration}.mo.${kvToken(group)}.${sequence}`,
   moPartsOf: (org: string, integration: string) => `${org}.${integration}.mo.>`,
   subscriber: (sender: string, handset: string) => `${digits(sender)}.${digits(handset)}`,
+  /** an org API token by its id (hex): the record names its org */
+  apiToken: (tokenId: string) => `t.${tokenId}`,
 } as const;

@@ -6,12 +6,13 @@ import { ROUTE_DOCS } from '../../../src/adapters/http/openapi.js';
 import { createMemoryNumberStore } from '../../helpers/memory-number-store.js';
 import { MemoryIntegrationStore } from '../../helpers/memory-integration-store.js';
 import { harness, type Harness } from './http-harness.js';
+import { MemoryTokenStore } from '../../helpers/memory-token-store.js';
 
 let h: Harness;
 let doc: { openapi: string; paths: Record<string, Record<string, any>>; security: unknown[] };
 
 beforeAll(async () => {
-  h = harness({ plugins: [numberRoutes({ numbers: createMemoryNumberStore(), integrations: new MemoryIntegrationStore() })] });
+  h = harness({ tokens: new MemoryTokenStore(), plugins: [numberRoutes({ numbers: createMemoryNumberStore(), integrations: new MemoryIntegrationStore() })] });
   await h.app.ready();
   const res = await h.app.inject({ method: 'GET', url: '/openapi.json' }); // no token
   expect(res.statusCode).toBe(200);
