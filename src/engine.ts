@@ -72,6 +72,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     const fleet = new NumberFleet({ kv: buckets.numbers, store: numbers, sink, logger, now, events });
     const subscribers = new SubscriberRegistry({
       kv: buckets.subscribers, sink, logger, now, idleMs: config.timers.subscriberIdleMs, historyLimit: config.limits.subscriberHistoryLimit,
+      optOutConfirmIntervalMs: config.timers.optOutConfirmIntervalMs,
     });
     const outbound = new Outbound({
       nats, tracking: buckets.tracking, publisher, store, fastTracking, engine: config, logger, now,

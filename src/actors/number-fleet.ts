@@ -7,7 +7,7 @@ import type { Actor } from 'xstate';
 import type { Logger } from 'pino';
 import { numberMachine } from '../machines/index.js';
 import {
-  numberRecordSchema, type NumberRecord, type NumberStore, eventActorId, operationalEvent, type EventSink, type ReadonlyKeywordSet,
+  numberRecordSchema, type NumberRecord, type NumberStore, eventActorId, operationalEvent, type EventSink, type ReadonlyKeywordSet, type OptOutByIntent,
 } from '../domain/index.js';
 import { decodeJson, keys } from '../adapters/nats/index.js';
 import { startActor } from './start-actor.js';
@@ -29,6 +29,8 @@ export interface SenderNumbers {
   isActiveSender(org: string, integration: string, e164: string): boolean;
   /** the compliance keywords of a number of this integration (short codes: with or without '+') */
   keywordsFor(org: string, integration: string, address: string): ReadonlyKeywordSet | undefined;
+  /** what a mention of an opt-out keyword does for this number (off when it is not one of this integration) */
+  optOutByIntentFor(org: string, integration: string, address: string): OptOutByIntent;
 }
 
 interface Entry { record: NumberRecord; actor?: Actor<typeof numberMachine>; last?: string }
@@ -83,6 +85,11 @@ export class NumberFleet implements SenderNumbers {
   keywordsFor(org: string, integration: string, address: string): NumberRecord['keywords'] | undefined {
     const e = this.entries.get(keys.number(address));
     return e && e.record.org === org && e.record.integration === integration ? e.record.keywords : undefined;
+  }
+
+  optOutByIntentFor(org: string, integration: string, address: string): OptOutByIntent {
+    const e = this.entries.get(keys.number(address));
+    return e && e.record.org === org && e.record.integration === integration ? e.record.optOutByIntent ?? 'off' : 'off';
   }
 
   /** A deleted integration's numbers go back to the pool. */

@@ -43,6 +43,8 @@ export const timersSchema = z.object({
   unroutableSweepMs: ms(60_000),
   /** a subscriber actor with no keyword for this long is stopped (its state stays in KV) */
   subscriberIdleMs: ms(60_000),
+  /** a handset that mentions an opt-out keyword (optOutByIntent: confirm) is asked to text STOP at most once per this */
+  optOutConfirmIntervalMs: ms(24 * 3600_000),
 });
 export type Timers = z.infer<typeof timersSchema>;
 
@@ -72,6 +74,8 @@ export const limitsSchema = z.object({
   subscriberHistoryLimit: count(50),
   /** labs and benchmarks only: replaces every integration's messagesPerSecond (may exceed 100) */
   rateLimitOverrideMps: z.coerce.number().int().min(1).optional(),
+  /** bind attempts (connect + bind) the whole instance starts per second, across every integration */
+  bindAttemptsPerSecond: count(20),
 });
 export type Limits = z.infer<typeof limitsSchema>;
 
@@ -100,6 +104,7 @@ const TIMER_ENV: Record<keyof Timers, string> = {
   deactivateTimeoutMs: 'BYO_DEACTIVATE_TIMEOUT_MS', ownerRenewMs: 'BYO_OWNER_RENEW_MS', ownerClaimTtlMs: 'BYO_OWNER_CLAIM_TTL_MS', deleteWaitMs: 'BYO_DELETE_WAIT_MS',
   jetStreamAckTimeoutMs: 'BYO_JETSTREAM_ACK_TIMEOUT_MS', mtPullExpiresMs: 'BYO_MT_PULL_EXPIRES_MS', moReassemblyTimeoutMs: 'BYO_MO_REASSEMBLY_TIMEOUT_MS',
   subscriberIdleMs: 'BYO_SUBSCRIBER_IDLE_MS', unroutableSweepMs: 'BYO_UNROUTABLE_SWEEP_MS',
+  optOutConfirmIntervalMs: 'BYO_OPT_OUT_CONFIRM_INTERVAL_MS',
 };
 const LIMIT_ENV: Record<keyof Limits, string> = {
   windowSize: 'BYO_WINDOW_SIZE', trackingTtlMs: 'BYO_TRACKING_TTL_MS', requeueDelayMs: 'BYO_REQUEUE_DELAY_MS',
@@ -108,6 +113,7 @@ const LIMIT_ENV: Record<keyof Limits, string> = {
   maxInFlightMessagesPerIntegration: 'BYO_MAX_IN_FLIGHT_MESSAGES', ownerHandoffsPerRenew: 'BYO_OWNER_HANDOFFS_PER_RENEW',
   subscriberHistoryLimit: 'BYO_SUBSCRIBER_HISTORY_LIMIT', receiptHoldMs: 'BYO_RECEIPT_HOLD_MS',
   rateLimitOverrideMps: 'BYO_RATE_LIMIT_OVERRIDE_MPS', jetStreamReplicas: 'BYO_JETSTREAM_REPLICAS',
+  bindAttemptsPerSecond: 'BYO_BIND_ATTEMPTS_PER_SECOND',
 };
 
 export interface EngineConfig {

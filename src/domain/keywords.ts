@@ -1,6 +1,7 @@
 // Compliance keywords of a sender number: the reference's defaults for long codes (word for word,
 // "Import numbers" in byo-sms-for-smpp.txt) and the matcher the inbound path uses to spot them.
 import { z } from 'zod';
+import { normaliseKeywordText } from './keyword-normalise.js';
 
 export const KEYWORD_KINDS = ['help', 'optOut', 'optIn'] as const;
 export type KeywordKind = (typeof KEYWORD_KINDS)[number];
@@ -54,19 +55,18 @@ export function defaultKeywords(): KeywordSet {
   };
 }
 
-const fold = (s: string): string => s.trim().normalize('NFKC').toUpperCase();
-
 /**
- * Which compliance keyword a whole inbound message is, if any (surrounding whitespace and case are
+ * Which compliance keyword a whole inbound message is, if any, compared after normaliseKeywordText
+ * (case, full-width forms, surrounding whitespace, quotes, trailing punctuation and emoji are
  * ignored; "STOP please" is not a keyword). When a word is in several sections, opting out wins:
  * failing to honour a STOP is the costly mistake. Opt-in is checked before help for the same reason
  * (it changes the subscriber's state, help does not).
  */
 export function matchKeyword(text: string, keywords: ReadonlyKeywordSet): KeywordKind | undefined {
-  const body = fold(text);
+  const body = normaliseKeywordText(text);
   if (body === '') return undefined;
   for (const kind of ['optOut', 'optIn', 'help'] as const) {
-    if (keywords[kind].keywords.some((k) => fold(k) === body)) return kind;
+    if (keywords[kind].keywords.some((k) => normaliseKeywordText(k) === body)) return kind;
   }
   return undefined;
 }

@@ -4,6 +4,7 @@
 // turns a failure here into the reference's troubleshooting message.
 import { z } from 'zod';
 import { keywordSetSchema } from './keywords.js';
+import { optOutByIntentSchema } from './opt-out-intent.js';
 
 export const NUMBER_TYPES = ['local', 'mobile', 'tollfree', 'shortcode'] as const;
 export type NumberType = (typeof NUMBER_TYPES)[number];
@@ -16,6 +17,8 @@ export const numberImportSchema = z.strictObject({
   country: z.string().trim().regex(/^[A-Za-z]{2}$/, { error: 'country must be an ISO 3166-1 alpha-2 code' })
     .transform((c) => c.toUpperCase()).optional(),
   keywords: keywordSetSchema.optional(),
+  /** a message that mentions an opt-out keyword: off (default), confirm (ask to text STOP) or optOut (as STOP) */
+  optOutByIntent: optOutByIntentSchema.optional(),
 });
 export type NumberImportInput = z.input<typeof numberImportSchema>;
 export type NumberImport = z.output<typeof numberImportSchema>;

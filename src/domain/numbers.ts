@@ -7,6 +7,7 @@ import {
 import { z } from 'zod';
 import { NUMBER_TYPES, numberImportSchema, type NumberType } from './number-schema.js';
 import { defaultKeywords, keywordSetSchema } from './keywords.js';
+import { optOutByIntentSchema } from './opt-out-intent.js';
 
 // The reference's troubleshooting messages, word for word: users and acceptance checks match on them.
 export const MSG_CHECK_INTEGRATION = 'Please check the Integration for BYO Sender ID.';
@@ -37,6 +38,8 @@ export const numberRecordSchema = z.strictObject({
   type: z.enum(NUMBER_TYPES),
   country: z.string().regex(/^[A-Z]{2}$/).optional(),
   keywords: keywordSetSchema,
+  /** absent in records written before the setting existed: off */
+  optOutByIntent: optOutByIntentSchema.optional(),
   state: z.enum(NUMBER_STATES),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -72,7 +75,7 @@ export interface NumberStore {
   release(e164: string, owner?: { org: string }): Promise<NumberRecord | undefined>;
 }
 
-export type NumberRecordDraft = Pick<NumberRecord, 'e164' | 'type' | 'country' | 'keywords'>;
+export type NumberRecordDraft = Pick<NumberRecord, 'e164' | 'type' | 'country' | 'keywords' | 'optOutByIntent'>;
 
 /** Same names as the HTTP error catalogue (src/adapters/http/errors.ts), which the route maps them to. */
 export type NumberImportErrorCode =
@@ -141,7 +144,8 @@ export function validateNumberImport(input: unknown, ctx: NumberImportContext): 
 
   if (ctx.existingOwner) return takenFailure(ctx.org, ctx.existingOwner);
   const country = address.country;
-  return { ok: true, number: { e164: address.e164, type: body.type, ...(country ? { country } : {}), keywords } };
+  const byIntent = body.optOutByIntent ? { optOutByIntent: body.optOutByIntent } : {};
+  return { ok: true, number: { e164: address.e164, type: body.type, ...(country ? { country } : {}), keywords, ...byIntent } };
 }
 
 type AddressCheck = { ok: true; e164: string; country?: string } | NumberImportFailure;

@@ -36,6 +36,7 @@ const DEFAULT_TIMERS: Timers = {
   moReassemblyTimeoutMs: 5 * MINUTE,
   subscriberIdleMs: MINUTE,
   unroutableSweepMs: MINUTE,
+  optOutConfirmIntervalMs: 24 * HOUR,
 };
 
 const DEFAULT_LIMITS: Limits = {
@@ -52,6 +53,7 @@ const DEFAULT_LIMITS: Limits = {
   ownerHandoffsPerRenew: 5,
   subscriberHistoryLimit: 50,
   rateLimitOverrideMps: undefined,
+  bindAttemptsPerSecond: 20,
 };
 
 function configError(env: NodeJS.ProcessEnv): ConfigError {

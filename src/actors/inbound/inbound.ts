@@ -22,7 +22,7 @@ export interface InboundOptions {
   recorded: RecordSignal;
   subscribers: SubscriberRegistry;
   /** compliance keywords of the numbers (the number fleet) */
-  numbers: Pick<SenderNumbers, 'keywordsFor'>;
+  numbers: Pick<SenderNumbers, 'keywordsFor' | 'optOutByIntentFor'>;
   /** integrations starting and stopping here, and their deliver_sm */
   events: IntegrationEvents;
   engine: Readonly<EngineConfig>;
@@ -40,6 +40,7 @@ export class Inbound {
     this.mo = new MoAssembler({
       kv: o.kv, publisher: o.publisher, subscribers: o.subscribers, logger: o.logger, metrics,
       keywordsFor: (org, id, e164) => o.numbers.keywordsFor(org, id, e164),
+      optOutByIntentFor: (org, id, e164) => o.numbers.optOutByIntentFor(org, id, e164),
       reassemblyTimeoutMs: o.engine.timers.moReassemblyTimeoutMs, retryDelayMs: o.engine.limits.requeueDelayMs,
     });
     this.deps = {

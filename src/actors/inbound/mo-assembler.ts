@@ -8,7 +8,9 @@ import type { KV } from '@nats-io/kv';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { keys, subjects, getJson, encodeJson, listKeys, type JsPublisher } from '../../adapters/nats/index.js';
-import { matchKeyword, type KeywordKind, type ReadonlyKeywordSet, AUTO_RESPONSE_HEADER } from '../../domain/index.js';
+import {
+  classifyInbound, optOutConfirmMessage, type InboundClassification, type KeywordKind, type OptOutByIntent, type ReadonlyKeywordSet, AUTO_RESPONSE_HEADER,
+} from '../../domain/index.js';
 import type { SubscriberRegistry } from './subscriber-registry.js';
 import type { OutboundMetrics } from '../outbound/index.js';
 
@@ -35,6 +37,8 @@ export interface MoDeps {
   subscribers: SubscriberRegistry;
   /** the compliance keywords of a number of this integration, undefined when it is not one */
   keywordsFor: (org: string, integration: string, e164: string) => ReadonlyKeywordSet | undefined;
+  /** the number's optOutByIntent setting (absent: off) */
+  optOutByIntentFor?: (org: string, integration: string, e164: string) => OptOutByIntent;
   logger: Logger;
   /** how long the parts of a concatenated message wait for the rest before what arrived is published */
   reassemblyTimeoutMs: number;
@@ -147,21 +151,27 @@ export class MoAssembler {
     const text = parts.map((p) => p.text).join('');
     const missing = Array.from({ length: total }, (_, i) => i + 1).filter((n) => total > 1 && !parts.some((p) => p.concat?.sequence === n));
     const keywords = this.d.keywordsFor(org, integration, to);
+    const byIntent = this.d.optOutByIntentFor?.(org, integration, to) ?? 'off';
     // a keyword counts only in a whole message
-    const keyword = keywords && missing.length === 0 ? matchKeyword(text, keywords) : undefined;
+    const found: InboundClassification = keywords && missing.length === 0 ? classifyInbound(text, keywords, byIntent) : {};
+    const keyword = found.keyword;
     if (missing.length) this.d.logger.warn({ org, integration, id, missing, total }, 'inbound message published without all its parts');
     // the opt-out is on record before anything else happens: a retry repeats it harmlessly
     if (keyword) await this.d.subscribers.apply(org, integration, to, from, keyword, id);
+    const confirm = found.confirmOptOut === true && await this.d.subscribers.claimOptOutConfirm(org, integration, to, from);
+    const intent = found.confirmOptOut ? { optOutIntent: 'confirm' as const, optOutConfirmSent: confirm } : found.byIntent ? { optOutIntent: 'optOut' as const } : {};
     const mo = {
       id, from, to, text, segments: parts.length, dataCoding: head.dataCoding, receivedAt: head.receivedAt,
-      ...(keyword ? { keyword } : {}), ...(missing.length ? { partsMissing: missing, segmentsExpected: total } : {}),
+      ...(keyword ? { keyword } : {}), ...intent, ...(missing.length ? { partsMissing: missing, segmentsExpected: total } : {}),
     };
     await this.d.publisher.publish(subjects.mo(org, integration), JSON.stringify(mo), { msgId: id });
     this.d.metrics?.mo(org, integration, keyword);
     if (keyword && keywords) await this.autoRespond(org, integration, to, from, keyword, keywords[keyword].message, id);
+    if (confirm && keywords) await this.autoRespond(org, integration, to, from, 'optOutConfirm', optOutConfirmMessage(keywords), id);
   }
 
-  private async autoRespond(org: string, integration: string, sender: string, handset: string, kind: KeywordKind, text: string, moId: string): Promise<void> {
+  private async autoRespond(org: string, integration: string, sender: string, handset: string,
+    kind: KeywordKind | 'optOutConfirm', text: string, moId: string): Promise<void> {
     const id = `auto-${moId}`;
     await this.d.publisher.publish(subjects.mt(org, integration), JSON.stringify({ id, from: sender, to: handset, text }),
       { msgId: id, headers: { [AUTO_RESPONSE_HEADER]: kind } });

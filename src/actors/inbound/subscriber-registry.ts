@@ -8,7 +8,7 @@ import type { Actor } from 'xstate';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { subscriberMachine, SUBSCRIBER_STATES, type SubscriberState } from '../../machines/index.js';
-import { KEYWORD_KINDS, type KeywordKind, eventActorId, eventNameFor, operationalEvent, type EventSink } from '../../domain/index.js';
+import { KEYWORD_KINDS, type KeywordKind, optOutConfirmDue, eventActorId, eventNameFor, operationalEvent, type EventSink } from '../../domain/index.js';
 import { casUpdateJson, decodeJson, getJson, keys } from '../../adapters/nats/index.js';
 import { startActor } from '../index.js';
 
@@ -20,6 +20,8 @@ export const subscriberRecordSchema = z.object({
   handset: z.string(),
   state: z.enum(SUBSCRIBER_STATES),
   history: z.array(z.object({ keyword: z.enum(KEYWORD_KINDS), at: z.string(), moId: z.string() })),
+  /** when the handset was last asked to text STOP (optOutByIntent: confirm) */
+  optOutConfirmAskedAt: z.string().optional(),
   updatedAt: z.string(),
 });
 export type SubscriberRecord = z.infer<typeof subscriberRecordSchema>;
@@ -33,6 +35,8 @@ export interface SubscriberRegistryDeps {
   idleMs: number;
   /** keywords kept per pair: enough to show an operator (or a regulator) the recent story */
   historyLimit: number;
+  /** at most one "reply STOP to unsubscribe" question per pair per this long */
+  optOutConfirmIntervalMs: number;
 }
 
 interface Live { actor: Actor<typeof subscriberMachine>; idle?: NodeJS.Timeout }
@@ -91,6 +95,7 @@ export class SubscriberRegistry {
     const at = now.toISOString();
     await casUpdateJson(this.d.kv, key, subscriberRecordSchema, (cur) => ({
       v: 1 as const, org, integration, sender, handset, state, updatedAt: at,
+      ...(cur?.value.optOutConfirmAskedAt ? { optOutConfirmAskedAt: cur.value.optOutConfirmAskedAt } : {}),
       history: [...(cur?.value.history ?? []), { keyword, at, moId }].slice(-this.d.historyLimit),
     }), { logger: this.d.logger });
     if (state === 'optedOut') this.optedOut.add(key);
@@ -104,6 +109,29 @@ export class SubscriberRegistry {
       }));
     }
     return state;
+  }
+
+  /**
+   * The handset mentioned an opt-out keyword (optOutByIntent: confirm): true when it is to be asked to
+   * text STOP now, recorded in KV so every instance and a restart honour the once-per-interval rule.
+   * An opted-out handset is never asked (nothing is sent to it anyway).
+   */
+  async claimOptOutConfirm(org: string, integration: string, sender: string, handset: string): Promise<boolean> {
+    const key = keys.subscriber(sender, handset);
+    const now = this.d.now();
+    const due = (r: SubscriberRecord | undefined) =>
+      r?.state !== 'optedOut' && optOutConfirmDue(r?.optOutConfirmAskedAt, now, this.d.optOutConfirmIntervalMs);
+    if (!due((await this.get(sender, handset)))) return false;
+    let claimed = false;
+    await casUpdateJson(this.d.kv, key, subscriberRecordSchema, (cur) => {
+      claimed = due(cur?.value);
+      if (!claimed && cur) return cur.value;
+      const at = now.toISOString();
+      return cur
+        ? { ...cur.value, optOutConfirmAskedAt: at, updatedAt: at }
+        : { v: 1 as const, org, integration, sender, handset, state: 'subscribed' as const, history: [], optOutConfirmAskedAt: at, updatedAt: at };
+    }, { logger: this.d.logger });
+    return claimed;
   }
 
   private actorFor(key: string, restored: SubscriberState): Live {

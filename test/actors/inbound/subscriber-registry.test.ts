@@ -18,7 +18,7 @@ const registries: SubscriberRegistry[] = [];
 afterAll(() => registries.forEach((r) => r.stop()));
 
 async function registry(events: OperationalEvent[] = [], historyLimit = 3): Promise<SubscriberRegistry> {
-  const r = new SubscriberRegistry({ kv, sink: (e) => events.push(e), logger, now: () => new Date('2026-11-26T00:00:00Z'), idleMs: 50, historyLimit });
+  const r = new SubscriberRegistry({ kv, sink: (e) => events.push(e), logger, now: () => new Date('2026-11-26T00:00:00Z'), idleMs: 50, historyLimit, optOutConfirmIntervalMs: 86_400_000 });
   await r.start();
   registries.push(r);
   return r;
