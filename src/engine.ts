@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { type EngineConfig, integrationSchemas } from './config/index.js';
 import {
-  connectNats, ensureStreams, ensureBuckets, createKvIntegrationStore, type NatsHandle, createKvNumberStore, natsEventSink, BUCKETS, JsPublisher, openFastKv,
+  connectNats, defaultReplicas, ensureStreams, ensureBuckets, createKvIntegrationStore, type NatsHandle, createKvNumberStore, natsEventSink, BUCKETS, JsPublisher, openFastKv,
   createKvTokenStore,
 } from './adapters/nats/index.js';
 import { loadMasterKey, sealCredentials } from './adapters/secrets.js';
@@ -55,7 +55,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     // connect
     const nats = await connectNats({ url: config.natsUrl, dataDir: config.dataDir, logger });
     started.add(() => nats.close());
-    const replicas = config.limits.jetStreamReplicas;
+    const replicas = config.limits.jetStreamReplicas ?? defaultReplicas(nats);
     await ensureStreams(nats.jsm, { replicas });
     const buckets = await ensureBuckets(nats.kvm, { trackingTtlMs: config.limits.trackingTtlMs, ownersMaxAgeMs: config.timers.ownerClaimTtlMs, replicas });
     const publisher = new JsPublisher(nats.nc, { ackTimeoutMs: config.timers.jetStreamAckTimeoutMs });
@@ -84,7 +84,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     });
     const supervisor = new Supervisor({
       store, owners: buckets.owners, stateKv: buckets.state, ownerRenewMs: config.timers.ownerRenewMs,
-      ownerHandoffsPerRenew: config.limits.ownerHandoffsPerRenew,
+      ownerHandoffsPerRenew: config.limits.ownerHandoffsPerRenew, ownerFenceMs: config.timers.ownerFenceMs,
       engine: config, schemas, masterKey, sink, logger, now, instanceId, events,
     });
     metrics.observe({ integrations: supervisor, outbound });

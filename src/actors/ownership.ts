@@ -4,7 +4,15 @@
 // compare-and-set over a delete marker) and renewed with compare-and-set on our own revision, so an
 // instance that lost its claim (it stalled past the bucket's max age and another took over) finds out
 // at its next renewal instead of overwriting the new owner. Claims lapse with the bucket's max age
-// when their owner dies.
+// (BYO_OWNER_CLAIM_TTL_MS) when their owner dies: nats-server 2.9 has no per-key TTL, and the bucket's
+// max age counts from the server's timestamp of the last write.
+//
+// Self-fencing: every write that takes or renews a claim is timed on the local monotonic clock from
+// the moment the request was SENT. The server stamps the write later than that, so the claim cannot
+// lapse (and nobody else can create it) before sentAt + TTL. The owner closes the integration's binds
+// once sentAt + BYO_OWNER_FENCE_MS passes without a newer confirmed write; fence < TTL leaves the
+// rest of the TTL for the sockets to close. A slow round trip only delays the confirmation, never
+// moves sentAt later, so it can cost a needless fence but never an overlap.
 //
 // Balance: each integration has a preferred instance, by rendezvous hashing over the live instances
 // (those whose state snapshot in `byo_state` is fresh). Any instance takes an unclaimed integration
@@ -13,33 +21,42 @@
 import { createHash } from 'node:crypto';
 import type { KV } from '@nats-io/kv';
 import type { Logger } from 'pino';
+import { isWrongLastSequence } from '../adapters/nats/index.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-export type ClaimOutcome = 'ours' | 'taken';
+/** 'unknown': the renewal did not get an answer (NATS slow or away); the fence decides */
+export type RenewOutcome = 'ours' | 'lost' | 'unknown';
+
+/** monotonic milliseconds (performance.now), injectable for tests */
+export type MonotonicClock = () => number;
+
+interface Lease { revision: number; sentAt: number }
 
 export class OwnerClaims {
-  /** our claims' KV revisions, for compare-and-set renewals */
-  private readonly revisions = new Map<string, number>();
+  /** our claims: KV revision for compare-and-set, and when the write that confirmed it was sent */
+  private readonly leases = new Map<string, Lease>();
 
-  constructor(private readonly kv: KV, private readonly me: string, private readonly logger: Logger) {}
+  constructor(
+    private readonly kv: KV, private readonly me: string, private readonly logger: Logger,
+    private readonly fenceMs: number, private readonly clock: MonotonicClock = () => performance.now(),
+  ) {}
 
-  /** Takes an unclaimed integration (or confirms one that is already ours). */
+  /** Takes an unclaimed integration (or re-confirms, with a write, one that is already ours). */
   async claim(key: string): Promise<boolean> {
+    let sentAt = this.clock();
     try {
-      this.revisions.set(key, await this.kv.create(key, enc.encode(this.me)));
+      this.leases.set(key, { revision: await this.kv.create(key, enc.encode(this.me)), sentAt });
       return true;
     } catch {
       const entry = await this.kv.get(key).catch(() => null);
-      if (entry?.operation === 'PUT') {
-        if (dec.decode(entry.value) !== this.me) return false;
-        this.revisions.set(key, entry.revision);
-        return true;
-      }
-      // a delete or purge marker: take it with compare-and-set on that revision
+      if (entry?.operation === 'PUT' && dec.decode(entry.value) !== this.me) return false;
+      // ours (a restart, or a renewal whose answer was lost) or a delete/purge marker: write over
+      // that revision, so the lease is timed from a write we sent
+      sentAt = this.clock();
       try {
-        this.revisions.set(key, await this.kv.update(key, enc.encode(this.me), entry?.revision ?? 0));
+        this.leases.set(key, { revision: await this.kv.update(key, enc.encode(this.me), entry?.revision ?? 0), sentAt });
         return true;
       } catch {
         return false;
@@ -47,36 +64,47 @@ export class OwnerClaims {
     }
   }
 
-  /** Renews a claim; false means another instance owns it now and we must stop running it. */
-  async renew(key: string): Promise<boolean> {
-    const revision = this.revisions.get(key);
-    if (revision !== undefined) {
+  /** Renews a claim. 'lost': another instance owns it now and we must stop running it. */
+  async renew(key: string): Promise<RenewOutcome> {
+    const lease = this.leases.get(key);
+    if (lease) {
+      const sentAt = this.clock();
       try {
-        this.revisions.set(key, await this.kv.update(key, enc.encode(this.me), revision));
-        return true;
-      } catch {
+        this.leases.set(key, { revision: await this.kv.update(key, enc.encode(this.me), lease.revision), sentAt });
+        return 'ours';
+      } catch (err) {
+        if (!isWrongLastSequence(err)) return 'unknown';
         // fall through: expired (nobody took it: claim again) or taken
       }
     }
-    const ours = await this.claim(key);
-    if (!ours) {
-      this.revisions.delete(key);
-      this.logger.warn({ integration: key }, 'another instance owns this integration now; stopping it here');
-    }
-    return ours;
+    if (await this.claim(key)) return 'ours';
+    this.leases.delete(key);
+    this.logger.warn({ integration: key }, 'another instance owns this integration now; stopping it here');
+    return 'lost';
+  }
+
+  /** When the binds of `key` must be closed unless a newer write is confirmed first (monotonic ms). */
+  fenceAt(key: string): number | undefined {
+    const lease = this.leases.get(key);
+    return lease && lease.sentAt + this.fenceMs;
+  }
+
+  /** Claims whose fence time has passed at `now`. */
+  overdue(keys: Iterable<string>, now = this.clock()): string[] {
+    return [...keys].filter((k) => (this.fenceAt(k) ?? -Infinity) <= now);
   }
 
   /** Gives a claim up (shutdown, hand-over, delete): only if it is still ours. */
   async release(key: string): Promise<void> {
-    const revision = this.revisions.get(key);
-    this.revisions.delete(key);
-    if (revision === undefined) return;
-    await this.kv.delete(key, { previousSeq: revision }).catch(() => undefined);
+    const lease = this.leases.get(key);
+    this.leases.delete(key);
+    if (lease === undefined) return;
+    await this.kv.delete(key, { previousSeq: lease.revision }).catch(() => undefined);
   }
 
-  /** Forgets a claim without touching KV (it is someone else's now). */
+  /** Forgets a claim without touching KV (it is someone else's now, or it lapses by itself). */
   drop(key: string): void {
-    this.revisions.delete(key);
+    this.leases.delete(key);
   }
 }
 

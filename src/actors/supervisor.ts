@@ -1,14 +1,15 @@
 // Watches desired state in KV and keeps one IntegrationActor per integration this instance owns.
 // Ownership (ownership.ts): claims in KV `byo_owners`, renewed with compare-and-set on a timer, lapsing
 // with the bucket's max age when their owner dies; integrations spread over the live instances by
-// rendezvous hashing, handed over a few per renewal.
+// rendezvous hashing, handed over a few per renewal. An integration whose claim was not confirmed within
+// the fence time is closed at once (its sockets dropped), before the claim can lapse for anyone else.
 import type { KV } from '@nats-io/kv';
 import { keys, decodeJson, encodeJson, isLive, listKeys } from '../adapters/nats/index.js';
 import {
   type IntegrationRecord, type IntegrationStore, instanceSnapshotSchema, type IntegrationStateView, type StateView,
 } from '../domain/index.js';
 import { IntegrationActor, type IntegrationActorDeps } from './integration-actor.js';
-import { OwnerClaims, preferredInstance } from './ownership.js';
+import { OwnerClaims, preferredInstance, type MonotonicClock } from './ownership.js';
 
 export interface SupervisorDeps extends Omit<IntegrationActorDeps, 'record' | 'onDeleted'> {
   store: IntegrationStore;
@@ -19,6 +20,10 @@ export interface SupervisorDeps extends Omit<IntegrationActorDeps, 'record' | 'o
   ownerRenewMs: number;
   /** at most this many integrations handed to their preferred instance per renewal */
   ownerHandoffsPerRenew: number;
+  /** an integration whose claim write sent this long ago is still the newest confirmed one is closed (< claim TTL) */
+  ownerFenceMs: number;
+  /** monotonic ms for the fence; tests inject one */
+  clock?: MonotonicClock;
 }
 
 /** an instance whose snapshot is older than this many renew intervals is not counted as live */
@@ -37,9 +42,14 @@ export class Supervisor implements StateView {
   /** integrations seen unclaimed but preferred by another live instance: since when (ms) */
   private readonly unclaimedSince = new Map<string, number>();
   private renewing = false;
+  /** actors being stopped (unbinding, draining): still under our claim, renewed and fenced until gone */
+  private readonly closing = new Map<string, IntegrationActor>();
+  private fenceTimer: NodeJS.Timeout | undefined;
+  private readonly clock: MonotonicClock;
 
   constructor(private readonly deps: SupervisorDeps) {
-    this.claims = new OwnerClaims(deps.owners, deps.instanceId, deps.logger);
+    this.clock = deps.clock ?? (() => performance.now());
+    this.claims = new OwnerClaims(deps.owners, deps.instanceId, deps.logger, deps.ownerFenceMs, this.clock);
     this.live = [deps.instanceId];
   }
 
@@ -74,6 +84,7 @@ export class Supervisor implements StateView {
   async stop(timeoutMs: number): Promise<void> {
     this.abort.abort();
     if (this.renewTimer) clearInterval(this.renewTimer);
+    clearTimeout(this.fenceTimer);
     await Promise.all([...this.actors.values()].map((a) => a.shutdown(timeoutMs)));
     for (const [key, a] of this.actors) {
       await this.deps.events.emit('stopped', a).catch((err: unknown) => this.deps.logger.warn({ err, integration: key }, 'cleanup after stop failed'));
@@ -88,8 +99,12 @@ export class Supervisor implements StateView {
     if (!record) return;
     let actor = this.actors.get(key);
     if (!actor) {
+      // still unbinding here: a new actor now would bind beside the old one's binds
+      if (this.closing.has(key)) return;
       if (!(await this.mayClaim(key, fromRenewal)) || !(await this.claims.claim(key))) return;
+      if (this.closing.has(key)) return;
       this.unclaimedSince.delete(key);
+      this.armFence();
       // The watch and the renewal both reconcile: another call for this key may have started its actor
       // while this one awaited the claim (which confirms a claim that is already ours). A second actor
       // would run untracked, with its own binds, forever.
@@ -147,11 +162,57 @@ export class Supervisor implements StateView {
     const actor = this.actors.get(key);
     if (!actor) return;
     this.actors.delete(key);
-    await this.deps.events.emit('stopping', actor).catch((err: unknown) => this.deps.logger.warn({ err, integration: key }, 'draining before stop failed'));
-    await actor.shutdown(this.deps.engine.timers.deactivateTimeoutMs);
-    await this.deps.events.emit('stopped', actor).catch((err: unknown) => this.deps.logger.warn({ err, integration: key }, 'cleanup after stop failed'));
+    this.closing.set(key, actor);
+    try {
+      await this.deps.events.emit('stopping', actor).catch((err: unknown) => this.deps.logger.warn({ err, integration: key }, 'draining before stop failed'));
+      await actor.shutdown(this.deps.engine.timers.deactivateTimeoutMs);
+      await this.deps.events.emit('stopped', actor).catch((err: unknown) => this.deps.logger.warn({ err, integration: key }, 'cleanup after stop failed'));
+    } finally {
+      if (this.closing.get(key) === actor) this.closing.delete(key);
+    }
     if (release) await this.claims.release(key);
     else this.claims.drop(key);
+  }
+
+  /**
+   * Self-fencing: the claim may lapse soon (no write confirmed within the fence time) or is lost.
+   * Drops the integration's sockets at once, without waiting for unbind_resp or in-flight messages
+   * (their JetStream messages come back to whoever owns the integration next).
+   */
+  private async fence(key: string, why: string): Promise<void> {
+    const actor = this.actors.get(key) ?? this.closing.get(key);
+    this.claims.drop(key);
+    if (!actor) return;
+    this.deps.logger.warn({ integration: key, why, fenceMs: this.deps.ownerFenceMs }, 'closing the integration\'s binds: its owner claim is not confirmed');
+    const running = this.actors.get(key) === actor;
+    this.actors.delete(key);
+    this.closing.set(key, actor);
+    try {
+      await actor.shutdown(0);
+      if (running) await this.deps.events.emit('stopped', actor).catch((err: unknown) => this.deps.logger.warn({ err, integration: key }, 'cleanup after fence failed'));
+    } finally {
+      if (this.closing.get(key) === actor) this.closing.delete(key);
+    }
+  }
+
+  private claimedKeys(): string[] {
+    return [...this.actors.keys(), ...this.closing.keys()];
+  }
+
+  /** One timer at the earliest fence time of what we run; re-armed after every claim and renewal. */
+  private armFence(): void {
+    clearTimeout(this.fenceTimer);
+    if (this.abort.signal.aborted) return;
+    let next = Infinity;
+    for (const key of this.claimedKeys()) next = Math.min(next, this.claims.fenceAt(key) ?? -Infinity);
+    if (next === Infinity) return;
+    this.fenceTimer = setTimeout(() => void this.checkFences(), Math.max(0, next - this.clock()));
+    this.fenceTimer.unref();
+  }
+
+  private async checkFences(): Promise<void> {
+    await Promise.all(this.claims.overdue(this.claimedKeys()).map((key) => this.fence(key, 'fence time passed')));
+    this.armFence();
   }
 
   /** Renews our claims, hands over a few integrations, picks up unowned ones, publishes our snapshot. */
@@ -161,7 +222,10 @@ export class Supervisor implements StateView {
     try {
       await this.publishSnapshot();
       this.live = await this.liveInstances();
-      for (const key of [...this.actors.keys()]) if (!(await this.claims.renew(key))) await this.stopActor(key, false);
+      await Promise.all(this.claimedKeys().map(async (key) => {
+        if ((await this.claims.renew(key)) === 'lost') await this.fence(key, 'claim lost');
+      }));
+      this.armFence();
       const handedOver = new Set<string>();
       for (const key of this.actors.keys()) {
         if (handedOver.size >= this.deps.ownerHandoffsPerRenew) break;

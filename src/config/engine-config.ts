@@ -27,10 +27,10 @@ export const timersSchema = z.object({
   authBackoffMaxMs: ms(15 * 60_000),
   /** how long deactivation waits for unbind_resp from all binds before closing sockets */
   deactivateTimeoutMs: ms(10_000),
-  /** owner claims live 30 s in KV (byo_owners max age): renew well within it; also refreshes /v1/state */
-  ownerRenewMs: ms(10_000),
+  /** owner claims live 6 s in KV (byo_owners max age): renew well within it; also refreshes /v1/state */
+  ownerRenewMs: ms(1_000),
   /** an owner claim lapses this long after its last renewal (byo_owners max age): failover time */
-  ownerClaimTtlMs: ms(30_000),
+  ownerClaimTtlMs: ms(6_000),
   /** how long DELETE waits for the owning engine to unbind and erase before answering 202 */
   deleteWaitMs: ms(10_000),
   /** a pull of the MT consumer lasts this long; a pull lost in a nats-server restart and not renewed at reconnect is noticed after about as long */
@@ -45,8 +45,10 @@ export const timersSchema = z.object({
   subscriberIdleMs: ms(60_000),
   /** a handset that mentions an opt-out keyword (optOutByIntent: confirm) is asked to text STOP at most once per this */
   optOutConfirmIntervalMs: ms(24 * 3600_000),
+  /** an owner closes an integration's binds when no claim write sent within this long is confirmed; unset: 2/3 of the claim TTL */
+  ownerFenceMs: z.coerce.number().int().min(1).optional(),
 });
-export type Timers = z.infer<typeof timersSchema>;
+export type Timers = Omit<z.infer<typeof timersSchema>, 'ownerFenceMs'> & { ownerFenceMs: number };
 
 export const limitsSchema = z.object({
   /** outstanding submit_sm per bind */
@@ -66,8 +68,8 @@ export const limitsSchema = z.object({
   /** how long a receipt that matches no submit yet is held before the SMSC is told to retry it;
    *  well under an SMSC's own deliver_sm response timeout (often 10-30 s) */
   receiptHoldMs: ms(3_000),
-  /** JetStream replicas for every stream and KV bucket: 3 on a 3-node cluster (deploy/nats) */
-  jetStreamReplicas: z.coerce.number().int().min(1).max(5).default(1),
+  /** JetStream replicas for every stream and KV bucket; unset: 3 when the server is part of a cluster, else 1 */
+  jetStreamReplicas: z.coerce.number().int().min(1).max(5).optional(),
   /** integrations an instance hands to their preferred instance per owner renewal (balancing without a rebind storm) */
   ownerHandoffsPerRenew: count(5),
   /** keywords kept per subscriber (sender number, handset) in KV, newest last */
@@ -105,6 +107,7 @@ const TIMER_ENV: Record<keyof Timers, string> = {
   jetStreamAckTimeoutMs: 'BYO_JETSTREAM_ACK_TIMEOUT_MS', mtPullExpiresMs: 'BYO_MT_PULL_EXPIRES_MS', moReassemblyTimeoutMs: 'BYO_MO_REASSEMBLY_TIMEOUT_MS',
   subscriberIdleMs: 'BYO_SUBSCRIBER_IDLE_MS', unroutableSweepMs: 'BYO_UNROUTABLE_SWEEP_MS',
   optOutConfirmIntervalMs: 'BYO_OPT_OUT_CONFIRM_INTERVAL_MS',
+  ownerFenceMs: 'BYO_OWNER_FENCE_MS',
 };
 const LIMIT_ENV: Record<keyof Limits, string> = {
   windowSize: 'BYO_WINDOW_SIZE', trackingTtlMs: 'BYO_TRACKING_TTL_MS', requeueDelayMs: 'BYO_REQUEUE_DELAY_MS',
@@ -155,6 +158,11 @@ export function loadEngineConfig(rawEnv: NodeJS.ProcessEnv = process.env): Reado
     // one missed renewal must not hand the integration to another instance
     throw new ConfigError(`invalid engine settings: BYO_OWNER_CLAIM_TTL_MS (${timers.data.ownerClaimTtlMs}) must be at least twice BYO_OWNER_RENEW_MS (${timers.data.ownerRenewMs})`);
   }
+  const ownerFenceMs = timers.data.ownerFenceMs ?? Math.floor((timers.data.ownerClaimTtlMs * 2) / 3);
+  if (ownerFenceMs <= timers.data.ownerRenewMs || ownerFenceMs >= timers.data.ownerClaimTtlMs) {
+    // the fence must allow one late renewal, and leave time to close the binds before the claim can lapse
+    throw new ConfigError(`invalid engine settings: BYO_OWNER_FENCE_MS (${ownerFenceMs}) must be more than BYO_OWNER_RENEW_MS (${timers.data.ownerRenewMs}) and less than BYO_OWNER_CLAIM_TTL_MS (${timers.data.ownerClaimTtlMs})`);
+  }
   const e = parsed.data;
   const [host, port] = e.BYO_HTTP.split(':') as [string, string];
   return Object.freeze({
@@ -168,7 +176,7 @@ export function loadEngineConfig(rawEnv: NodeJS.ProcessEnv = process.env): Reado
     allowPlaintext: e.BYO_ALLOW_PLAINTEXT,
     extraPorts: e.BYO_EXTRA_PORTS,
     egressCidrs: e.BYO_EGRESS_CIDRS,
-    timers: Object.freeze(timers.data),
+    timers: Object.freeze({ ...timers.data, ownerFenceMs }),
     limits: Object.freeze(limits.data),
   });
 }

@@ -49,7 +49,7 @@ describe('Supervisor', () => {
     const events = new IntegrationEvents(logger);
     events.on('started', (a) => { started.push(`${a.org}.${a.id}`); });
     const supervisor = new Supervisor({
-      store, owners: slowClaims(owners, 300), stateKv, ownerRenewMs: 50, ownerHandoffsPerRenew: 1,
+      store, owners: slowClaims(owners, 300), stateKv, ownerRenewMs: 50, ownerHandoffsPerRenew: 1, ownerFenceMs: 60_000,
       engine: loadEngineConfig({}), schemas: integrationSchemas({ extraPorts: [], allowPlaintext: false }),
       masterKey: randomBytes(32), sink: () => undefined, logger, now: () => new Date(), instanceId: 'solo',
       events,

@@ -28,8 +28,8 @@ const DEFAULT_TIMERS: Timers = {
   authBackoffInitialMs: 30_000,
   authBackoffMaxMs: 15 * MINUTE,
   deactivateTimeoutMs: 10_000,
-  ownerRenewMs: 10_000,
-  ownerClaimTtlMs: 30_000,
+  ownerRenewMs: 1_000,
+  ownerClaimTtlMs: 6_000,
   deleteWaitMs: 10_000,
   jetStreamAckTimeoutMs: 5_000,
   mtPullExpiresMs: 5_000,
@@ -37,6 +37,7 @@ const DEFAULT_TIMERS: Timers = {
   subscriberIdleMs: MINUTE,
   unroutableSweepMs: MINUTE,
   optOutConfirmIntervalMs: 24 * HOUR,
+  ownerFenceMs: 4_000,
 };
 
 const DEFAULT_LIMITS: Limits = {
@@ -49,7 +50,7 @@ const DEFAULT_LIMITS: Limits = {
   mtAckWaitMs: MINUTE,
   maxInFlightMessagesPerIntegration: 1_000,
   receiptHoldMs: 3_000,
-  jetStreamReplicas: 1,
+  jetStreamReplicas: undefined,
   ownerHandoffsPerRenew: 5,
   subscriberHistoryLimit: 50,
   rateLimitOverrideMps: undefined,
@@ -118,7 +119,8 @@ describe('loadEngineConfig: overrides', () => {
 
   it.each(overridable)('$env overrides $key', ({ group, key, env }) => {
     // 3: inside every setting's range (JetStream replicas stop at 5); the claim TTL must stay ≥ 2 × renew
-    const config = loadEngineConfig({ ...(env === 'BYO_OWNER_CLAIM_TTL_MS' ? { BYO_OWNER_RENEW_MS: '1' } : {}), [env]: env === 'BYO_MT_PULL_EXPIRES_MS' ? '3000' : '3' });
+    // and the fence between renew and TTL
+    const config = loadEngineConfig({ ...(['BYO_OWNER_CLAIM_TTL_MS', 'BYO_OWNER_FENCE_MS'].includes(env) ? { BYO_OWNER_RENEW_MS: '1' } : {}), [env]: env === 'BYO_MT_PULL_EXPIRES_MS' ? '3000' : '3' });
     expect((config[group] as Record<string, unknown>)[key]).toBe(env === 'BYO_MT_PULL_EXPIRES_MS' ? 3000 : 3);
   });
 
@@ -126,6 +128,13 @@ describe('loadEngineConfig: overrides', () => {
     expect(() => loadEngineConfig({ BYO_OWNER_RENEW_MS: '10000', BYO_OWNER_CLAIM_TTL_MS: '15000' }))
       .toThrow(/BYO_OWNER_CLAIM_TTL_MS \(15000\) must be at least twice BYO_OWNER_RENEW_MS \(10000\)/);
     expect(loadEngineConfig({ BYO_OWNER_RENEW_MS: '1000', BYO_OWNER_CLAIM_TTL_MS: '2000' }).timers.ownerClaimTtlMs).toBe(2000);
+  });
+
+  it('puts the owner fence between one renewal and the claim TTL (default: 2/3 of the TTL), naming the variables', () => {
+    expect(loadEngineConfig({ BYO_OWNER_RENEW_MS: '500', BYO_OWNER_CLAIM_TTL_MS: '3000' }).timers.ownerFenceMs).toBe(2000);
+    expect(() => loadEngineConfig({ BYO_OWNER_FENCE_MS: '6000' }))
+      .toThrow(/BYO_OWNER_FENCE_MS \(6000\) must be more than BYO_OWNER_RENEW_MS \(1000\) and less than BYO_OWNER_CLAIM_TTL_MS \(6000\)/);
+    expect(() => loadEngineConfig({ BYO_OWNER_FENCE_MS: '1000' })).toThrow(/BYO_OWNER_FENCE_MS \(1000\)/);
   });
 
   it('treats an empty variable as unset', () => {

@@ -205,6 +205,15 @@ export function serverAtLeast(version: string, min: string): boolean {
   return true;
 }
 
+/**
+ * Replicas for streams and KV buckets when BYO_JETSTREAM_REPLICAS is unset: 3 when the server we are
+ * connected to belongs to a cluster (its INFO names one), else 1. Clusters of 3 or more nodes are the
+ * supported shape; a 2-node cluster cannot place R3 and the engine's start-up says so: set the variable.
+ */
+export function defaultReplicas(handle: Pick<NatsHandle, 'nc'>): number {
+  return handle.nc.info?.cluster ? 3 : 1;
+}
+
 function isConnectionRefused(err: unknown): boolean {
   const cause = (err as { cause?: { code?: string } } | undefined)?.cause;
   return cause?.code === 'ECONNREFUSED' || (err instanceof Error && err.message === 'connection refused');

@@ -1,7 +1,7 @@
 // Front door of the NATS adapter: re-exports only.
 export * from './subjects.js';
 export {
-  connectNats, serverAtLeast, DEFAULT_NATS_URL, NatsConnectError,
+  connectNats, serverAtLeast, defaultReplicas, DEFAULT_NATS_URL, NatsConnectError,
   type ConnectNatsOptions, type NatsConnectionState, type NatsHandle, type NatsStatusEvent,
 } from './connection.js';
 export {
