@@ -43,6 +43,8 @@ export const timersSchema = z.object({
   unroutableSweepMs: ms(60_000),
   /** a subscriber actor with no keyword for this long is stopped (its state stays in KV) */
   subscriberIdleMs: ms(60_000),
+  /** a failing bind logs its reason at warn at most once per this many ms (the events carry every attempt) */
+  bindFailureLogIntervalMs: ms(60_000),
 });
 export type Timers = z.infer<typeof timersSchema>;
 
@@ -100,6 +102,7 @@ const TIMER_ENV: Record<keyof Timers, string> = {
   deactivateTimeoutMs: 'BYO_DEACTIVATE_TIMEOUT_MS', ownerRenewMs: 'BYO_OWNER_RENEW_MS', ownerClaimTtlMs: 'BYO_OWNER_CLAIM_TTL_MS', deleteWaitMs: 'BYO_DELETE_WAIT_MS',
   jetStreamAckTimeoutMs: 'BYO_JETSTREAM_ACK_TIMEOUT_MS', mtPullExpiresMs: 'BYO_MT_PULL_EXPIRES_MS', moReassemblyTimeoutMs: 'BYO_MO_REASSEMBLY_TIMEOUT_MS',
   subscriberIdleMs: 'BYO_SUBSCRIBER_IDLE_MS', unroutableSweepMs: 'BYO_UNROUTABLE_SWEEP_MS',
+  bindFailureLogIntervalMs: 'BYO_BIND_FAILURE_LOG_INTERVAL_MS',
 };
 const LIMIT_ENV: Record<keyof Limits, string> = {
   windowSize: 'BYO_WINDOW_SIZE', trackingTtlMs: 'BYO_TRACKING_TTL_MS', requeueDelayMs: 'BYO_REQUEUE_DELAY_MS',

@@ -36,6 +36,7 @@ const DEFAULT_TIMERS: Timers = {
   moReassemblyTimeoutMs: 5 * MINUTE,
   subscriberIdleMs: MINUTE,
   unroutableSweepMs: MINUTE,
+  bindFailureLogIntervalMs: MINUTE,
 };
 
 const DEFAULT_LIMITS: Limits = {

@@ -149,6 +149,8 @@ describe('byo-smpp against a running engine', () => {
     expect((await cli(['--json', 'simulator', 'refuse-binds', '--control', sim.control])).json().faults.refuseBindsStatus).toBe(13);
     expect((await cli(['--json', 'simulator', 'drop', '--control', sim.control])).json().dropped).toBe(3);
     await eventually(async () => (await cli(['--json', 'state', '--org', 'acme', id])).json().binds.every((b: { state: string }) => b.state !== 'bound'), { what: 'binds down' });
+    // each failing bind's reason is logged at warn (rate-limited: BYO_BIND_FAILURE_LOG_INTERVAL_MS)
+    await eventually(() => /"level":40[^\n]*"msg":"bind \d failed: [^"]+"/.test(engine.logs()), { what: 'a warn line naming why a bind failed' });
     expect((await cli(['simulator', 'refuse-binds', '--off', '--control', sim.control])).code).toBe(0);
     expect((await cli(['--json', 'simulator', 'pause', '0', '--control', sim.control])).json().faults.silentForMs).toBe(0);
     expect((await cli(['simulator', 'pause', 'soon', '--control', sim.control])).code).toBe(2);
