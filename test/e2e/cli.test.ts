@@ -77,6 +77,13 @@ describe('byo-smpp against a running engine', () => {
     expect(usage).toMatchObject({ code: 2, out: expect.stringContaining("required option '--org <org>'") });
   }, 60_000);
 
+  it('the engine printed its startup banner (HTTP URL, token, NATS, data dir) without the token itself', () => {
+    expect(engine.logs()).toContain(`HTTP API   ${engine.url}`);
+    expect(engine.logs()).toContain('API token  from BYO_API_TOKEN');
+    expect(engine.logs()).toContain(`NATS       ${nats.url} (external)`);
+    expect(engine.logs()).not.toContain(TEST_TOKEN);
+  });
+
   it('integrations create (YAML), credentials (stdin), list, show, update', async () => {
     const file = join(dir, 'integration.yaml');
     writeFileSync(file, `name: CLI test\nsmscAddress: 127.0.0.1\nsmscPort: ${sim.port}\ntls: false\nmessagesPerSecond: 50\n`);
