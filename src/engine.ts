@@ -24,6 +24,8 @@ export interface Engine {
   supervisor: Supervisor;
   outbound: Outbound;
   address: string;
+  /** where the API token is kept; undefined when it comes from BYO_API_TOKEN */
+  tokenFile: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -117,7 +119,8 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     logger.info({ address, instanceId, nats: nats.localServer ? 'local child' : 'external' }, 'byo-smpp engine started');
 
     let stopping: Promise<void> | undefined;
-    return { http, nats, supervisor, outbound, address, stop: () => (stopping ??= started.stopAll(logger)) };
+    const tokenFile = config.apiToken ? undefined : join(config.dataDir, 'api-token');
+    return { http, nats, supervisor, outbound, address, tokenFile, stop: () => (stopping ??= started.stopAll(logger)) };
   } catch (err) {
     await started.stopAll(logger);
     throw err;

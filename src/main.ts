@@ -2,6 +2,8 @@
 import pino from 'pino';
 import { loadEngineConfig, ConfigError, LOG_REDACT_PATHS } from './config/index.js';
 import { startEngine } from './engine.js';
+import { startupBanner } from './startup-banner.js';
+import { DEFAULT_NATS_URL } from './adapters/nats/index.js';
 
 async function main(): Promise<void> {
   let config;
@@ -17,6 +19,10 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } });
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
   const engine = await startEngine(config, logger);
+  process.stderr.write(startupBanner({
+    address: engine.address, tokenFile: engine.tokenFile, localNats: engine.nats.localServer,
+    natsUrl: config.natsUrl ?? DEFAULT_NATS_URL, dataDir: config.dataDir,
+  }));
   let signals = 0;
   const shutdown = (signal: string) => {
     if (++signals > 1) process.exit(1);

@@ -12,6 +12,7 @@ import type { SessionOptions, BindRequest, SmppSession } from '../adapters/smpp/
 import { smppSessionLogic } from './smpp-session-actor.js';
 import { startActor } from './start-actor.js';
 import { transitionObserver } from './transition-observer.js';
+import { bindFailureLog } from './bind-failure-log.js';
 import type { IntegrationEvents } from './integration-events.js';
 
 export interface IntegrationActorDeps {
@@ -72,7 +73,14 @@ export class IntegrationActor {
       logger: this.log,
     });
     const machine = integrationMachine.provide({ actors: { bind: bindMachine.provide({ actors: { smppSession: session } }) } });
-    const publish = transitionObserver({ org: this.org, integration: this.id, sink: deps.sink, now: deps.now });
+    const logFailure = bindFailureLog({ logger: this.log, intervalMs: deps.engine.timers.bindFailureLogIntervalMs, now: deps.now });
+    const publish = transitionObserver({
+      org: this.org, integration: this.id, now: deps.now,
+      sink: (e) => {
+        deps.sink(e);
+        logFailure(e);
+      },
+    });
     this.actor = startActor(machine, {
       logger: this.log,
       input: { org: this.org, id: this.id, bindType: this.config.bindType, timers: integrationTimers(deps.engine), random: Math.random },

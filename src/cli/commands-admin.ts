@@ -137,7 +137,7 @@ export function lookupCommands(program: Command, act: Action): void {
       } else {
         views = (await ctx.api<{ integrations: StateView[] }>('GET', '/v1/state')).integrations.filter((v) => !o.org || v.org === o.org);
       }
-      ctx.print(views, () => stateTree(ctx, views));
+      ctx.print(id ? views[0] : views, () => stateTree(ctx, views));
     }));
 
   program.command('trace').description('a message\'s timeline: received, each segment\'s submit_sm, receipts, final status')

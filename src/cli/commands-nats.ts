@@ -67,7 +67,7 @@ export function sendCommand(program: Command, act: Action): void {
       await withNats(ctx, async (_nc, js) => {
         // the status consumer exists before the publish, so no status can be missed
         const statuses = o.follow
-          ? await (await js.consumers.get(STREAMS.status, { filter_subjects: [subjects.status(o.org, o.integration)], deliver_policy: DeliverPolicy.New }))
+          ? await (await js.consumers.get(STREAMS.status, { filter_subjects: subjects.status(o.org, o.integration), deliver_policy: DeliverPolicy.New }))
             .consume({ expires: PULL_EXPIRES_MS })
           : undefined;
         const body = { id, from: o.from, to: o.to, text: o.text };
@@ -108,8 +108,8 @@ export function eventsCommand(program: Command, act: Action): void {
       const since = o.since ? new Date(Date.now() - parseDuration(o.since)) : undefined;
       await withNats(ctx, async (_nc, js) => {
         const consumer = await js.consumers.get(STREAMS.events, since
-          ? { filter_subjects: [filter], deliver_policy: DeliverPolicy.StartTime, opt_start_time: since.toISOString() }
-          : { filter_subjects: [filter], deliver_policy: o.follow ? DeliverPolicy.New : DeliverPolicy.All });
+          ? { filter_subjects: filter, deliver_policy: DeliverPolicy.StartTime, opt_start_time: since.toISOString() }
+          : { filter_subjects: filter, deliver_policy: o.follow ? DeliverPolicy.New : DeliverPolicy.All });
         let left = o.follow ? Infinity : (await consumer.info()).num_pending;
         if (left === 0) return;
         const messages = await consumer.consume({ expires: PULL_EXPIRES_MS });

@@ -30,7 +30,9 @@ const int = (name: string) => (s: string): number => {
 };
 
 export function simulatorCommands(program: Command, act: Action): void {
-  const sim = program.command('simulator').description('an SMPP 3.4 SMSC for trials: binds, submits, receipts, MO, faults')
+  const sim = program.command('simulator').description('an SMPP 3.4 SMSC for trials: binds, submits, receipts, MO, faults (its options: simulator run --help)');
+  // `simulator [options]` runs it (a default subcommand, so its --control does not swallow the one of `simulator mo`)
+  sim.command('run', { isDefault: true }).description('run the simulator in the foreground until Ctrl-C (the default)')
     .option('--listen <host:port>', 'where to accept SMPP', '127.0.0.1:2776')
     .option('--account <systemId:password>', 'an accepted account (repeat for more); none: any account binds', account)
     .option('--tls-cert <file>', 'serve TLS with this PEM certificate (with --tls-key)').option('--tls-key <file>', 'PEM private key')

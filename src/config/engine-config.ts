@@ -47,6 +47,8 @@ export const timersSchema = z.object({
   optOutConfirmIntervalMs: ms(24 * 3600_000),
   /** an owner closes an integration's binds when no claim write sent within this long is confirmed; unset: 2/3 of the claim TTL */
   ownerFenceMs: z.coerce.number().int().min(1).optional(),
+  /** a failing bind logs its reason at warn at most once per this many ms (the events carry every attempt) */
+  bindFailureLogIntervalMs: ms(60_000),
 });
 export type Timers = Omit<z.infer<typeof timersSchema>, 'ownerFenceMs'> & { ownerFenceMs: number };
 
@@ -108,6 +110,7 @@ const TIMER_ENV: Record<keyof Timers, string> = {
   subscriberIdleMs: 'BYO_SUBSCRIBER_IDLE_MS', unroutableSweepMs: 'BYO_UNROUTABLE_SWEEP_MS',
   optOutConfirmIntervalMs: 'BYO_OPT_OUT_CONFIRM_INTERVAL_MS',
   ownerFenceMs: 'BYO_OWNER_FENCE_MS',
+  bindFailureLogIntervalMs: 'BYO_BIND_FAILURE_LOG_INTERVAL_MS',
 };
 const LIMIT_ENV: Record<keyof Limits, string> = {
   windowSize: 'BYO_WINDOW_SIZE', trackingTtlMs: 'BYO_TRACKING_TTL_MS', requeueDelayMs: 'BYO_REQUEUE_DELAY_MS',

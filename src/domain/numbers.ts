@@ -89,6 +89,8 @@ export interface NumberImportFailure {
   message: string;
   /** the schema's own findings, when the body failed it: `{ path, message }[]` */
   details?: { path: string; message: string }[];
+  /** who holds the number, when it is taken within the same org */
+  holder?: { integration: string; state: NumberState };
 }
 export type NumberImportResult = { ok: true; number: NumberRecordDraft } | NumberImportFailure;
 
@@ -118,8 +120,17 @@ const fail = (reason: Exclude<NumberImportReason, 'body'>, details?: NumberImpor
  * A number somebody already holds: the same org re-submitting gets "in progress" (the reference
  * shows it for a request "that is already provisioned" too), any other org "not available".
  */
-export function takenFailure(org: string | undefined, owner: NumberOwner): NumberImportFailure {
-  return fail(org !== undefined && owner.org === org ? 'inProgress' : 'unavailable');
+export function takenFailure(org: string | undefined, owner: NumberOwner, e164?: string): NumberImportFailure {
+  if (org === undefined || owner.org !== org) return fail('unavailable');
+  const failure = fail('inProgress');
+  if (e164 === undefined) return failure;
+  // the reference's sentence first, then what the user needs: no job is running, an integration holds it
+  return {
+    ...failure,
+    message: `${failure.message} It is held by integration ${owner.integration} (number state: ${owner.state}); `
+      + `to move it, release it first: DELETE /v1/orgs/${org}/numbers/${encodeURIComponent(e164)} (byo-smpp numbers release --org ${org} ${e164}), then import it again.`,
+    holder: { integration: owner.integration, state: owner.state },
+  };
 }
 
 /**

@@ -38,6 +38,7 @@ const DEFAULT_TIMERS: Timers = {
   unroutableSweepMs: MINUTE,
   optOutConfirmIntervalMs: 24 * HOUR,
   ownerFenceMs: 4_000,
+  bindFailureLogIntervalMs: MINUTE,
 };
 
 const DEFAULT_LIMITS: Limits = {

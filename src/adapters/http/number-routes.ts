@@ -25,7 +25,7 @@ interface IntegrationParams extends OrgParams { id: string }
 interface NumberParams extends OrgParams { e164: string }
 
 const toHttpError = (f: NumberImportFailure): HttpError =>
-  new HttpError(f.code, f.message, f.details ? { issues: f.details } : undefined);
+  new HttpError(f.code, f.message, f.details ? { issues: f.details } : f.holder ? { holder: f.holder } : undefined);
 
 function checkOrg(org: string): void {
   if (!ID_PATTERN.test(org)) throw new HttpError('VALIDATION_FAILED', 'org must be 1-64 characters of A-Z, a-z, 0-9, _ or -');
@@ -57,7 +57,7 @@ export function numberRoutes(deps: NumberRoutesDeps): FastifyPluginAsync {
       const record = newNumberRecord(result.number, { org, integration: id }, now().toISOString());
       // The claim is the authority on uniqueness: two orgs importing at once get one winner.
       const claim = await deps.numbers.claim(record);
-      if (claim !== 'claimed') throw toHttpError(takenFailure(org, claim.takenBy));
+      if (claim !== 'claimed') throw toHttpError(takenFailure(org, claim.takenBy, record.e164));
 
       deps.onImported?.(record);
       return reply.status(201).send(record);

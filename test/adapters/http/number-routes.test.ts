@@ -98,7 +98,13 @@ describe('POST /v1/orgs/:org/integrations/:id/numbers', () => {
     expect((await importNumber({ type: 'local', senderId: '+14155552671' })).statusCode).toBe(201);
     const again = await importNumber({ type: 'local', senderId: '+14155552671' });
     expect(again.statusCode).toBe(409);
-    expect(again.json()).toEqual({ error: { code: 'NUMBER_PROVISIONING_IN_PROGRESS', message: MSG_PROVISIONING_IN_PROGRESS } });
+    // the reference's sentence, then which integration holds it and how to release it
+    expect(again.json()).toEqual({ error: {
+      code: 'NUMBER_PROVISIONING_IN_PROGRESS',
+      message: `${MSG_PROVISIONING_IN_PROGRESS} It is held by integration smsc1 (number state: provisioning); to move it, release it first: `
+        + 'DELETE /v1/orgs/acme/numbers/%2B14155552671 (byo-smpp numbers release --org acme +14155552671), then import it again.',
+      details: { holder: { integration: 'smsc1', state: 'provisioning' } },
+    } });
     await numbers.setState('+14155552671', 'active');
     expect((await importNumber({ type: 'local', senderId: '+14155552671' })).json().error.code).toBe('NUMBER_PROVISIONING_IN_PROGRESS');
   });
