@@ -14,7 +14,7 @@ import {
 import { loadMasterKey, sealCredentials } from './adapters/secrets.js';
 import { buildHttpServer, numberRoutes } from './adapters/http/index.js';
 import { createMetrics } from './adapters/metrics.js';
-import { IntegrationEvents, NumberFleet, Supervisor } from './actors/index.js';
+import { BindAttemptBudget, IntegrationEvents, NumberFleet, Supervisor } from './actors/index.js';
 import { Outbound } from './actors/outbound/index.js';
 import { SubscriberRegistry, Inbound } from './actors/inbound/index.js';
 
@@ -88,6 +88,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
       store, owners: buckets.owners, stateKv: buckets.state, ownerRenewMs: config.timers.ownerRenewMs,
       ownerHandoffsPerRenew: config.limits.ownerHandoffsPerRenew, ownerFenceMs: config.timers.ownerFenceMs,
       engine: config, schemas, masterKey, sink, logger, now, instanceId, events,
+      bindAttempts: new BindAttemptBudget(config.limits.bindAttemptsPerSecond),
     });
     metrics.observe({ integrations: supervisor, outbound });
     const http = buildHttpServer({

@@ -10,6 +10,7 @@ import {
 import { credentialsAad, openCredentials } from '../adapters/secrets.js';
 import type { SessionOptions, BindRequest, SmppSession } from '../adapters/smpp/index.js';
 import { smppSessionLogic } from './smpp-session-actor.js';
+import { bindAttemptPermitLogic, type BindAttemptBudget } from './bind-attempt-budget.js';
 import { startActor } from './start-actor.js';
 import { transitionObserver } from './transition-observer.js';
 import { bindFailureLog } from './bind-failure-log.js';
@@ -26,6 +27,8 @@ export interface IntegrationActorDeps {
   instanceId: string;
   /** where its changes and deliver_sm go (outbound, inbound and the number fleet listen) */
   events: IntegrationEvents;
+  /** the instance-wide bind-attempt budget every bind attempt waits on (none: attempts start at once) */
+  bindAttempts?: BindAttemptBudget;
   /** the machine reached `deleted`: the supervisor erases the record and releases numbers */
   onDeleted: (actor: IntegrationActor) => void;
 }
@@ -72,7 +75,10 @@ export class IntegrationActor {
       onWindowOpen: () => deps.events.notify('changed', this, 'capacity'),
       logger: this.log,
     });
-    const machine = integrationMachine.provide({ actors: { bind: bindMachine.provide({ actors: { smppSession: session } }) } });
+    const binds = bindMachine.provide({
+      actors: deps.bindAttempts ? { smppSession: session, bindAttemptPermit: bindAttemptPermitLogic(deps.bindAttempts) } : { smppSession: session },
+    });
+    const machine = integrationMachine.provide({ actors: { bind: binds } });
     const logFailure = bindFailureLog({ logger: this.log, intervalMs: deps.engine.timers.bindFailureLogIntervalMs, now: deps.now });
     const publish = transitionObserver({
       org: this.org, integration: this.id, now: deps.now,

@@ -38,7 +38,7 @@ export function transitionObserver(deps: ObserverDeps) {
 function bindDetail(c: BindContext, value: unknown): Record<string, unknown> {
   const d: Record<string, unknown> = { index: c.index, bindType: c.bindType, state: statePath(value), attempt: c.attempt };
   if (c.lastError) Object.assign(d, { reason: c.lastError.reason, failureKind: c.lastError.kind, commandStatus: c.lastError.commandStatus });
-  if (statePath(value) === 'backoff') d.backoffMs = c.backoffMs;
+  if (statePath(value).startsWith('backoff')) d.backoffMs = c.backoffMs;
   return d;
 }
 

@@ -33,9 +33,14 @@ const codeMapping = z.record(z.string(), codeMappingEntrySchema).superRefine((m,
   }
 });
 
+/** how a message longer than one part is sent (src/domain/segments.ts; docs/encoding.md) */
+export const LONG_MESSAGE_OPTIONS = ['udh8', 'udh16', 'sar', 'payload'] as const;
+
 export const advancedConfigSchema = z.strictObject({
   protocolSpecificCodeMapping: codeMapping,
   charsets: z.array(charsetEntrySchema).min(1),
+  /** absent: udh8 (concatenation UDH with an 8-bit reference) */
+  longMessage: z.enum(LONG_MESSAGE_OPTIONS, { error: `longMessage must be one of ${LONG_MESSAGE_OPTIONS.join(', ')}` }).optional(),
 });
 export type AdvancedConfig = z.infer<typeof advancedConfigSchema>;
 
@@ -48,5 +53,6 @@ export function mergeAdvancedConfig(defaults: AdvancedConfig, custom: AdvancedCo
   return {
     protocolSpecificCodeMapping: { ...defaults.protocolSpecificCodeMapping, ...(custom?.protocolSpecificCodeMapping ?? {}) },
     charsets: custom?.charsets ?? defaults.charsets,
+    ...(custom?.longMessage ?? defaults.longMessage ? { longMessage: custom?.longMessage ?? defaults.longMessage } : {}),
   };
 }

@@ -17,13 +17,17 @@ export const STATE_EVENT_NAMES: Record<EventKind, Record<string, string>> = {
     deleted: 'deleted',
   },
   bind: {
-    idle: 'idle',
+    // staggering, or queued for the instance's bind-attempt budget (BYO_BIND_ATTEMPTS_PER_SECOND)
+    'idle.staggering': 'idle',
+    'idle.queued': 'idle',
     'online.connecting': 'connecting',
     'online.binding': 'binding',
     'online.bound.idle': 'bound',
     'online.bound.awaitingLinkResp': 'bound',
     'online.unbinding': 'unbinding',
-    backoff: 'backoff',
+    // waiting out the backoff, then queued for the bind-attempt budget
+    'backoff.waiting': 'backoff',
+    'backoff.queued': 'backoff',
     stopped: 'closed',
   },
   number: {

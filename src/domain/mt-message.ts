@@ -36,7 +36,8 @@ export function parseMtPayload(raw: unknown): { ok: true; message: MtMessage } |
   return { ok: true, message: { id: m.id, from: m.from, to: m.to, text: m.text } };
 }
 
-export type StatusState = 'submitted' | 'delivered' | 'failed' | 'rejected';
+/** `acknowledged`: an SME acknowledgement arrived (not final; `ack` says which kind) */
+export type StatusState = 'submitted' | 'acknowledged' | 'delivered' | 'failed' | 'rejected';
 
 export interface StatusPayload {
   id: string;
@@ -44,5 +45,7 @@ export interface StatusPayload {
   segments: number;
   smscMessageIds: string[];
   error?: GenericError & { protocolCode?: string };
+  /** on `acknowledged`: an SME delivery acknowledgement (esm_class 0x08) or a manual/user one (0x10) */
+  ack?: 'delivery' | 'manual';
   at: string;
 }

@@ -35,7 +35,11 @@ export function prepareMessage(
     const names = advanced.charsets.map((c) => c.charset).join(', ');
     return reject('MESSAGE_DATA_INVALID', `text cannot be encoded with any configured charset (${names})`);
   }
-  const seg = segmentMessage(m.text, choice, { reference: ctx.reference });
+  // udh16 and sar carry 16 bits: the message id fills the high octet, so references of messages
+  // the 8-bit counter has wrapped around on still differ
+  const reference = advanced.longMessage === 'udh16' || advanced.longMessage === 'sar'
+    ? ((idOctet(m.id) << 8) | (ctx.reference & 0xff)) : ctx.reference;
+  const seg = segmentMessage(m.text, choice, { reference, longMessage: advanced.longMessage });
   if (!seg.ok) return reject('MESSAGE_DATA_INVALID', seg.message);
   const base = {
     source_addr_ton: config.addressTon, source_addr_npi: config.addressNpi,
@@ -44,7 +48,17 @@ export function prepareMessage(
     destination_addr: toSmppAddress(m.to, { plusPrefix: false }),
     esm_class: seg.esmClass, registered_delivery: REGISTERED_DELIVERY_ALL, data_coding: seg.dataCoding,
   };
-  return { ok: true, message: { id: m.id, charset: choice.charset, pdus: seg.segments.map((short_message) => ({ ...base, short_message })) } };
+  return { ok: true, message: { id: m.id, charset: choice.charset, pdus: seg.segments.map((short_message, i) => {
+    const tlvs = seg.tlvs?.[i];
+    return tlvs?.length ? { ...base, short_message, tlvs } : { ...base, short_message };
+  }) } };
+}
+
+/** one octet derived from the message id (FNV-1a), stable for a message across retries */
+function idOctet(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return (h >>> 24) & 0xff;
 }
 
 const reject = (genericErrorCause: string, description: string) => ({ ok: false as const, rejection: { genericErrorCause, description } });

@@ -41,6 +41,19 @@ export const ESM_MESSAGE_TYPE_MASK = 0x3c;
 export const ESM_MC_DELIVERY_RECEIPT = 0x04;
 export const ESM_INTERMEDIATE_NOTIFICATION = 0x20;
 
+/** SME acknowledgements (SMPP 3.4 §5.2.12): the handset's application confirmed delivery (0x08) or its user did (0x10). */
+export const ESM_SME_DELIVERY_ACK = 0x08;
+export const ESM_SME_MANUAL_ACK = 0x10;
+export type SmeAckKind = 'delivery' | 'manual';
+
+/** The SME acknowledgement a deliver_sm is, by its esm_class message type; undefined for anything else. */
+export function smeAckKind(esmClass: number): SmeAckKind | undefined {
+  const type = esmClass & ESM_MESSAGE_TYPE_MASK;
+  if (type === ESM_SME_DELIVERY_ACK) return 'delivery';
+  if (type === ESM_SME_MANUAL_ACK) return 'manual';
+  return undefined;
+}
+
 export type ReceiptKind = 'delivery_receipt' | 'intermediate_notification';
 
 export function receiptKind(esmClass: number): ReceiptKind | undefined {

@@ -9,14 +9,36 @@ import { GSM_ESCAPE } from './gsm-0338.js';
 export const ESM_CLASS_UDHI = 0x40;
 /** IEI 0x00 (8-bit reference): UDHL 05, IEI 00, IEDL 03, ref, total, seq. */
 export const CONCAT_UDH_LENGTH = 6;
+/** IEI 0x08 (16-bit reference): UDHL 06, IEI 08, IEDL 04, ref hi, ref lo, total, seq. */
+export const CONCAT16_UDH_LENGTH = 7;
 export const MAX_SEGMENTS = 255;
 
+/**
+ * How a message longer than one part goes to the SMSC (advanced config `longMessage`):
+ * - udh8:    parts with the concatenation UDH, 8-bit reference (IEI 0x00), the default;
+ * - udh16:   the same with a 16-bit reference (IEI 0x08), one octet less text per part;
+ * - sar:     parts without UDH, sar_msg_ref_num / sar_total_segments / sar_segment_seqnum TLVs (the
+ *            SMSC adds the UDH on the air, so parts keep the udh8 sizes);
+ * - payload: one submit_sm, empty short_message, the whole text in a message_payload TLV.
+ */
+export const LONG_MESSAGE_MODES = ['udh8', 'udh16', 'sar', 'payload'] as const;
+export type LongMessageMode = (typeof LONG_MESSAGE_MODES)[number];
+
+/** SMPP 3.4 TLV tags the segmenter sets. */
+export const SM_TLV = { sar_msg_ref_num: 0x020c, sar_total_segments: 0x020e, sar_segment_seqnum: 0x020f, message_payload: 0x0424 } as const;
+export interface SmTlv { tag: number; value: Buffer }
+
 /** Octets available in short_message: 140 octets = 160 septets (GSM), 140 8-bit, 70 UCS2. */
-interface Limits { readonly single: number; readonly multi: number }
-// GSM is sent unpacked (one septet per octet, data_coding 0 over SMPP), so its limits are in septets
-// = octets here; the SMSC packs them, the 6-octet UDH costing 7 septets → 153 left.
-const GSM_LIMITS: Limits = { single: 160, multi: 153 };
-const OCTET_LIMITS: Limits = { single: 140, multi: 134 };
+const SINGLE_OCTETS = 140;
+/**
+ * Text units per part when `udhOctets` of header ride along. GSM is sent unpacked (one septet per
+ * octet, data_coding 0 over SMPP), so its limits are in septets; the SMSC packs them and the UDH
+ * costs ceil(octets × 8 / 7) septets (6-octet UDH → 7 septets → 153 left).
+ */
+const capacity = (charset: CharsetName, udhOctets: number): number =>
+  charset === 'gsm_0338'
+    ? Math.floor((SINGLE_OCTETS * 8) / 7) - Math.ceil((udhOctets * 8) / 7)
+    : SINGLE_OCTETS - udhOctets;
 
 export interface EncodedText {
   readonly charset: CharsetName;
@@ -34,6 +56,8 @@ export interface SegmentedMessage {
   readonly segments: Buffer[];
   /** Whole-text length in the charset's unit (septets, octets, UTF-16 code units). */
   readonly units: number;
+  /** TLVs per part (sar, payload), same length as `segments`; absent when no part has any */
+  readonly tlvs?: SmTlv[][];
 }
 
 export interface SegmentError {
@@ -60,24 +84,28 @@ function cutPoint(bytes: Buffer, start: number, max: number, charset: CharsetNam
 }
 
 /**
- * Split into parts. `reference` (the concat reference number, taken mod 256) is the caller's:
- * it must differ between concurrent multi-part messages to the same handset.
+ * Split into parts. `reference` (the concat reference number, taken mod 256 for udh8, mod 65536 for
+ * udh16 and sar) is the caller's: it must differ between concurrent multi-part messages to the same
+ * handset.
  */
 export function segmentMessage(
   text: string,
   encoding: EncodedText,
-  opts: { reference: number },
+  opts: { reference: number; longMessage?: LongMessageMode | undefined },
 ): SegmentedMessage | SegmentError {
   const bytes = encoding.bytes ?? encode(text, encoding.charset);
   if (!bytes) {
     return { ok: false, code: 'UNENCODABLE', message: `text cannot be encoded as ${encoding.charset}` };
   }
   const units = unitsOf(bytes, encoding.charset);
-  const limits = encoding.charset === 'gsm_0338' ? GSM_LIMITS : OCTET_LIMITS;
-  if (bytes.length <= limits.single) {
+  const mode = opts.longMessage ?? 'udh8';
+  const single = capacity(encoding.charset, 0);
+  if (bytes.length <= single) {
     return { ok: true, dataCoding: encoding.dcs, esmClass: 0, segments: [bytes], units };
   }
-
+  const octets = capacity(encoding.charset, mode === 'udh16' ? CONCAT16_UDH_LENGTH : CONCAT_UDH_LENGTH);
+  // UCS2 parts hold whole 2-octet units: 133 octets left by the 16-bit UDH carry 66 characters
+  const multi = encoding.charset === 'utf-16be' ? octets & ~1 : octets;
   const parts: Array<readonly [start: number, end: number]> = [];
   for (let start = 0; start < bytes.length; ) {
     if (parts.length === MAX_SEGMENTS) {
@@ -87,22 +115,33 @@ export function segmentMessage(
         message: `message needs more than ${MAX_SEGMENTS} segments (${units} units as ${encoding.charset})`,
       };
     }
-    const end = cutPoint(bytes, start, limits.multi, encoding.charset);
+    const end = cutPoint(bytes, start, multi, encoding.charset);
     parts.push([start, end]);
     start = end;
   }
-
-  const reference = opts.reference & 0xff;
+  // The SMSC splits a message_payload itself: the text goes whole, in one PDU.
+  if (mode === 'payload') {
+    return { ok: true, dataCoding: encoding.dcs, esmClass: 0, segments: [Buffer.alloc(0)], units, tlvs: [[{ tag: SM_TLV.message_payload, value: bytes }]] };
+  }
   const total = parts.length;
+  if (mode === 'sar') {
+    const ref = Buffer.alloc(2);
+    ref.writeUInt16BE(opts.reference & 0xffff, 0);
+    const tlvs = parts.map((_, i) => [
+      { tag: SM_TLV.sar_msg_ref_num, value: ref },
+      { tag: SM_TLV.sar_total_segments, value: Buffer.from([total]) },
+      { tag: SM_TLV.sar_segment_seqnum, value: Buffer.from([i + 1]) },
+    ]);
+    return { ok: true, dataCoding: encoding.dcs, esmClass: 0, segments: parts.map(([a, b]) => bytes.subarray(a, b)), units, tlvs };
+  }
+  const udh = mode === 'udh16'
+    ? [0x06, 0x08, 0x04, (opts.reference >> 8) & 0xff, opts.reference & 0xff, total]
+    : [0x05, 0x00, 0x03, opts.reference & 0xff, total];
   const segments = parts.map(([start, end], i) => {
-    const part = Buffer.allocUnsafe(CONCAT_UDH_LENGTH + end - start);
-    part[0] = 0x05; // UDHL
-    part[1] = 0x00; // IEI: concatenated short messages, 8-bit reference
-    part[2] = 0x03; // IEDL
-    part[3] = reference;
-    part[4] = total;
-    part[5] = i + 1;
-    bytes.copy(part, CONCAT_UDH_LENGTH, start, end);
+    const part = Buffer.allocUnsafe(udh.length + 1 + end - start);
+    for (let k = 0; k < udh.length; k++) part[k] = udh[k]!;
+    part[udh.length] = i + 1; // sequence number, the last octet of the IE
+    bytes.copy(part, udh.length + 1, start, end);
     return part;
   });
   return { ok: true, dataCoding: encoding.dcs, esmClass: ESM_CLASS_UDHI, segments, units };

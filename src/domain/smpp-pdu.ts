@@ -17,6 +17,8 @@ export interface SubmitSm {
   service_type?: string;
   protocol_id?: number;
   priority_flag?: number;
+  /** optional parameters (SAR, message_payload), in the order they go on the wire */
+  tlvs?: { tag: number; value: Buffer }[];
 }
 
 export interface SubmitSmResp {

@@ -43,6 +43,7 @@ export type BindEvent =
   | { type: 'session.request_failed'; request: 'bind' | 'enquire_link' | 'unbind'; reason: string }
   | { type: 'pdu.unbind' }
   | { type: 'pdu.enquire_link' }
+  | { type: 'bind.attempt_granted' }
   | { type: 'bind.stop' };
 
 export interface BindError {
@@ -69,6 +70,12 @@ export type BindStatusEvent = {
   lastError?: BindError | undefined;
 };
 
+/** waiting for a bind attempt from the instance's budget: the state's name says what it waits after */
+const QUEUED = {
+  invoke: { id: 'permit', src: 'bindAttemptPermit', input: ({ context }: { context: BindContext }) => ({ index: context.index }) },
+  on: { 'bind.attempt_granted': '#bind.online' },
+} as const;
+
 const failure = (reason: string) => ({ type: 'fail', params: { reason } }) as const;
 
 export const bindMachine = setup({
@@ -78,6 +85,12 @@ export const bindMachine = setup({
     input: {} as BindInput,
   },
   actors: {
+    // The instance-wide bind-attempt budget (BYO_BIND_ATTEMPTS_PER_SECOND): the actor layer provides
+    // one that answers `bind.attempt_granted` when this bind's turn comes (and forgets the request
+    // when the wait is left). This default grants at once.
+    bindAttemptPermit: fromCallback<BindEvent, { index: number }>(({ sendBack }) => {
+      sendBack({ type: 'bind.attempt_granted' });
+    }),
     // Replaced by the actor layer (src/actors/smpp-session-actor.ts) with the real socket session.
     smppSession: fromCallback<SessionCommand, { index: number }>(({ sendBack }) => {
       sendBack({ type: 'smpp.closed', reason: 'no SMPP session implementation provided' });
@@ -127,8 +140,15 @@ export const bindMachine = setup({
   initial: 'idle',
   on: { 'bind.stop': '.stopped' },
   states: {
-    // Staggered start: three binds of one integration never hit the SMSC in the same instant.
-    idle: { after: { staggerDelay: 'online' } },
+    // Staggered start: three binds of one integration never hit the SMSC in the same instant; then
+    // every attempt (first or after a backoff) waits for its turn in the instance's budget.
+    idle: {
+      initial: 'staggering',
+      states: {
+        staggering: { after: { staggerDelay: 'queued' } },
+        queued: QUEUED,
+      },
+    },
     online: {
       invoke: { id: 'session', src: 'smppSession', input: ({ context }) => ({ index: context.index }) },
       initial: 'connecting',
@@ -186,7 +206,11 @@ export const bindMachine = setup({
     },
     backoff: {
       entry: ['planBackoff', 'reportDown'],
-      after: { backoffDelay: 'online' },
+      initial: 'waiting',
+      states: {
+        waiting: { after: { backoffDelay: 'queued' } },
+        queued: QUEUED,
+      },
     },
     stopped: { type: 'final', entry: 'reportStopped' },
   },

@@ -54,7 +54,7 @@ export class MtClient {
   async waitFinal(org: string, integration: string, id: string, timeoutMs = 20_000) {
     return eventually(() => {
       const all = this.statuses(org, integration, id);
-      const final = all.find((s) => s.state !== 'submitted');
+      const final = all.find((s) => s.state !== 'submitted' && s.state !== 'acknowledged');
       return final ? { final, submitted: all.find((s) => s.state === 'submitted') } : undefined;
     }, { timeoutMs, what: `final status of ${id}` });
   }

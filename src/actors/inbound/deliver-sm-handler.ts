@@ -1,10 +1,11 @@
-// deliver_sm from the SMSC: a delivery receipt (by esm_class) goes to the tracker; anything else is a
+// deliver_sm from the SMSC: a delivery receipt (by esm_class) goes to the tracker; an SME
+// acknowledgement (esm_class 0x08 / 0x10) becomes an `acknowledged` status; anything else is a
 // mobile-originated message (or one part of one) for mo.ts. The deliver_sm is answered only once the outcome is
 // durable; what cannot be handled now is answered ESME_RX_T_APPN so the SMSC delivers it again later.
 import type { Logger } from 'pino';
 import type { DeliverSm, SmppSession } from '../../adapters/smpp/index.js';
 import {
-  decodeInbound, isReceiptParseError, parseReceipt, receiptKind, mapReceiptFailure, COMMAND_STATUS, fromSmppAddress,
+  decodeInbound, isReceiptParseError, parseReceipt, receiptKind, smeAckKind, type SmeAckKind, mapReceiptFailure, COMMAND_STATUS, fromSmppAddress,
 } from '../../domain/index.js';
 import type { AdvancedConfig, IntegrationConfig } from '../../config/index.js';
 import type { Tracker, StatusPublisher, OutboundMetrics } from '../outbound/index.js';
@@ -35,8 +36,9 @@ export async function handleDeliverSm(d: InboundDeps, ctx: InboundContext, sessi
   let status: number = ESME_RX_T_APPN;
   try {
     const receipt = receiptKind(pdu.esmClass);
-    d.metrics.deliverSm(ctx.org, ctx.integration, receipt ? 'receipt' : 'mo');
-    status = receipt ? await handleReceipt(d, ctx, pdu) : await publishMo(d, ctx, pdu);
+    const ack = smeAckKind(pdu.esmClass);
+    d.metrics.deliverSm(ctx.org, ctx.integration, receipt || ack ? 'receipt' : 'mo');
+    status = ack ? await handleSmeAck(d, ctx, pdu, ack) : receipt ? await handleReceipt(d, ctx, pdu) : await publishMo(d, ctx, pdu);
   } catch (err) {
     d.logger.warn({ err, org: ctx.org, integration: ctx.integration }, 'deliver_sm not processed; asking the SMSC to retry');
   }
@@ -72,6 +74,22 @@ async function handleReceipt(d: InboundDeps, ctx: InboundContext, pdu: DeliverSm
   }
   d.logger.warn({ org: ctx.org, integration: ctx.integration, receiptId: receipt.messageId }, 'receipt matches no submitted message; SMSC asked to retry');
   return ESME_RX_T_APPN;
+}
+
+/** An SME acknowledgement is never text for users: published as the message's `acknowledged` status. */
+async function handleSmeAck(d: InboundDeps, ctx: InboundContext, pdu: DeliverSm, ack: SmeAckKind): Promise<number> {
+  const body = pdu.shortMessage.length > 0 ? pdu.shortMessage : (pdu.messagePayload ?? Buffer.alloc(0));
+  const text = decodeInbound({ shortMessage: body, dataCoding: pdu.dataCoding, esmClass: pdu.esmClass & ~0x40 }).text;
+  const textId = /\bid:(\S+)/i.exec(text)?.[1];
+  const ids = [pdu.receiptedMessageId, textId].filter((x): x is string => !!x);
+  const track = ids.length ? await d.tracker.messageFor(ctx.org, ctx.integration, ids) : undefined;
+  if (!track) {
+    // Nothing to attach it to; acknowledging loses nothing, and it must not reach users as MO text.
+    d.logger.warn({ org: ctx.org, integration: ctx.integration, ack, ids }, 'SME acknowledgement matches no submitted message');
+    return ESME_ROK;
+  }
+  await d.statuses.acknowledged(ctx.org, ctx.integration, track.id, ack, track.segments, track.smscIds);
+  return ESME_ROK;
 }
 
 async function publishMo(d: InboundDeps, ctx: InboundContext, pdu: DeliverSm): Promise<number> {

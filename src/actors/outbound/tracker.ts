@@ -147,6 +147,13 @@ export class Tracker {
     throw new CasContentionError(`gave up recording a receipt for ${key}: too many concurrent writers`);
   }
 
+  /** The tracked message a receipt-like PDU (an SME acknowledgement) names, without recording anything. */
+  async messageFor(org: string, integration: string, receiptIds: string[]): Promise<MessageTrack | undefined> {
+    const hit = await this.lookup(org, integration, receiptIds);
+    if (!hit) return undefined;
+    return hit.value.track ?? (await this.readTrack(keys.message(org, integration, hit.value.id), false))?.value;
+  }
+
   private async readTrack(key: string, inRef: boolean): Promise<{ value: MessageTrack; revision: number } | undefined> {
     if (!inRef) return this.get(key, messageTrackSchema);
     const ref = await this.get(key, submitRefSchema);

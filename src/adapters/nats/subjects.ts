@@ -53,7 +53,7 @@ export const subjects = {
   },
   status: (org: string, integration: string) => `byo.status.${org}.${integration}`,
   /** Nats-Msg-Id of a status: JetStream drops a second `submitted` or final for the same message */
-  statusMsgId: (org: string, integration: string, messageId: string, phase: 'submitted' | 'final') =>
+  statusMsgId: (org: string, integration: string, messageId: string, phase: 'submitted' | 'final' | 'acknowledged') =>
     `${org}.${integration}.${messageId}.${phase}`,
   statusAll: 'byo.status.>',
   mo: (org: string, integration: string) => `byo.mo.${org}.${integration}`,
