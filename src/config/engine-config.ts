@@ -43,6 +43,12 @@ export const timersSchema = z.object({
   unroutableSweepMs: ms(60_000),
   /** a subscriber actor with no keyword for this long is stopped (its state stays in KV) */
   subscriberIdleMs: ms(60_000),
+  /** a console session (cookie) lasts this long after sign-in */
+  consoleSessionTtlMs: ms(12 * 3600_000),
+  /** GET .../messages/:messageId searches statuses this far back when the message has no track */
+  traceLookbackMs: ms(24 * 3600_000),
+  /** GET /v1/events/stream sends a keep-alive comment this often (proxies close idle streams) */
+  sseHeartbeatMs: ms(15_000),
 });
 export type Timers = z.infer<typeof timersSchema>;
 
@@ -72,6 +78,10 @@ export const limitsSchema = z.object({
   subscriberHistoryLimit: count(50),
   /** labs and benchmarks only: replaces every integration's messagesPerSecond (may exceed 100) */
   rateLimitOverrideMps: z.coerce.number().int().min(1).optional(),
+  /** stored events scanned at most to replay history on GET /v1/events/stream */
+  eventReplayScanMax: count(10_000),
+  /** stored statuses scanned at most for one message trace */
+  traceScanMax: count(50_000),
 });
 export type Limits = z.infer<typeof limitsSchema>;
 
@@ -100,6 +110,8 @@ const TIMER_ENV: Record<keyof Timers, string> = {
   deactivateTimeoutMs: 'BYO_DEACTIVATE_TIMEOUT_MS', ownerRenewMs: 'BYO_OWNER_RENEW_MS', ownerClaimTtlMs: 'BYO_OWNER_CLAIM_TTL_MS', deleteWaitMs: 'BYO_DELETE_WAIT_MS',
   jetStreamAckTimeoutMs: 'BYO_JETSTREAM_ACK_TIMEOUT_MS', mtPullExpiresMs: 'BYO_MT_PULL_EXPIRES_MS', moReassemblyTimeoutMs: 'BYO_MO_REASSEMBLY_TIMEOUT_MS',
   subscriberIdleMs: 'BYO_SUBSCRIBER_IDLE_MS', unroutableSweepMs: 'BYO_UNROUTABLE_SWEEP_MS',
+  consoleSessionTtlMs: 'BYO_CONSOLE_SESSION_TTL_MS', traceLookbackMs: 'BYO_TRACE_LOOKBACK_MS',
+  sseHeartbeatMs: 'BYO_SSE_HEARTBEAT_MS',
 };
 const LIMIT_ENV: Record<keyof Limits, string> = {
   windowSize: 'BYO_WINDOW_SIZE', trackingTtlMs: 'BYO_TRACKING_TTL_MS', requeueDelayMs: 'BYO_REQUEUE_DELAY_MS',
@@ -108,6 +120,7 @@ const LIMIT_ENV: Record<keyof Limits, string> = {
   maxInFlightMessagesPerIntegration: 'BYO_MAX_IN_FLIGHT_MESSAGES', ownerHandoffsPerRenew: 'BYO_OWNER_HANDOFFS_PER_RENEW',
   subscriberHistoryLimit: 'BYO_SUBSCRIBER_HISTORY_LIMIT', receiptHoldMs: 'BYO_RECEIPT_HOLD_MS',
   rateLimitOverrideMps: 'BYO_RATE_LIMIT_OVERRIDE_MPS', jetStreamReplicas: 'BYO_JETSTREAM_REPLICAS',
+  eventReplayScanMax: 'BYO_EVENT_REPLAY_SCAN_MAX', traceScanMax: 'BYO_TRACE_SCAN_MAX',
 };
 
 export interface EngineConfig {

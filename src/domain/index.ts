@@ -23,3 +23,6 @@ export * from './round-robin.js';
 export * from './segments.js';
 export * from './smpp-pdu.js';
 export * from './state-view.js';
+export * from './message-trace.js';
+export * from './event-stream.js';
+export * from './fleet-activity.js';

@@ -36,6 +36,9 @@ const DEFAULT_TIMERS: Timers = {
   moReassemblyTimeoutMs: 5 * MINUTE,
   subscriberIdleMs: MINUTE,
   unroutableSweepMs: MINUTE,
+  consoleSessionTtlMs: 12 * HOUR,
+  traceLookbackMs: 24 * HOUR,
+  sseHeartbeatMs: 15_000,
 };
 
 const DEFAULT_LIMITS: Limits = {
@@ -52,6 +55,8 @@ const DEFAULT_LIMITS: Limits = {
   ownerHandoffsPerRenew: 5,
   subscriberHistoryLimit: 50,
   rateLimitOverrideMps: undefined,
+  eventReplayScanMax: 10_000,
+  traceScanMax: 50_000,
 };
 
 function configError(env: NodeJS.ProcessEnv): ConfigError {

@@ -3,7 +3,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import type { Credentials, IntegrationSchemas } from '../../config/index.js';
-import type { IntegrationStore, StoredCredentials, StateView } from '../../domain/index.js';
+import type { EventStream, IntegrationStore, MessageTraceSource, StoredCredentials, StateView } from '../../domain/index.js';
+import type { ConsoleSessions } from './session.js';
 
 export type { BindStateView, IntegrationStateView, StateView } from '../../domain/index.js';
 
@@ -28,4 +29,12 @@ export interface HttpDeps {
   /** extra route plugins (e.g. numbers) registered behind the same auth and error handling; they declare full paths (`/v1/...`) */
   plugins?: FastifyPluginAsync[];
   now?: () => Date;
+  /** console sign-in: a session cookie accepted in place of the token */
+  sessions?: ConsoleSessions;
+  /** GET /v1/events/stream (503 NOT_READY without it) */
+  events?: EventStream;
+  /** SSE keep-alive comment interval */
+  sseHeartbeatMs?: number;
+  /** GET /v1/orgs/:org/integrations/:id/messages/:messageId (503 NOT_READY without it) */
+  traces?: MessageTraceSource;
 }

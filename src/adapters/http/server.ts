@@ -12,6 +12,8 @@ import { HttpError } from './errors.js';
 import { registerIntegrationRoutes } from './integration-routes.js';
 import { registerOpsRoutes } from './ops-routes.js';
 import { registerStateRoutes } from './state-routes.js';
+import { registerEventStreamRoutes } from './event-stream-routes.js';
+import { registerTraceRoutes } from './trace-routes.js';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
 /** the admin API's version in /openapi.json: the /v1 contract */
@@ -95,7 +97,7 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
     return reply.code(404).send(new HttpError('NOT_FOUND', `no route ${req.method} ${path}`).toBody());
   });
 
-  app.addHook('onRequest', bearerAuth(deps.apiToken));
+  app.addHook('onRequest', bearerAuth(deps.apiToken, deps.sessions));
   // every route as registered, for /openapi.json (plugins included: they register later)
   const routes: RegisteredRoute[] = [];
   app.addHook('onRoute', (r) => {
@@ -108,6 +110,8 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
   registerOpsRoutes(app, deps);
   registerIntegrationRoutes(app, deps);
   registerStateRoutes(app, deps);
+  registerEventStreamRoutes(app, deps);
+  registerTraceRoutes(app, deps);
   for (const plugin of deps.plugins ?? []) void app.register(plugin);
   return app;
 }

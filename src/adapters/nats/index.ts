@@ -23,3 +23,6 @@ export * from './fast-kv.js';
 export * from './js-publisher.js';
 export * from './mt-consumer.js';
 export * from './number-store.js';
+export * from './stream-reader.js';
+export * from './event-stream.js';
+export * from './mt-queue-depth.js';
