@@ -87,10 +87,9 @@ export function buildMessageTrace(org: string, integration: string, messageId: s
     const detail = describeError(s.error);
     timeline.push({ at: s.at, kind: 'status', status: s.state, ...(detail ? { detail } : {}) });
   }
-  // stable sort by time; entries without a time stay after the one before them
-  const timed = timeline.map((e, i) => ({ e, i, t: e.at ? Date.parse(e.at) : Number.NaN }));
-  let last = -Infinity;
-  for (const x of timed) last = x.t = Number.isNaN(x.t) ? last : x.t;
+  // in time order; a receipt without a time came after `submitted` (receipts find only recorded submits)
+  const untimed = Date.parse(submitted?.at ?? track?.submittedAt ?? '') + 1;
+  const timed = timeline.map((e, i) => ({ e, i, t: e.at ? Date.parse(e.at) : untimed }));
   timed.sort((a, b) => a.t - b.t || a.i - b.i);
   return { messageId, org, integration, timeline: timed.map((x) => x.e) };
 }

@@ -19,7 +19,16 @@ describe.skipIf(!CHROMIUM && process.env.BYO_BROWSER_REQUIRED !== '1')('web cons
   let id = '';
 
   beforeAll(async () => {
-    world = await startWorld([{ credentials: { systemId: 'acme', password: 'secret1' } }], FAST_TIMERS);
+    world = await startWorld([
+      { credentials: { systemId: 'acme', password: 'secret1' }, autoDlr: { delayMs: 50 } },
+      { preset: 'wrongPassword' },
+    ], FAST_TIMERS);
+    // a second integration whose SMSC refuses the password: its binds show the failure on the fleet view
+    const globex = await world.engine.api('POST', '/v1/orgs/globex/integrations', {
+      name: 'Globex backup', smscAddress: '127.0.0.1', smscPort: world.smscs[1]!.port, tls: false, bindType: 'transmitter',
+    });
+    await world.engine.api('PUT', `/v1/orgs/globex/integrations/${globex.body.id}/credentials`, { systemId: 'globex', password: 'wrong' });
+    await world.engine.api('POST', `/v1/orgs/globex/integrations/${globex.body.id}/activate`);
     const created = await world.engine.api('POST', '/v1/orgs/acme/integrations', {
       name: 'Acme vendor', smscAddress: '127.0.0.1', smscPort: world.smscs[0]!.port, tls: false,
     });
@@ -61,6 +70,14 @@ describe.skipIf(!CHROMIUM && process.env.BYO_BROWSER_REQUIRED !== '1')('web cons
     await page.waitForFunction((sel) => document.querySelectorAll(`${sel} [data-testid=bind][data-state=bound]`).length === 3,
       `[data-testid=integration-row][data-id="${id}"]`, { timeout: WAIT_MS });
     expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
+    // traffic: last submit and last receipt appear on the row
+    for (const [n, text] of ['Your code is 1234', 'A longer message '.repeat(12), 'Emoji 🎉 welcome'].entries()) {
+      await world.mt.publish('acme', id, { id: `m-${n}`, from: '+15551234567', to: '+15557654321', text });
+    }
+    for (const n of [0, 1, 2]) expect((await world.mt.waitFinal('acme', id, `m-${n}`)).final.state).toBe('delivered');
+    await page.waitForFunction((sel) => (document.querySelector(sel)?.textContent?.match(/ago/g) ?? []).length >= 2,
+      `[data-testid=integration-row][data-id="${id}"]`, { timeout: WAIT_MS });
+    await page.waitForFunction(() => /0x0000000e|ESME_RINVPASWD|refused/i.test(document.body.textContent ?? ''), undefined, { timeout: WAIT_MS });
     if (SCREENSHOTS) await page.screenshot({ path: 'docs/console-fleet.png' });
   });
 
@@ -83,7 +100,23 @@ describe.skipIf(!CHROMIUM && process.env.BYO_BROWSER_REQUIRED !== '1')('web cons
     const events = await page.getByTestId('events').textContent();
     expect(events).toMatch(/bind\.(backoff|connecting)/);
     expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
+  });
+
+  it('traces a message by id on the integration page: each segment\'s submit_sm_resp with its SMSC id, the receipts, delivered', async () => {
+    await page.fill('[aria-label="message id"]', 'm-1');
+    await page.click('form.lookup:has([aria-label="message id"]) button');
+    const trace = page.getByTestId('trace');
+    await trace.waitFor({ timeout: WAIT_MS });
+    const text = (await trace.textContent()) ?? '';
+    expect(text.match(/submit_sm_resp/g)?.length).toBeGreaterThanOrEqual(2);
+    expect(text).toContain('delivered');
+    const smscIds = world.smscs[0]!.submits.map((x) => x.messageId).filter(Boolean);
+    expect(smscIds.some((sid) => text.includes(String(sid)))).toBe(true);
     if (SCREENSHOTS) await page.screenshot({ path: 'docs/console-integration.png', fullPage: true });
+    await page.fill('[aria-label="message id"]', 'no-such-message');
+    await page.click('form.lookup:has([aria-label="message id"]) button');
+    await page.getByTestId('trace-error').waitFor({ timeout: WAIT_MS });
+    expect(await page.getByTestId('trace-error').textContent()).toContain('MESSAGE_NOT_FOUND');
   });
 
   it('deactivates from the page (with the CSRF token): the binds unbind and the state turns inactive', async () => {
