@@ -143,3 +143,18 @@ describe('GET /v1/orgs/:org/integrations/:id/messages/:messageId', () => {
     expect(none.json().error.code).toBe('NOT_FOUND');
   });
 });
+
+describe('GET /v1/events/stream on a listening server', () => {
+  it('ends open streams when the server closes, so shutdown does not wait for browsers', async () => {
+    let closed = 0;
+    const s = consoleHarness({ events: { subscribe: async () => ({ close: () => void closed++ }) } });
+    const address = await s.app.listen({ host: '127.0.0.1', port: 0 });
+    const res = await fetch(`${address}/v1/events/stream`, { headers: { authorization: `Bearer ${s.deps.apiToken}` } });
+    expect(res.status).toBe(200);
+    const body = res.body!.getReader();
+    expect(new TextDecoder().decode((await body.read()).value)).toContain('retry:');
+    await s.app.close();
+    expect((await body.read()).done).toBe(true);
+    expect(closed).toBe(1);
+  });
+});

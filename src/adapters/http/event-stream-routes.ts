@@ -20,6 +20,11 @@ const querySchema = z.strictObject({
 });
 
 export function registerEventStreamRoutes(app: FastifyInstance, deps: HttpDeps): void {
+  // open streams never go idle: end them when the server closes, or close() would wait for the clients
+  const open = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of [...open]) end();
+  });
   app.get('/v1/events/stream', async (req, reply) => {
     const q = querySchema.parse(req.query ?? {});
     if (q.integration && !q.org) throw new HttpError('BAD_REQUEST', 'integration needs org: ?org=<org>&integration=<id>');
@@ -31,26 +36,28 @@ export function registerEventStreamRoutes(app: FastifyInstance, deps: HttpDeps):
       'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no',
     });
     res.write('retry: 2000\n\n');
-    let open = true;
+    let live = true;
     const end = () => {
-      if (!open) return;
-      open = false;
+      if (!live) return;
+      live = false;
+      open.delete(end);
       clearInterval(heartbeat);
       subscription?.close();
       res.end();
     };
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), deps.sseHeartbeatMs ?? DEFAULT_HEARTBEAT_MS);
     let subscription: { close(): void } | undefined;
+    open.add(end);
     req.raw.on('close', end);
     try {
       const filter = { ...(q.org ? { org: q.org } : {}), ...(q.integration ? { integration: q.integration } : {}), ...(q.kind ? { kind: q.kind as never } : {}) };
       const sub = await events.subscribe(filter, { replay: q.replay ?? 0, replayMs: REPLAY_WINDOW_MS },
-        (e) => open && res.write(`data: ${JSON.stringify(e)}\n\n`), () => end());
-      if (open) subscription = sub;
+        (e) => live && res.write(`data: ${JSON.stringify(e)}\n\n`), () => end());
+      if (live) subscription = sub;
       else sub.close();
     } catch (err) {
       req.log.warn({ err }, 'event stream subscription failed');
-      if (open) res.write(`event: error\ndata: ${JSON.stringify({ code: 'INTERNAL', message: 'event stream failed' })}\n\n`);
+      if (live) res.write(`event: error\ndata: ${JSON.stringify({ code: 'INTERNAL', message: 'event stream failed' })}\n\n`);
       end();
     }
   });
