@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ID_PATTERN } from '../../config/index.js';
-import { EVENT_KINDS } from '../../domain/index.js';
+import { EVENT_KINDS, type EventKind } from '../../domain/index.js';
 import type { HttpDeps } from './deps.js';
 import { HttpError } from './errors.js';
 
@@ -15,7 +15,7 @@ const DEFAULT_HEARTBEAT_MS = 15_000;
 const querySchema = z.strictObject({
   org: z.string().regex(ID_PATTERN).optional(),
   integration: z.string().regex(ID_PATTERN).optional(),
-  kind: z.enum(EVENT_KINDS as [string, ...string[]]).optional(),
+  kind: z.enum(EVENT_KINDS as [EventKind, ...EventKind[]]).optional(),
   replay: z.coerce.number().int().min(0).max(EVENT_REPLAY_MAX).optional(),
 });
 
@@ -50,7 +50,7 @@ export function registerEventStreamRoutes(app: FastifyInstance, deps: HttpDeps):
     open.add(end);
     req.raw.on('close', end);
     try {
-      const filter = { ...(q.org ? { org: q.org } : {}), ...(q.integration ? { integration: q.integration } : {}), ...(q.kind ? { kind: q.kind as never } : {}) };
+      const filter = { ...(q.org ? { org: q.org } : {}), ...(q.integration ? { integration: q.integration } : {}), ...(q.kind ? { kind: q.kind } : {}) };
       const sub = await events.subscribe(filter, { replay: q.replay ?? 0, replayMs: REPLAY_WINDOW_MS },
         (e) => live && res.write(`data: ${JSON.stringify(e)}\n\n`), () => end());
       if (live) subscription = sub;

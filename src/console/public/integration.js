@@ -3,7 +3,7 @@
 import { h } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import htm from 'htm';
-import { api, events } from './api.js';
+import { api, events, ago } from './api.js';
 import { Badge, Binds } from './fleet.js';
 import { Statechart } from './statechart.js';
 import { SubscriberLookup, MessageLookup } from './lookups.js';
@@ -41,7 +41,11 @@ export function Integration({ org, id }) {
   const [list, setList] = useState([]);
   const [error, setError] = useState('');
   const base = `/v1/orgs/${org}/integrations/${id}`;
-  const loadState = () => api('GET', `${base}/state`).then(setState, (e) => setError(e.message));
+  const [row, setRow] = useState(null);
+  const loadState = () => {
+    api('GET', '/v1/console/fleet').then((f) => setRow(f.integrations.find((r) => r.org === org && r.id === id) ?? null), () => undefined);
+    return api('GET', `${base}/state`).then(setState, (e) => setError(e.message));
+  };
   const loadNumbers = () => api('GET', `/v1/orgs/${org}/numbers?integration=${encodeURIComponent(id)}`).then((r) => setNumbers(r.numbers), () => undefined);
   useEffect(() => {
     api('GET', base).then(setInfo, (e) => setError(e.message));
@@ -73,7 +77,10 @@ export function Integration({ org, id }) {
       <button data-testid="activate" onClick=${() => act('activate')}>Activate</button>
       <button data-testid="deactivate" onClick=${() => act('deactivate')}>Deactivate</button>
       <span class="muted">owner: ${state?.instance ?? '—'} · ${info?.smscAddress ?? ''}:${info?.smscPort ?? ''} · ${info?.bindType ?? ''}</span></div>
-    <${Binds} binds=${binds} windowSize=${info?.advanced?.windowSize ?? 10} />
+    <${Binds} binds=${binds} windowSize=${row?.windowSize ?? '?'} />
+    <p class="muted" data-testid="activity">queue ${row?.queueDepth ?? '—'} · ${row?.activity?.messagesPerSecond ?? '—'} msg/s ·
+      last submit ${ago(row?.activity?.lastSubmitAt)} · last receipt ${ago(row?.activity?.lastReceiptAt)} ·
+      failures (1 h): ${Object.entries(row?.activity?.failuresLastHour ?? {}).map(([k, n]) => `${k} ×${n}`).join(', ') || '—'}</p>
     ${charts && html`<div class="charts">
       <${Statechart} chart=${charts.integration} current=${state?.state} label="integration" />
       ${[0, 1, 2].map((i) => html`<${Statechart} chart=${charts.bind} current=${binds.find((b) => b.index === i)?.state ?? 'idle'} label=${`bind ${i}`} />`)}
