@@ -117,6 +117,12 @@ describe.skipIf(!CHROMIUM && process.env.BYO_BROWSER_REQUIRED !== '1')('web cons
     await page.click('form.lookup:has([aria-label="message id"]) button');
     await page.getByTestId('trace-error').waitFor({ timeout: WAIT_MS });
     expect(await page.getByTestId('trace-error').textContent()).toContain('MESSAGE_NOT_FOUND');
+    // a message rejected before any submit has no track: its trace is its status, found in BYO_STATUS
+    await world.mt.publish('acme', id, { id: 'm-bad', from: '+15551234567', to: '+15557654321', text: '' });
+    expect((await world.mt.waitFinal('acme', id, 'm-bad')).final.state).toBe('rejected');
+    const rejected = await world.engine.api('GET', `/v1/orgs/acme/integrations/${id}/messages/m-bad`);
+    expect(rejected.status).toBe(200);
+    expect(rejected.body.timeline).toEqual([expect.objectContaining({ kind: 'status', status: 'rejected', detail: expect.stringContaining('MESSAGE_DATA_INVALID') })]);
   });
 
   it('deactivates from the page (with the CSRF token): the binds unbind and the state turns inactive', async () => {
