@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import boundaries from 'eslint-plugin-boundaries';
+import globals from 'globals';
 
 const sideEffectModules = [
   'node:*', 'net', 'tls', 'fs', 'fs/*', 'child_process', 'http', 'https', 'crypto', 'os', 'timers', 'dgram',
@@ -96,5 +97,10 @@ export default tseslint.config(
       'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'no clock in machines' },
         { object: 'Math', property: 'random', message: 'inject randomness through input' }],
     },
+  },
+  {
+    // The web console's browser modules (src/console/public): served as they are, run in the browser.
+    files: ['src/console/public/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: { ...globals.browser } },
   },
 );

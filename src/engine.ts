@@ -9,13 +9,16 @@ import type { FastifyInstance } from 'fastify';
 import { type EngineConfig, integrationSchemas } from './config/index.js';
 import {
   connectNats, defaultReplicas, ensureStreams, ensureBuckets, createKvIntegrationStore, type NatsHandle, createKvNumberStore, natsEventSink, BUCKETS, JsPublisher, openFastKv,
-  createKvTokenStore,
+  createKvTokenStore, natsEventStream, mtQueueDepths,
 } from './adapters/nats/index.js';
+import { ConsoleSessions } from './adapters/http/index.js';
+import { FleetActivity } from './domain/index.js';
+import { consolePlugin } from './console/index.js';
 import { loadMasterKey, sealCredentials } from './adapters/secrets.js';
 import { buildHttpServer, numberRoutes } from './adapters/http/index.js';
 import { createMetrics } from './adapters/metrics.js';
 import { BindAttemptBudget, IntegrationEvents, NumberFleet, Supervisor } from './actors/index.js';
-import { Outbound } from './actors/outbound/index.js';
+import { Outbound, natsMessageTraces } from './actors/outbound/index.js';
 import { SubscriberRegistry, Inbound } from './actors/inbound/index.js';
 
 export interface Engine {
@@ -71,6 +74,9 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     const sink = natsEventSink(nats.js, logger);
     const metrics = createMetrics();
     const events = new IntegrationEvents(logger);
+    // what the console's fleet view counts (messages/s, last submit and receipt, failure causes)
+    const activity = new FleetActivity(now);
+    const outboundMetrics = activity.observe(metrics.outbound);
     const fleet = new NumberFleet({ kv: buckets.numbers, store: numbers, sink, logger, now, events });
     const subscribers = new SubscriberRegistry({
       kv: buckets.subscribers, sink, logger, now, idleMs: config.timers.subscriberIdleMs, historyLimit: config.limits.subscriberHistoryLimit,
@@ -78,11 +84,11 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     });
     const outbound = new Outbound({
       nats, tracking: buckets.tracking, publisher, store, fastTracking, engine: config, logger, now,
-      numbers: fleet, subscribers, events, metrics: metrics.outbound,
+      numbers: fleet, subscribers, events, metrics: outboundMetrics,
     });
     const inbound = new Inbound({
       kv: buckets.tracking, publisher, tracker: outbound.tracker, statuses: outbound.statuses, recorded: outbound.recorded,
-      subscribers, numbers: fleet, events, engine: config, logger, now, metrics: metrics.outbound,
+      subscribers, numbers: fleet, events, engine: config, logger, now, metrics: outboundMetrics,
     });
     const supervisor = new Supervisor({
       store, owners: buckets.owners, stateKv: buckets.state, ownerRenewMs: config.timers.ownerRenewMs,
@@ -91,6 +97,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
       bindAttempts: new BindAttemptBudget(config.limits.bindAttemptsPerSecond),
     });
     metrics.observe({ integrations: supervisor, outbound });
+    const sessions = new ConsoleSessions(apiToken, config.timers.consoleSessionTtlMs, now);
     const http = buildHttpServer({
       store, schemas, state: supervisor, apiToken, logger, deleteWaitMs: config.timers.deleteWaitMs,
       egressCidrs: config.egressCidrs,
@@ -99,7 +106,20 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
       isReady: () => nats.state() === 'connected' && supervisor.reconciled,
       metricsText: () => metrics.text(),
       tokens: createKvTokenStore(buckets.tokens, logger),
-      plugins: [numberRoutes({ numbers, integrations: store, subscriber: (sender, handset) => subscribers.get(sender, handset) })],
+      plugins: [
+        numberRoutes({ numbers, integrations: store, subscriber: (sender, handset) => subscribers.get(sender, handset) }),
+        consolePlugin({
+          apiToken, sessions, store, state: supervisor, numbers, instanceId, windowSize: config.limits.windowSize,
+          stats: { activity: (org, id) => activity.activity(org, id), queueDepths: () => mtQueueDepths(nats.jsm) },
+        }),
+      ],
+      sessions,
+      events: natsEventStream(nats.nc, nats.js, { fetchExpiresMs: config.timers.mtPullExpiresMs, replayScanMax: config.limits.eventReplayScanMax }),
+      sseHeartbeatMs: config.timers.sseHeartbeatMs,
+      traces: natsMessageTraces({
+        tracker: outbound.tracker, js: nats.js, now, lookbackMs: config.timers.traceLookbackMs, scanMax: config.limits.traceScanMax,
+        fetchExpiresMs: config.timers.mtPullExpiresMs,
+      }),
     });
 
     // start; stop() undoes these in reverse

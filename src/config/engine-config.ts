@@ -49,6 +49,12 @@ export const timersSchema = z.object({
   ownerFenceMs: z.coerce.number().int().min(1).optional(),
   /** a failing bind logs its reason at warn at most once per this many ms (the events carry every attempt) */
   bindFailureLogIntervalMs: ms(60_000),
+  /** a console session (cookie) lasts this long after sign-in */
+  consoleSessionTtlMs: ms(12 * 3600_000),
+  /** GET .../messages/:messageId searches statuses this far back when the message has no track */
+  traceLookbackMs: ms(24 * 3600_000),
+  /** GET /v1/events/stream sends a keep-alive comment this often (proxies close idle streams) */
+  sseHeartbeatMs: ms(15_000),
 });
 export type Timers = Omit<z.infer<typeof timersSchema>, 'ownerFenceMs'> & { ownerFenceMs: number };
 
@@ -80,6 +86,10 @@ export const limitsSchema = z.object({
   rateLimitOverrideMps: z.coerce.number().int().min(1).optional(),
   /** bind attempts (connect + bind) the whole instance starts per second, across every integration */
   bindAttemptsPerSecond: count(20),
+  /** stored events scanned at most to replay history on GET /v1/events/stream */
+  eventReplayScanMax: count(10_000),
+  /** stored statuses scanned at most for one message trace */
+  traceScanMax: count(50_000),
 });
 export type Limits = z.infer<typeof limitsSchema>;
 
@@ -111,6 +121,8 @@ const TIMER_ENV: Record<keyof Timers, string> = {
   optOutConfirmIntervalMs: 'BYO_OPT_OUT_CONFIRM_INTERVAL_MS',
   ownerFenceMs: 'BYO_OWNER_FENCE_MS',
   bindFailureLogIntervalMs: 'BYO_BIND_FAILURE_LOG_INTERVAL_MS',
+  consoleSessionTtlMs: 'BYO_CONSOLE_SESSION_TTL_MS', traceLookbackMs: 'BYO_TRACE_LOOKBACK_MS',
+  sseHeartbeatMs: 'BYO_SSE_HEARTBEAT_MS',
 };
 const LIMIT_ENV: Record<keyof Limits, string> = {
   windowSize: 'BYO_WINDOW_SIZE', trackingTtlMs: 'BYO_TRACKING_TTL_MS', requeueDelayMs: 'BYO_REQUEUE_DELAY_MS',
@@ -120,6 +132,7 @@ const LIMIT_ENV: Record<keyof Limits, string> = {
   subscriberHistoryLimit: 'BYO_SUBSCRIBER_HISTORY_LIMIT', receiptHoldMs: 'BYO_RECEIPT_HOLD_MS',
   rateLimitOverrideMps: 'BYO_RATE_LIMIT_OVERRIDE_MPS', jetStreamReplicas: 'BYO_JETSTREAM_REPLICAS',
   bindAttemptsPerSecond: 'BYO_BIND_ATTEMPTS_PER_SECOND',
+  eventReplayScanMax: 'BYO_EVENT_REPLAY_SCAN_MAX', traceScanMax: 'BYO_TRACE_SCAN_MAX',
 };
 
 export interface EngineConfig {

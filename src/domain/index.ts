@@ -26,3 +26,6 @@ export * from './segments.js';
 export * from './smpp-pdu.js';
 export * from './state-view.js';
 export * from './api-token.js';
+export * from './message-trace.js';
+export * from './event-stream.js';
+export * from './fleet-activity.js';

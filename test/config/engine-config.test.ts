@@ -39,6 +39,9 @@ const DEFAULT_TIMERS: Timers = {
   optOutConfirmIntervalMs: 24 * HOUR,
   ownerFenceMs: 4_000,
   bindFailureLogIntervalMs: MINUTE,
+  consoleSessionTtlMs: 12 * HOUR,
+  traceLookbackMs: 24 * HOUR,
+  sseHeartbeatMs: 15_000,
 };
 
 const DEFAULT_LIMITS: Limits = {
@@ -56,6 +59,8 @@ const DEFAULT_LIMITS: Limits = {
   subscriberHistoryLimit: 50,
   rateLimitOverrideMps: undefined,
   bindAttemptsPerSecond: 20,
+  eventReplayScanMax: 10_000,
+  traceScanMax: 50_000,
 };
 
 function configError(env: NodeJS.ProcessEnv): ConfigError {

@@ -2,8 +2,7 @@
 // the same 200-character text through a real engine to the fake SMSC over TCP; the SMSC's decoded
 // submit_sm PDUs show the UDH / TLVs each option puts on the wire.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FakeSmsc } from '../helpers/fake-smsc.js';
-import type { ReceivedSubmit } from '../helpers/fake-smsc-options.js';
+import type { FakeSmsc, ReceivedSubmit } from '../helpers/fake-smsc.js';
 import { eventually } from '../helpers/engine-process.js';
 import { setUpIntegration } from '../helpers/mt-client.js';
 import { startWorld, type World } from '../helpers/e2e-world.js';

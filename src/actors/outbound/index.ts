@@ -7,3 +7,4 @@ export * from './record-signal.js';
 export * from './status-publisher.js';
 export * from './tracker.js';
 export * from './unroutable.js';
+export * from './message-trace.js';

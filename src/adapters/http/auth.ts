@@ -12,6 +12,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { apiTokenSecretMatches, parseApiToken, type ApiTokenStore } from '../../domain/index.js';
 import { HttpError } from './errors.js';
+import { CSRF_HEADER, readCookie, SESSION_COOKIE, type ConsoleSessions } from './session.js';
 
 export interface RouteAuthConfig {
   public?: boolean;
@@ -43,7 +44,7 @@ export function tokenMatches(header: string | undefined, expected: string): bool
   return same && presented.length > 0;
 }
 
-/** Authorization: Bearer <admin token> or Bearer byo_<id>_<secret> (an org token from `tokens`). */
+/** Authorization: Bearer <admin token> or Bearer byotok_<id>_<secret> (an org token from `tokens`). */
 export function bearerResolver(adminToken: string, tokens: ApiTokenStore | undefined): PrincipalResolver {
   if (adminToken.length === 0) throw new Error('bearerResolver: an empty API token would let anyone in');
   return async (req) => {
@@ -53,6 +54,19 @@ export function bearerResolver(adminToken: string, tokens: ApiTokenStore | undef
     const record = await tokens.get(parsed.id);
     if (!record || !apiTokenSecretMatches(record, parsed.secret)) return undefined;
     return { kind: 'org', org: record.org, tokenId: record.id };
+  };
+}
+
+/**
+ * A valid console session cookie (signed in with the admin token) stands in for the admin token; a
+ * state-changing method must also carry the session's CSRF token, or it is refused outright.
+ */
+export function sessionResolver(sessions: ConsoleSessions): PrincipalResolver {
+  return async (req) => {
+    const session = readCookie(req.headers.cookie, SESSION_COOKIE);
+    if (!sessions.valid(session)) return undefined;
+    if (sessions.csrfOk(req.method, session, req.headers[CSRF_HEADER])) return { kind: 'admin' };
+    throw new HttpError('CSRF_REJECTED', `a console session must send its CSRF token in ${CSRF_HEADER} for ${req.method}`);
   };
 }
 

@@ -3,8 +3,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import type { Credentials, IntegrationSchemas } from '../../config/index.js';
-import type { ApiTokenStore, IntegrationStore, StoredCredentials, StateView } from '../../domain/index.js';
+import type { ApiTokenStore, EventStream, IntegrationStore, MessageTraceSource, StoredCredentials, StateView } from '../../domain/index.js';
 import type { PrincipalResolver } from './auth.js';
+import type { ConsoleSessions } from './session.js';
 
 export type { BindStateView, IntegrationStateView, StateView } from '../../domain/index.js';
 
@@ -33,4 +34,12 @@ export interface HttpDeps {
   tokens?: ApiTokenStore;
   /** more ways to prove identity, tried after the bearer token (e.g. a console session cookie) */
   principalResolvers?: PrincipalResolver[];
+  /** console sign-in: a session cookie accepted in place of the token */
+  sessions?: ConsoleSessions;
+  /** GET /v1/events/stream (503 NOT_READY without it) */
+  events?: EventStream;
+  /** SSE keep-alive comment interval */
+  sseHeartbeatMs?: number;
+  /** GET /v1/orgs/:org/integrations/:id/messages/:messageId (503 NOT_READY without it) */
+  traces?: MessageTraceSource;
 }

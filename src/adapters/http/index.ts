@@ -15,3 +15,4 @@ export type { IntegrationStateResponse } from './state-routes.js';
 export * from './number-routes.js';
 export * from './openapi.js';
 export * from './ops-routes.js';
+export { ConsoleSessions, readCookie, SESSION_COOKIE, CSRF_HEADER, type IssuedSession } from './session.js';

@@ -48,6 +48,25 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'POST /v1/orgs/:org/tokens': { summary: 'Create an org-scoped API token (admin token only); the secret is in this answer only', body: () => apiTokenCreateSchema, ok: [201, '{ id, org, name, createdAt, token }'] },
   'GET /v1/orgs/:org/tokens': { summary: "The org's API tokens, without secrets (admin token only)", ok: [200, '{ tokens: [{ id, org, name, createdAt }] }'] },
   'DELETE /v1/orgs/:org/tokens/:tokenId': { summary: 'Revoke an org API token (admin token only)', ok: [204, 'revoked'] },
+  'GET /v1/events/stream': {
+    summary: 'Operational events as server-sent events (?org= &integration= &kind=integration|bind|number|subscriber &replay=N newest stored first)',
+    ok: [200, 'text/event-stream: one `data:` line of event JSON per event'],
+  },
+  'GET /v1/orgs/:org/integrations/:id/messages/:messageId': {
+    summary: "A message's timeline: each segment's submit_sm/submit_sm_resp (SMSC id, command_status), receipts, statuses (404 MESSAGE_NOT_FOUND)",
+    ok: [200, '{ messageId, org, integration, timeline: [{ at, kind, segment?, smscMessageId?, commandStatus?, status?, detail? }] }'],
+  },
+  'GET /console': { summary: 'The web console (sign in with the API token)', ok: [200, 'HTML'] },
+  'GET /console/assets/:file': { summary: "The console's own scripts and styles", ok: [200, 'file'] },
+  'GET /console/vendor/:file': { summary: 'The libraries the console uses (preact, htm, dagre), served from node_modules', ok: [200, 'file'] },
+  'POST /console/session': { summary: 'Console sign-in: { token } → HttpOnly SameSite=Strict session cookie', ok: [200, '{ csrfToken, expiresAt }'] },
+  'GET /console/session': { summary: "The console session's CSRF token (send it as x-csrf-token on state-changing requests)", ok: [200, '{ csrfToken, expiresAt }'] },
+  'DELETE /console/session': { summary: 'Console sign-out: clears the session cookie', ok: [204, 'signed out'] },
+  'GET /v1/console/machines': { summary: 'The XState machines (states, transitions) the console draws as statecharts', ok: [200, '{ machines: [...] }'] },
+  'GET /v1/console/fleet': {
+    summary: 'Every integration with its binds, window, queue depth, messages/s, last submit and receipt, numbers, failure causes (last hour)',
+    ok: [200, '{ instance, integrations: [...] }'],
+  },
 };
 
 const errorBody = {

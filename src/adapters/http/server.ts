@@ -5,7 +5,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } f
 import { z } from 'zod';
 import { describeIssues, LOG_REDACT_PATHS } from '../../config/index.js';
 import { StoreConflictError, StoreNotFoundError } from '../../domain/index.js';
-import { accessControl, bearerResolver, type RouteAuthConfig } from './auth.js';
+import { accessControl, bearerResolver, sessionResolver, type RouteAuthConfig } from './auth.js';
 import { buildOpenApi, type RegisteredRoute } from './openapi.js';
 import type { HttpDeps } from './deps.js';
 import { HttpError } from './errors.js';
@@ -13,6 +13,8 @@ import { registerIntegrationRoutes } from './integration-routes.js';
 import { registerOpsRoutes } from './ops-routes.js';
 import { registerStateRoutes } from './state-routes.js';
 import { registerTokenRoutes } from './token-routes.js';
+import { registerEventStreamRoutes } from './event-stream-routes.js';
+import { registerTraceRoutes } from './trace-routes.js';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
 /** the admin API's version in /openapi.json: the /v1 contract */
@@ -96,7 +98,11 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
     return reply.code(404).send(new HttpError('NOT_FOUND', `no route ${req.method} ${path}`).toBody());
   });
 
-  app.addHook('onRequest', accessControl([bearerResolver(deps.apiToken, deps.tokens), ...(deps.principalResolvers ?? [])]));
+  app.addHook('onRequest', accessControl([
+    bearerResolver(deps.apiToken, deps.tokens),
+    ...(deps.sessions ? [sessionResolver(deps.sessions)] : []),
+    ...(deps.principalResolvers ?? []),
+  ]));
   // every route as registered, for /openapi.json (plugins included: they register later)
   const routes: RegisteredRoute[] = [];
   app.addHook('onRoute', (r) => {
@@ -110,6 +116,8 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
   registerIntegrationRoutes(app, deps);
   registerStateRoutes(app, deps);
   if (deps.tokens) registerTokenRoutes(app, deps.tokens, deps.now);
+  registerEventStreamRoutes(app, deps);
+  registerTraceRoutes(app, deps);
   for (const plugin of deps.plugins ?? []) void app.register(plugin);
   return app;
 }

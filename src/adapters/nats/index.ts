@@ -24,3 +24,6 @@ export * from './js-publisher.js';
 export * from './mt-consumer.js';
 export * from './number-store.js';
 export { createKvTokenStore } from './token-store.js';
+export * from './stream-reader.js';
+export * from './event-stream.js';
+export * from './mt-queue-depth.js';

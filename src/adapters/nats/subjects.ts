@@ -62,6 +62,9 @@ export const subjects = {
     `byo.events.${org}.${integration}.${kind}.${event}`,
   eventsFor: (org: string, integration: string) => `byo.events.${org}.${integration}.>`,
   eventsAll: 'byo.events.>',
+  /** events of one org, integration and actor kind; an absent one matches all */
+  eventsMatching: (org?: string, integration?: string, kind?: string) =>
+    `byo.events.${org ?? '*'}.${integration ?? '*'}.${kind ?? '*'}.>`,
 } as const;
 
 export const consumers = {

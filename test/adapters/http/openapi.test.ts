@@ -5,14 +5,16 @@ import { numberRoutes } from '../../../src/adapters/http/number-routes.js';
 import { ROUTE_DOCS } from '../../../src/adapters/http/openapi.js';
 import { createMemoryNumberStore } from '../../helpers/memory-number-store.js';
 import { MemoryIntegrationStore } from '../../helpers/memory-integration-store.js';
-import { harness, type Harness } from './http-harness.js';
+import type { Harness } from './http-harness.js';
 import { MemoryTokenStore } from '../../helpers/memory-token-store.js';
+import { consoleHarness } from '../../console/console-harness.js';
 
 let h: Harness;
 let doc: { openapi: string; paths: Record<string, Record<string, any>>; security: unknown[] };
 
 beforeAll(async () => {
-  h = harness({ tokens: new MemoryTokenStore(), plugins: [numberRoutes({ numbers: createMemoryNumberStore(), integrations: new MemoryIntegrationStore() })] });
+  // the console plugin beside the numbers plugin, as engine.ts registers them
+  h = consoleHarness({ tokens: new MemoryTokenStore(), plugins: [numberRoutes({ numbers: createMemoryNumberStore(), integrations: new MemoryIntegrationStore() })] });
   await h.app.ready();
   const res = await h.app.inject({ method: 'GET', url: '/openapi.json' }); // no token
   expect(res.statusCode).toBe(200);
@@ -40,7 +42,8 @@ describe('GET /openapi.json', () => {
 
   it('marks the probes and this document public, everything under /v1 behind the token', () => {
     for (const { key, op } of operations()) {
-      const open = ['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /openapi.json'].includes(key);
+      const open = ['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /openapi.json',
+        'GET /console', 'GET /console/assets/:file', 'GET /console/vendor/:file', 'POST /console/session'].includes(key);
       expect(op.security, key).toEqual(open ? [] : undefined);
     }
   });

@@ -1,0 +1,47 @@
+// GET /v1/console/fleet: one row per integration with what an on-call operator looks at first —
+// org, name, state, owning instance, the 3 binds (state, window in use, last failure), queue depth,
+// messages/s, last submit and receipt, numbers, failure causes over the last hour.
+import type { BindStateView, FleetStats, IntegrationActivity, IntegrationStore, NumberStore, StateView } from '../domain/index.js';
+
+export interface FleetRow {
+  org: string;
+  id: string;
+  name: string;
+  desired: string;
+  state: string;
+  since: string | null;
+  instance: string | null;
+  binds: BindStateView[];
+  /** outstanding submit_sm allowed per bind */
+  windowSize: number;
+  queueDepth: number;
+  numbers: { e164: string; state: string }[];
+  /** null when another instance owns the integration (counted where it runs) */
+  activity: IntegrationActivity | null;
+}
+
+export interface FleetDeps {
+  store: IntegrationStore;
+  state: StateView;
+  numbers: NumberStore;
+  stats: FleetStats;
+  /** the instance serving this request: activity is counted by the owner only */
+  instanceId: string;
+  windowSize: number;
+}
+
+export async function fleetRows(d: FleetDeps): Promise<FleetRow[]> {
+  const [records, views, numbers, depths] = await Promise.all([d.store.list(), d.state.integrations(), d.numbers.list(), d.stats.queueDepths()]);
+  const live = new Map(views.map((v) => [`${v.org}.${v.id}`, v]));
+  return records.filter((r) => r.desired !== 'deleted').map((r) => {
+    const key = `${r.org}.${r.id}`;
+    const v = live.get(key);
+    return {
+      org: r.org, id: r.id, name: typeof r.config.name === 'string' ? r.config.name : r.id, desired: r.desired,
+      state: v?.state ?? 'inactive', since: v?.since ?? null, instance: v?.instance ?? null, binds: v?.binds ?? [],
+      windowSize: d.windowSize, queueDepth: depths.get(key) ?? 0,
+      numbers: numbers.filter((n) => n.org === r.org && n.integration === r.id).map((n) => ({ e164: n.e164, state: n.state })),
+      activity: v?.instance === d.instanceId ? d.stats.activity(r.org, r.id) : null,
+    };
+  }).sort((a, b) => a.org.localeCompare(b.org) || a.name.localeCompare(b.name));
+}
