@@ -10,6 +10,7 @@ import { describeIssues, type IntegrationConfig, ID_PATTERN } from '../../config
 import { StoreNotFoundError, type IntegrationRecord, type IntegrationStore, type IntegrationStateView } from '../../domain/index.js';
 import type { HttpDeps } from './deps.js';
 import { HttpError } from './errors.js';
+import type { BodylessRouteConfig } from './no-body.js';
 
 const DELETE_POLL_MS = 50;
 
@@ -179,7 +180,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, deps: HttpDeps):
   });
 
   for (const [action, desired] of [['activate', 'active'], ['deactivate', 'inactive']] as const) {
-    app.post(`${base}/:id/${action}`, async (req) => {
+    app.post(`${base}/:id/${action}`, { config: { bodyless: true } satisfies BodylessRouteConfig }, async (req) => {
       const { org, id } = integrationParams(req);
       const updated = await updateLive(store, org, id, (current) => {
         assertLive(current, org, id);

@@ -13,6 +13,7 @@ import { registerIntegrationRoutes } from './integration-routes.js';
 import { registerOpsRoutes } from './ops-routes.js';
 import { registerStateRoutes } from './state-routes.js';
 import { registerTokenRoutes } from './token-routes.js';
+import { refuseUnexpectedBody } from './no-body.js';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
 /** the admin API's version in /openapi.json: the /v1 contract */
@@ -96,6 +97,7 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
     return reply.code(404).send(new HttpError('NOT_FOUND', `no route ${req.method} ${path}`).toBody());
   });
 
+  app.addHook('preValidation', refuseUnexpectedBody);
   app.addHook('onRequest', accessControl([bearerResolver(deps.apiToken, deps.tokens), ...(deps.principalResolvers ?? [])]));
   // every route as registered, for /openapi.json (plugins included: they register later)
   const routes: RegisteredRoute[] = [];
