@@ -11,7 +11,8 @@ import {
   connectNats, ensureStreams, ensureBuckets, createKvIntegrationStore, type NatsHandle, createKvNumberStore, natsEventSink, BUCKETS, JsPublisher, openFastKv,
   createKvTokenStore,
 } from './adapters/nats/index.js';
-import { loadMasterKey, sealCredentials } from './adapters/secrets.js';
+import { loadMasterKey, parsePreviousMasterKey, sealCredentials } from './adapters/secrets.js';
+import { startKeyRotation } from './key-rotation.js';
 import { buildHttpServer, numberRoutes } from './adapters/http/index.js';
 import { createMetrics } from './adapters/metrics.js';
 import { IntegrationEvents, NumberFleet, Supervisor } from './actors/index.js';
@@ -50,10 +51,11 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
   const apiToken = config.apiToken ?? (await loadOrCreateApiToken(config.dataDir, logger));
   const instanceId = config.instanceId ?? (hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64) || 'byo-smpp');
   const masterKey = await loadMasterKey({ env: config.masterKey, dataDir: config.dataDir });
+  const previousKey = parsePreviousMasterKey(config.previousMasterKey);
   const started = new Started();
   try {
     // connect
-    const nats = await connectNats({ url: config.natsUrl, dataDir: config.dataDir, logger });
+    const nats = await connectNats({ url: config.natsUrl, dataDir: config.dataDir, logger, auth: config.natsAuth });
     started.add(() => nats.close());
     const replicas = config.limits.jetStreamReplicas;
     await ensureStreams(nats.jsm, { replicas });
@@ -84,7 +86,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     const supervisor = new Supervisor({
       store, owners: buckets.owners, stateKv: buckets.state, ownerRenewMs: config.timers.ownerRenewMs,
       ownerHandoffsPerRenew: config.limits.ownerHandoffsPerRenew,
-      engine: config, schemas, masterKey, sink, logger, now, instanceId, events,
+      engine: config, schemas, masterKey: previousKey ? [masterKey, previousKey] : masterKey, sink, logger, now, instanceId, events,
     });
     metrics.observe({ integrations: supervisor, outbound });
     const http = buildHttpServer({
@@ -105,6 +107,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     started.add(() => subscribers.stop());
     await supervisor.start();
     started.add(() => supervisor.stop(config.timers.deactivateTimeoutMs));
+    if (previousKey) startKeyRotation(store, { current: masterKey, previous: previousKey }, logger);
     outbound.start();
     // lanes finish their started messages (bounded by one response timeout) while binds are still up
     started.add(async () => {

@@ -24,3 +24,4 @@ export * from './segments.js';
 export * from './smpp-pdu.js';
 export * from './state-view.js';
 export * from './api-token.js';
+export * from './credentials-aad.js';

@@ -61,7 +61,7 @@ describe('hostile input (engine + nats-server + fake SMSC)', () => {
     expect((await as(`/v1/orgs/acme/integrations/${id}`)).status).toBe(200);
     expect((await as(`/v1/orgs/globex/integrations/${id}`)).status).toBe(404);
     expect((await as('/v1/orgs/acme/tokens')).status).toBe(403);
-    expect(world.engine.logs()).not.toContain(token.split('_')[2]);
+    expect(world.engine.logs()).not.toContain(token.split('_').slice(2).join('_'));
     expect((await world.engine.api('DELETE', `/v1/orgs/acme/tokens/${created.body.id as string}`)).status).toBe(204);
     expect((await as(`/v1/orgs/acme/integrations/${id}`)).status).toBe(401);
   });

@@ -43,7 +43,7 @@ export function tokenMatches(header: string | undefined, expected: string): bool
   return same && presented.length > 0;
 }
 
-/** Authorization: Bearer <admin token> or Bearer byo_<id>_<secret> (an org token from `tokens`). */
+/** Authorization: Bearer <admin token> or Bearer byotok_<id>_<secret> (an org token from `tokens`). */
 export function bearerResolver(adminToken: string, tokens: ApiTokenStore | undefined): PrincipalResolver {
   if (adminToken.length === 0) throw new Error('bearerResolver: an empty API token would let anyone in');
   return async (req) => {
