@@ -14,7 +14,8 @@ import {
 import { ConsoleSessions } from './adapters/http/index.js';
 import { FleetActivity } from './domain/index.js';
 import { consolePlugin } from './console/index.js';
-import { loadMasterKey, sealCredentials } from './adapters/secrets.js';
+import { loadMasterKey, parsePreviousMasterKey, sealCredentials } from './adapters/secrets.js';
+import { startKeyRotation } from './key-rotation.js';
 import { buildHttpServer, numberRoutes } from './adapters/http/index.js';
 import { createMetrics } from './adapters/metrics.js';
 import { BindAttemptBudget, IntegrationEvents, NumberFleet, Supervisor } from './actors/index.js';
@@ -55,10 +56,11 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
   const apiToken = config.apiToken ?? (await loadOrCreateApiToken(config.dataDir, logger));
   const instanceId = config.instanceId ?? (hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64) || 'byo-smpp');
   const masterKey = await loadMasterKey({ env: config.masterKey, dataDir: config.dataDir });
+  const previousKey = parsePreviousMasterKey(config.previousMasterKey);
   const started = new Started();
   try {
     // connect
-    const nats = await connectNats({ url: config.natsUrl, dataDir: config.dataDir, logger });
+    const nats = await connectNats({ url: config.natsUrl, dataDir: config.dataDir, logger, auth: config.natsAuth });
     started.add(() => nats.close());
     const replicas = config.limits.jetStreamReplicas ?? defaultReplicas(nats);
     await ensureStreams(nats.jsm, { replicas });
@@ -93,7 +95,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     const supervisor = new Supervisor({
       store, owners: buckets.owners, stateKv: buckets.state, ownerRenewMs: config.timers.ownerRenewMs,
       ownerHandoffsPerRenew: config.limits.ownerHandoffsPerRenew, ownerFenceMs: config.timers.ownerFenceMs,
-      engine: config, schemas, masterKey, sink, logger, now, instanceId, events,
+      engine: config, schemas, masterKey: previousKey ? [masterKey, previousKey] : masterKey, sink, logger, now, instanceId, events,
       bindAttempts: new BindAttemptBudget(config.limits.bindAttemptsPerSecond),
     });
     metrics.observe({ integrations: supervisor, outbound });
@@ -129,6 +131,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     started.add(() => subscribers.stop());
     await supervisor.start();
     started.add(() => supervisor.stop(config.timers.deactivateTimeoutMs));
+    if (previousKey) startKeyRotation(store, { current: masterKey, previous: previousKey }, logger);
     outbound.start();
     // lanes finish their started messages (bounded by one response timeout) while binds are still up
     started.add(async () => {

@@ -20,7 +20,8 @@ export interface IntegrationActorDeps {
   record: IntegrationRecord;
   engine: Readonly<EngineConfig>;
   schemas: IntegrationSchemas;
-  masterKey: Buffer;
+  /** the current master key, then the previous one while a rotation is under way */
+  masterKey: Buffer | readonly Buffer[];
   sink: EventSink;
   logger: Logger;
   now: () => Date;

@@ -7,7 +7,7 @@ import { chmod, link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promi
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Credentials } from '../config/index.js';
-import type { StoredCredentials } from '../domain/index.js';
+import { credentialsAad, StoreNotFoundError, type IntegrationStore, type StoredCredentials } from '../domain/index.js';
 
 export const MASTER_KEY_FILE = 'master.key';
 const KEY_BYTES = 32;
@@ -24,8 +24,8 @@ export class SecretsError extends Error {
   }
 }
 
-/** The AAD that ties a ciphertext to its integration. */
-export const credentialsAad = (org: string, id: string): string => `${org}.${id}`;
+// The AAD that ties a ciphertext to its integration: its one source is src/domain (the HTTP adapter seals too).
+export { credentialsAad };
 
 /**
  * BYO_MASTER_KEY when set (32 bytes as base64 / base64url, or 64 hex characters); otherwise
@@ -56,6 +56,11 @@ export async function loadMasterKey(opts: { env: string | undefined; dataDir: st
     throw new SecretsError('MASTER_KEY_INVALID', `${file} is readable by other users: chmod 600 it`);
   }
   return parseMasterKey(text, file);
+}
+
+/** BYO_MASTER_KEY_PREVIOUS: the key being retired, opened with but never sealed with. */
+export function parsePreviousMasterKey(env: string | undefined): Buffer | undefined {
+  return env === undefined || env.trim() === '' ? undefined : parseMasterKey(env, 'BYO_MASTER_KEY_PREVIOUS');
 }
 
 function parseMasterKey(text: string, source: string): Buffer {
@@ -91,7 +96,29 @@ export function sealCredentials(key: Buffer, creds: Credentials, aad: string): S
 
 const openedSchema = z.object({ systemId: z.string(), password: z.string() });
 
-export function openCredentials(key: Buffer, stored: StoredCredentials, aad: string): Credentials {
+/**
+ * Opens with the first key of `keys` that fits: the current master key, then the previous one while a
+ * rotation is under way (src/adapters/key-rotation.ts). `opened.keyIndex` says which one did.
+ */
+export function openCredentials(keys: Buffer | readonly Buffer[], stored: StoredCredentials, aad: string): Credentials {
+  return openCredentialsWith(keys, stored, aad).credentials;
+}
+
+export function openCredentialsWith(keys: Buffer | readonly Buffer[], stored: StoredCredentials, aad: string): { credentials: Credentials; keyIndex: number } {
+  const ring = Buffer.isBuffer(keys) ? [keys] : keys;
+  if (ring.length === 0) throw new SecretsError('MASTER_KEY_INVALID', 'no master key to open credentials with');
+  let last: unknown;
+  for (const [keyIndex, key] of ring.entries()) {
+    try {
+      return { credentials: openWithKey(key, stored, aad), keyIndex };
+    } catch (err) {
+      last = err;
+    }
+  }
+  throw last;
+}
+
+function openWithKey(key: Buffer, stored: StoredCredentials, aad: string): Credentials {
   assertKey(key);
   const unreadable = (why: string) => new SecretsError('CREDENTIALS_UNREADABLE', `stored credentials cannot be opened: ${why}`);
   const parts = stored.ciphertext.split('.');
@@ -119,4 +146,52 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+export interface RotationReport {
+  /** were under the previous key, now sealed with the current one */
+  reEncrypted: number;
+  /** already under the current key */
+  current: number;
+  /** opened with neither key (reported by integration, never retried here) */
+  unreadable: { org: string; id: string }[];
+}
+
+/**
+ * Re-seals every stored credential that only the previous key opens with the current key, in place:
+ * each write is a compare-and-set that applies only while the record still holds the ciphertext that
+ * was read, so a password replaced meanwhile over HTTP is never overwritten. configRevision and
+ * updatedAt stay as they are: the credentials did not change, so nothing rebinds. Idempotent; once it
+ * reports nothing re-encrypted and nothing unreadable, BYO_MASTER_KEY_PREVIOUS can be removed.
+ */
+export async function rotateMasterKey(store: IntegrationStore, keys: { current: Buffer; previous: Buffer }): Promise<RotationReport> {
+  const report: RotationReport = { reEncrypted: 0, current: 0, unreadable: [] };
+  for (const record of await store.list()) {
+    const stored = record.credentials;
+    if (!stored || record.desired === 'deleted') continue;
+    const aad = credentialsAad(record.org, record.id);
+    let opened: { credentials: Credentials; keyIndex: number };
+    try {
+      opened = openCredentialsWith([keys.current, keys.previous], stored, aad);
+    } catch {
+      report.unreadable.push({ org: record.org, id: record.id });
+      continue;
+    }
+    if (opened.keyIndex === 0) {
+      report.current++;
+      continue;
+    }
+    const sealed = sealCredentials(keys.current, opened.credentials, aad);
+    let replaced = false;
+    await store.update(record.org, record.id, (now) => {
+      // (a compare-and-set retry calls this again: decide afresh each time)
+      replaced = now.credentials?.ciphertext === stored.ciphertext;
+      return replaced ? { ...now, credentials: sealed } : now; // changed meanwhile: leave it
+    }).catch((err: unknown) => {
+      if (!(err instanceof StoreNotFoundError)) throw err; // deleted meanwhile: nothing to rotate
+    });
+    if (replaced) report.reEncrypted++;
+    else report.current++;
+  }
+  return report;
 }

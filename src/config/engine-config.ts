@@ -98,6 +98,14 @@ const envSchema = z.object({
   BYO_HTTP: z.string().regex(/^[^:]+:\d{1,5}$/, { error: 'BYO_HTTP must be host:port' })
     .refine((v) => Number(v.split(':')[1]) <= 65535, { error: 'BYO_HTTP port must be 0-65535' }).default('127.0.0.1:8080'),
   BYO_MASTER_KEY: z.string().optional(),
+  BYO_MASTER_KEY_PREVIOUS: z.string().optional(),
+  NATS_USER: z.string().optional(),
+  NATS_PASSWORD: z.string().optional(),
+  NATS_TOKEN: z.string().optional(),
+  NATS_CREDS: z.string().optional(),
+  NATS_TLS_CA: z.string().optional(),
+  NATS_TLS_CERT: z.string().optional(),
+  NATS_TLS_KEY: z.string().optional(),
   BYO_API_TOKEN: z.string().min(16, { error: 'BYO_API_TOKEN must be at least 16 characters' }).optional(),
   BYO_INSTANCE_ID: z.string().regex(ID_PATTERN).optional(),
   BYO_DATA_DIR: z.string().default('.data'),
@@ -135,10 +143,27 @@ const LIMIT_ENV: Record<keyof Limits, string> = {
   eventReplayScanMax: 'BYO_EVENT_REPLAY_SCAN_MAX', traceScanMax: 'BYO_TRACE_SCAN_MAX',
 };
 
+export interface NatsAuthConfig {
+  user?: string | undefined;
+  password?: string | undefined;
+  token?: string | undefined;
+  /** a .creds file (JWT + NKey seed), as `nsc` writes it */
+  credsFile?: string | undefined;
+  /** CA bundle to verify the server; with it the connection requires TLS */
+  tlsCaFile?: string | undefined;
+  /** client certificate and key, for servers that verify clients */
+  tlsCertFile?: string | undefined;
+  tlsKeyFile?: string | undefined;
+}
+
 export interface EngineConfig {
   natsUrl: string | undefined;
   http: { host: string; port: number };
   masterKey: string | undefined;
+  /** BYO_MASTER_KEY_PREVIOUS: the key being retired (credentials are re-encrypted from it at start) */
+  previousMasterKey: string | undefined;
+  /** how the engine authenticates to NATS (docs/configuration.md): file paths, read at connect */
+  natsAuth: NatsAuthConfig;
   apiToken: string | undefined;
   instanceId: string | undefined;
   dataDir: string;
@@ -185,6 +210,11 @@ export function loadEngineConfig(rawEnv: NodeJS.ProcessEnv = process.env): Reado
     natsUrl: e.NATS_URL,
     http: { host, port: Number(port) },
     masterKey: e.BYO_MASTER_KEY,
+    previousMasterKey: e.BYO_MASTER_KEY_PREVIOUS,
+    natsAuth: {
+      user: e.NATS_USER, password: e.NATS_PASSWORD, token: e.NATS_TOKEN, credsFile: e.NATS_CREDS,
+      tlsCaFile: e.NATS_TLS_CA, tlsCertFile: e.NATS_TLS_CERT, tlsKeyFile: e.NATS_TLS_KEY,
+    },
     apiToken: e.BYO_API_TOKEN,
     instanceId: e.BYO_INSTANCE_ID,
     dataDir: e.BYO_DATA_DIR,

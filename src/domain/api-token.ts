@@ -1,12 +1,12 @@
 // Org-scoped API tokens: what is stored (never the secret, only its SHA-256) and the port the HTTP
-// adapter uses. A token reads `byo_<id>_<secret>`: the id finds the record, the secret is checked
+// adapter uses. A token reads `byotok_<id>_<secret>`: the id finds the record, the secret is checked
 // against the stored hash in constant time. The secret is shown once, when the token is created.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { ID_PATTERN } from '../config/index.js';
 
-export const API_TOKEN_PREFIX = 'byo_';
-const TOKEN_RE = /^byo_([a-f0-9]{24})_([A-Za-z0-9_-]{43})$/;
+export const API_TOKEN_PREFIX = 'byotok_';
+const TOKEN_RE = /^byotok_([a-f0-9]{24})_([A-Za-z0-9_-]{43})$/;
 
 export const apiTokenRecordSchema = z.object({
   version: z.literal(1),

@@ -29,3 +29,4 @@ export * from './api-token.js';
 export * from './message-trace.js';
 export * from './event-stream.js';
 export * from './fleet-activity.js';
+export * from './credentials-aad.js';

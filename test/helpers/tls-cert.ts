@@ -10,6 +10,8 @@ export interface TestCertificates {
   ca: string;
   key: string;
   cert: string;
+  /** the CA's private key, to sign other test certificates (test/helpers/tls-bad-certs.ts) */
+  caKey: string;
 }
 
 let cached: TestCertificates | undefined;
@@ -35,6 +37,7 @@ export function testCertificates(): TestCertificates {
       '-extfile', 'san.ext', '-out', 'server.pem');
     cached = {
       ca: readFileSync(join(dir, 'ca.pem'), 'utf8'),
+      caKey: readFileSync(join(dir, 'ca.key'), 'utf8'),
       key: readFileSync(join(dir, 'server.key'), 'utf8'),
       cert: readFileSync(join(dir, 'server.pem'), 'utf8'),
     };

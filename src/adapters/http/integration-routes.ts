@@ -7,9 +7,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { describeIssues, type IntegrationConfig, ID_PATTERN } from '../../config/index.js';
-import { StoreNotFoundError, type IntegrationRecord, type IntegrationStore, type IntegrationStateView } from '../../domain/index.js';
+import { credentialsAad, StoreNotFoundError, type IntegrationRecord, type IntegrationStore, type IntegrationStateView } from '../../domain/index.js';
 import type { HttpDeps } from './deps.js';
 import { HttpError } from './errors.js';
+import type { BodylessRouteConfig } from './no-body.js';
 
 const DELETE_POLL_MS = 50;
 
@@ -106,7 +107,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, deps: HttpDeps):
   const { store, schemas, secrets, state } = deps;
   const now = deps.now ?? (() => new Date());
   const stamp = (): string => now().toISOString();
-  const aad = (org: string, id: string): string => `${org}.${id}`;
+  const aad = credentialsAad;
   const base = '/v1/orgs/:org/integrations';
 
   async function viewOne(req: FastifyRequest, record: IntegrationRecord): Promise<IntegrationView> {
@@ -179,7 +180,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, deps: HttpDeps):
   });
 
   for (const [action, desired] of [['activate', 'active'], ['deactivate', 'inactive']] as const) {
-    app.post(`${base}/:id/${action}`, async (req) => {
+    app.post(`${base}/:id/${action}`, { config: { bodyless: true } satisfies BodylessRouteConfig }, async (req) => {
       const { org, id } = integrationParams(req);
       const updated = await updateLive(store, org, id, (current) => {
         assertLive(current, org, id);

@@ -15,6 +15,7 @@ import { registerStateRoutes } from './state-routes.js';
 import { registerTokenRoutes } from './token-routes.js';
 import { registerEventStreamRoutes } from './event-stream-routes.js';
 import { registerTraceRoutes } from './trace-routes.js';
+import { refuseUnexpectedBody } from './no-body.js';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
 /** the admin API's version in /openapi.json: the /v1 contract */
@@ -98,6 +99,7 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
     return reply.code(404).send(new HttpError('NOT_FOUND', `no route ${req.method} ${path}`).toBody());
   });
 
+  app.addHook('preValidation', refuseUnexpectedBody);
   app.addHook('onRequest', accessControl([
     bearerResolver(deps.apiToken, deps.tokens),
     ...(deps.sessions ? [sessionResolver(deps.sessions)] : []),

@@ -2,11 +2,13 @@
 // server and, when nothing answers there, runs its own `nats-server -js` with the store under the data
 // dir, so a single binary works on a laptop. Once connected, the client reconnects forever: an engine
 // that gives up on NATS is a dead engine, and outbound messages wait safely in JetStream meanwhile.
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { connect, type NatsConnection, type Status } from '@nats-io/transport-node';
+import { connect, credsAuthenticator, type NatsConnection, type NodeConnectionOptions, type Status } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import type { Logger } from 'pino';
+import type { NatsAuthConfig } from '../../config/index.js';
 import { startNatsServerChild, type NatsServerChild } from './nats-server-child.js';
 
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
@@ -26,6 +28,29 @@ export interface ConnectNatsOptions {
   reconnectTimeWaitMs?: number;
   serverBinary?: string;
   childReadyTimeoutMs?: number;
+  /** NATS_USER/NATS_PASSWORD, NATS_TOKEN, NATS_CREDS, NATS_TLS_* (docs/configuration.md) */
+  auth?: NatsAuthConfig;
+}
+
+/** Client options for the configured credentials and TLS; files are read here, their content never logged. */
+export async function natsAuthOptions(a: NatsAuthConfig = {}): Promise<Partial<NodeConnectionOptions>> {
+  const out: Partial<NodeConnectionOptions> = {};
+  if (a.user !== undefined) Object.assign(out, { user: a.user, pass: a.password ?? '' });
+  if (a.token !== undefined) out.token = a.token;
+  if (a.credsFile !== undefined) {
+    const creds = await readFile(a.credsFile).catch((err: unknown) => {
+      throw new NatsConnectError(`cannot read NATS_CREDS ${a.credsFile}: ${messageOf(err)}`, { cause: err });
+    });
+    out.authenticator = credsAuthenticator(new Uint8Array(creds));
+  }
+  if (a.tlsCaFile !== undefined || a.tlsCertFile !== undefined) {
+    out.tls = {
+      ...(a.tlsCaFile !== undefined ? { caFile: a.tlsCaFile } : {}),
+      ...(a.tlsCertFile !== undefined ? { certFile: a.tlsCertFile } : {}),
+      ...(a.tlsKeyFile !== undefined ? { keyFile: a.tlsKeyFile } : {}),
+    };
+  }
+  return out;
 }
 
 /** Connection health as events (dotted lowercase, like every other event in the engine). */
@@ -75,6 +100,7 @@ export async function connectNats(opts: ConnectNatsOptions): Promise<NatsHandle>
     // nats.js otherwise builds an Error (a stack capture) per request for async stack traces: measured
     // at ~30% of the engine's CPU under load (docs/performance.md). Errors still carry their own stack.
     noAsyncTraces: true,
+    ...(await natsAuthOptions(opts.auth)),
   };
 
   let child: NatsServerChild | undefined;

@@ -19,6 +19,7 @@ describe('docs/api.md', () => {
     'POST /v1/orgs/:org/integrations/:id/numbers', 'GET /v1/orgs/:org/numbers', 'DELETE /v1/orgs/:org/numbers/:e164', 'GET /v1/orgs/:org/numbers/:e164/subscribers/:handset',
     'GET /v1/state', 'GET /v1/orgs/:org/integrations/:id/state', 'GET /v1/ipranges',
     'GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /openapi.json',
+    'POST /v1/orgs/:org/tokens', 'GET /v1/orgs/:org/tokens', 'DELETE /v1/orgs/:org/tokens/:tokenId',
   ])('documents %s', (route) => {
     expect(doc).toContain(route);
   });

@@ -53,7 +53,7 @@ describe('org-scoped API tokens', () => {
   beforeEach(async () => { w = await world(); });
 
   it('shows the secret once, lists without it, and stores only a hash', async () => {
-    expect(w.acmeToken).toMatch(/^byo_[a-f0-9]{24}_[\w-]{43}$/);
+    expect(w.acmeToken).toMatch(/^byotok_[a-f0-9]{24}_[\w-]{43}$/);
     const list = await w.h.call({ method: 'GET', url: '/v1/orgs/acme/tokens' });
     expect(list.statusCode).toBe(200);
     expect(list.json()).toEqual({ tokens: [{ id: w.acmeTokenId, org: 'acme', name: 'acme backend', createdAt: '2030-01-02T03:04:05.000Z' }] });
@@ -116,7 +116,7 @@ describe('org-scoped API tokens', () => {
   it('a revoked token, a wrong secret or a token of another shape is 401', async () => {
     const wrongSecret = w.acmeToken.slice(0, -4) + 'AAAA';
     expect((await w.h.app.inject({ method: 'GET', url: '/v1/orgs/acme/integrations', headers: as(wrongSecret) })).statusCode).toBe(401);
-    expect((await w.h.app.inject({ method: 'GET', url: '/v1/orgs/acme/integrations', headers: as('byo_nothing') })).statusCode).toBe(401);
+    expect((await w.h.app.inject({ method: 'GET', url: '/v1/orgs/acme/integrations', headers: as('byotok_nothing') })).statusCode).toBe(401);
     expect((await w.h.call({ method: 'DELETE', url: `/v1/orgs/globex/tokens/${w.acmeTokenId}` })).statusCode).toBe(404);
     expect((await w.h.call({ method: 'DELETE', url: `/v1/orgs/acme/tokens/${w.acmeTokenId}` })).statusCode).toBe(204);
     const after = await w.h.app.inject({ method: 'GET', url: '/v1/orgs/acme/integrations', headers: as(w.acmeToken) });
