@@ -20,7 +20,7 @@ describe('console statecharts', () => {
 
   it('reads transitions, delayed ones and eventless ones from the machine itself', () => {
     const bind = charts.find((c) => c.kind === 'bind')!;
-    expect(bind.edges).toContainEqual({ from: 'bind.backoff', to: 'bind.online', event: 'after backoffDelay' });
+    expect(bind.edges).toContainEqual({ from: 'bind.backoff.waiting', to: 'bind.backoff.queued', event: 'after backoffDelay' });
     expect(bind.edges.some((e) => e.from === 'bind.online.binding' && e.to === 'bind.online.bound')).toBe(true);
     const number = charts.find((c) => c.kind === 'number')!;
     expect(number.edges.some((e) => e.event === 'always')).toBe(true);

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ID_PATTERN } from '../../config/index.js';
 import { EVENT_KINDS, type EventKind } from '../../domain/index.js';
+import { orgScopeOf, type RouteAuthConfig } from './auth.js';
 import type { HttpDeps } from './deps.js';
 import { HttpError } from './errors.js';
 
@@ -25,8 +26,12 @@ export function registerEventStreamRoutes(app: FastifyInstance, deps: HttpDeps):
   app.addHook('preClose', async () => {
     for (const end of [...open]) end();
   });
-  app.get('/v1/events/stream', async (req, reply) => {
-    const q = querySchema.parse(req.query ?? {});
+  // an org token sees its own org's events only: ?org= defaults to it, another org is not found
+  app.get('/v1/events/stream', { config: { orgPrincipal: 'filter' } satisfies RouteAuthConfig }, async (req, reply) => {
+    const asked = querySchema.parse(req.query ?? {});
+    const scope = orgScopeOf(req);
+    if (scope && asked.org !== undefined && asked.org !== scope) throw new HttpError('NOT_FOUND', `no events for org ${asked.org}`);
+    const q = scope ? { ...asked, org: scope } : asked;
     if (q.integration && !q.org) throw new HttpError('BAD_REQUEST', 'integration needs org: ?org=<org>&integration=<id>');
     const events = deps.events;
     if (!events) throw new HttpError('NOT_READY', 'the event stream is not available on this server');

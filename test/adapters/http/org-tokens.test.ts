@@ -31,6 +31,9 @@ async function world(): Promise<World> {
 const as = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** Every protected route, with its params filled for `org`. */
+/** routes without :org that an org token may not use at all (the console's cross-org views) */
+const ADMIN_ONLY = new Set(['GET /v1/console/fleet', 'GET /v1/console/machines']);
+
 async function routesFor(w: World, org: string, id: string): Promise<{ method: string; url: string; key: string }[]> {
   const doc = (await w.h.app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Record<string, unknown>> }>();
   const out: { method: string; url: string; key: string }[] = [];
@@ -39,7 +42,7 @@ async function routesFor(w: World, org: string, id: string): Promise<{ method: s
       const key = `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`;
       if (OPEN.has(key)) continue;
       const url = path.replace('{org}', org).replace('{id}', id).replace('{e164}', '%2B15551230001')
-        .replace('{handset}', '%2B15559870000').replace('{tokenId}', w.acmeTokenId);
+        .replace('{handset}', '%2B15559870000').replace('{tokenId}', w.acmeTokenId).replace('{messageId}', 'msg-1');
       out.push({ method: method.toUpperCase(), url, key });
     }
   }
@@ -104,13 +107,22 @@ describe('org-scoped API tokens', () => {
         expect(other.statusCode, missing[i]!.key).toBe(404);
         // the message names the path asked for, nothing learnt from the store
         expect(res.json().error.message).toBe(`no route ${r.method} ${r.url}`);
+      } else if (ADMIN_ONLY.has(r.key)) {
+        expect(res.statusCode, `${r.key}: ${res.body}`).toBe(404);
       } else {
-        expect(['GET /v1/state', 'GET /v1/ipranges'], `${r.key} has no :org: decide how org tokens use it`).toContain(r.key);
+        expect(['GET /v1/state', 'GET /v1/ipranges', 'GET /v1/events/stream'], `${r.key} has no :org: decide how org tokens use it`).toContain(r.key);
       }
     }
     expect(await snapshot()).toBe(before);
     expect(before).toContain(w.globexId);
     expect(JSON.stringify([...w.tokens.records.values()])).toBe(tokensBefore);
+  });
+
+  it("may not open another org's event stream (404, whether the org exists or not)", async () => {
+    for (const org of ['globex', 'nobody']) {
+      const res = await w.h.app.inject({ method: 'GET', url: `/v1/events/stream?org=${org}`, headers: as(w.acmeToken) });
+      expect(res.statusCode, res.body).toBe(404);
+    }
   });
 
   it('a revoked token, a wrong secret or a token of another shape is 401', async () => {
