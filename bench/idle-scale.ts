@@ -43,6 +43,10 @@ async function one(count: number): Promise<IdleRow> {
     cleanup.add(() => smsc.close());
     const engine = await startBenchEngine(nats.url, smsc.port, { BYO_ENQUIRE_LINK_INTERVAL_MS: '30000' }, { distDir: ENGINE_DIST });
     cleanup.add(() => engine.stop());
+    cleanup.add(async () => {
+      const lines = engine.logTail().split('\n').filter((l) => /"level":(40|50|60)/.test(l));
+      if (lines.length) log(`  engine warnings and errors:\n${lines.slice(-20).map((l) => `    ${l.slice(0, 600)}`).join('\n')}`);
+    });
     await sleep(SETTLE_S * 1000);
     const base = await engine.metrics();
     const baseRss = memoryMb(engine.pid).rss;
