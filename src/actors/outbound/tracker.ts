@@ -38,8 +38,8 @@ type SubmitRef = z.infer<typeof submitRefSchema>;
  * repeat of one published after the reference was created, so less than this ago: inside the window, dropped.
  */
 export const REF_HINT_MAX_AGE_MS = STREAM_DEFAULTS.duplicateWindowMs / 4;
-/** at most this many hints are kept (the oldest go first) */
-export const REF_HINT_MAX_ENTRIES = 100_000;
+/** at most this many hints are kept, the oldest dropped first (each holds a reference with its track: some 0.5 KB) */
+export const REF_HINT_MAX_ENTRIES = 50_000;
 
 interface RefHint { value: SubmitRef; revision: number; atMs: number }
 
