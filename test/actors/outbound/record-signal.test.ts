@@ -1,6 +1,6 @@
 // RecordSignal: a held receipt wakes for the record of its own message (matched across id bases, as
 // receipts are), not for every other record; an unnamed waiter wakes for any record; the timeout bounds it.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RecordSignal } from '../../../src/actors/outbound/record-signal.js';
 
 const settled = async (p: Promise<void>): Promise<boolean> => {
@@ -11,12 +11,15 @@ const settled = async (p: Promise<void>): Promise<boolean> => {
   return done;
 };
 
+let signal: RecordSignal;
+beforeEach(() => {
+  vi.useFakeTimers();
+  signal = new RecordSignal();
+});
 afterEach(() => vi.useRealTimers());
 
 describe('RecordSignal', () => {
   it('wakes a waiter naming receipt ids only for the record of one of them', async () => {
-    vi.useFakeTimers();
-    const signal = new RecordSignal();
     const held = signal.next(60_000, ['1000000001']);
     signal.notify(['1000000002']);
     expect(await settled(held)).toBe(false);
@@ -25,16 +28,13 @@ describe('RecordSignal', () => {
   });
 
   it('matches a decimal receipt id to the hex id of the submit_sm_resp', async () => {
-    vi.useFakeTimers();
-    const signal = new RecordSignal();
-    const held = signal.next(60_000, ['26']);
-    signal.notify(['0000001A']);
-    expect(await settled(held)).toBe(true);
+    const hexResp = ['0000001A'];
+    const decimalReceipt = signal.next(60_000, ['26']);
+    signal.notify(hexResp);
+    expect(await settled(decimalReceipt)).toBe(true);
   });
 
   it('wakes an unnamed waiter for any record, and every waiter for a record without ids', async () => {
-    vi.useFakeTimers();
-    const signal = new RecordSignal();
     const any = signal.next(60_000);
     const named = signal.next(60_000, ['77']);
     signal.notify(['78']);
@@ -45,8 +45,6 @@ describe('RecordSignal', () => {
   });
 
   it('resolves after its timeout when its record never comes, and forgets the waiter', async () => {
-    vi.useFakeTimers();
-    const signal = new RecordSignal();
     const held = signal.next(250, ['5']);
     await vi.advanceTimersByTimeAsync(250);
     expect(await settled(held)).toBe(true);
