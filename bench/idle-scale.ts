@@ -9,6 +9,7 @@
 //   IDLE_SCALE_WINDOW_S=20      idle window CPU is measured over
 //   BENCH_ENGINE_DIST=<dir>     run a tsc build of the engine (see docs/performance.md)
 //   BENCH_API_TIMEOUT_MS=30000  one admin API call's bound (raise it on a starved host)
+//   BENCH_ENGINE_LOG_FILE=<file>  append everything the engine logs to <file>
 // The engine runs with its default enquire_link interval (30 s): that is what idle costs in production.
 import { resolve } from 'node:path';
 import { testCertificates } from '../test/helpers/tls-cert.js';

@@ -2,6 +2,7 @@
 // in this one when the scenario needs its timestamps) and the engine as `node --import tsx src/main.ts`,
 // the same way users and the e2e tests start it.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,7 +118,10 @@ export async function startBenchEngine(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  // BENCH_ENGINE_LOG_FILE: every line the engine logs, appended to that file (the tail below is bounded)
+  const logFile = process.env.BENCH_ENGINE_LOG_FILE;
   const keep = (d: Buffer) => {
+    if (logFile) appendFileSync(logFile, d);
     out += d.toString();
     if (out.length > 2 * LOG_TAIL_CHARS) out = out.slice(-LOG_TAIL_CHARS);
   };
