@@ -10,6 +10,8 @@
 //   BENCH_ENGINE_DIST=<dir>     run a tsc build of the engine (see docs/performance.md)
 //   BENCH_API_TIMEOUT_MS=30000  one admin API call's bound (raise it on a starved host)
 //   BENCH_ENGINE_LOG_FILE=<file>  append everything the engine logs to <file>
+//   BENCH_ENGINE_NODE_OPTIONS=  e.g. "--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/tmp/heap", then
+//                               kill -USR2 <engine pid> during the idle window for a heap snapshot
 // The engine runs with its default enquire_link interval (30 s): that is what idle costs in production.
 import { resolve } from 'node:path';
 import { testCertificates } from '../test/helpers/tls-cert.js';
@@ -45,7 +47,10 @@ async function one(count: number): Promise<IdleRow> {
     cleanup.add(() => nats.stop());
     const smsc = await startSmscProcess({ tls: { key: certs.key, cert: certs.cert } });
     cleanup.add(() => smsc.close());
-    const engine = await startBenchEngine(nats.url, smsc.port, { BYO_ENQUIRE_LINK_INTERVAL_MS: '30000' }, { distDir: ENGINE_DIST });
+    const engine = await startBenchEngine(nats.url, smsc.port, {
+      BYO_ENQUIRE_LINK_INTERVAL_MS: '30000',
+      ...(process.env.BENCH_ENGINE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_ENGINE_NODE_OPTIONS } : {}),
+    }, { distDir: ENGINE_DIST });
     cleanup.add(() => engine.stop());
     cleanup.add(async () => {
       const lines = engine.logTail().split('\n').filter((l) => /"level":(40|50|60)/.test(l));
