@@ -8,6 +8,10 @@
 //   IDLE_SCALE_SETTLE_S=10      wait after the last bind before measuring
 //   IDLE_SCALE_WINDOW_S=20      idle window CPU is measured over
 //   BENCH_ENGINE_DIST=<dir>     run a tsc build of the engine (see docs/performance.md)
+//   BENCH_API_TIMEOUT_MS=30000  one admin API call's bound (raise it on a starved host)
+//   BENCH_ENGINE_LOG_FILE=<file>  append everything the engine logs to <file>
+//   BENCH_ENGINE_NODE_OPTIONS=  e.g. "--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/tmp/heap", then
+//                               kill -USR2 <engine pid> during the idle window for a heap snapshot
 // The engine runs with its default enquire_link interval (30 s): that is what idle costs in production.
 import { resolve } from 'node:path';
 import { testCertificates } from '../test/helpers/tls-cert.js';
@@ -30,6 +34,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 interface IdleRow {
   integrations: number; bindsUpS: number; baseRssMb: number; rssMb: number; heapMb: number; baseHeapMb: number;
   cpuPct: number; lagP99Ms: number; kbPerIntegration: number; heapKbPerIntegration: number;
+  /** per integration, KB: V8 heap reserved (total) and memory outside it that V8 knows of (Buffers, TLS) */
+  heapTotalKb: number; externalKb: number;
 }
 
 async function one(count: number): Promise<IdleRow> {
@@ -41,8 +47,15 @@ async function one(count: number): Promise<IdleRow> {
     cleanup.add(() => nats.stop());
     const smsc = await startSmscProcess({ tls: { key: certs.key, cert: certs.cert } });
     cleanup.add(() => smsc.close());
-    const engine = await startBenchEngine(nats.url, smsc.port, { BYO_ENQUIRE_LINK_INTERVAL_MS: '30000' }, { distDir: ENGINE_DIST });
+    const engine = await startBenchEngine(nats.url, smsc.port, {
+      BYO_ENQUIRE_LINK_INTERVAL_MS: '30000',
+      ...(process.env.BENCH_ENGINE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_ENGINE_NODE_OPTIONS } : {}),
+    }, { distDir: ENGINE_DIST });
     cleanup.add(() => engine.stop());
+    cleanup.add(async () => {
+      const lines = engine.logTail().split('\n').filter((l) => /"level":(40|50|60)/.test(l));
+      if (lines.length) log(`  engine warnings and errors:\n${lines.slice(-20).map((l) => `    ${l.slice(0, 600)}`).join('\n')}`);
+    });
     await sleep(SETTLE_S * 1000);
     const base = await engine.metrics();
     const baseRss = memoryMb(engine.pid).rss;
@@ -65,6 +78,7 @@ async function one(count: number): Promise<IdleRow> {
       integrations: count, bindsUpS, baseRssMb: baseRss, rssMb: rss, heapMb: m.heapUsedMb, baseHeapMb: base.heapUsedMb,
       cpuPct: usage.engine!, lagP99Ms: m.eventLoopLagP99Ms,
       kbPerIntegration: ((rss - baseRss) * 1024) / count, heapKbPerIntegration: ((m.heapUsedMb - base.heapUsedMb) * 1024) / count,
+      heapTotalKb: ((m.heapTotalMb - base.heapTotalMb) * 1024) / count, externalKb: ((m.externalMb - base.externalMb) * 1024) / count,
     };
   } finally {
     await cleanup.run();
@@ -82,10 +96,10 @@ async function main(): Promise<void> {
   }
   log(`\nIdle scale (settle ${SETTLE_S} s, CPU over ${WINDOW_S} s, enquire_link every 30 s)\n`);
   log(table(
-    ['integrations', 'TLS binds', 'all bound after s', 'engine RSS MB (none: base)', 'heap MB (base)', 'KB RSS / integration', 'KB heap / integration', 'CPU % of a core', 'event-loop p99 ms'],
+    ['integrations', 'TLS binds', 'all bound after s', 'engine RSS MB (none: base)', 'heap MB (base)', 'KB RSS / integration', 'KB heap used / reserved / external per integration', 'CPU % of a core', 'event-loop p99 ms'],
     rows.map((r) => [
       fmtInt(r.integrations), fmtInt(r.integrations * BINDS), fmt(r.bindsUpS, 1), `${fmt(r.rssMb)} (${fmt(r.baseRssMb)})`,
-      `${fmt(r.heapMb)} (${fmt(r.baseHeapMb)})`, fmt(r.kbPerIntegration), fmt(r.heapKbPerIntegration), fmt(r.cpuPct, 1), fmt(r.lagP99Ms, 1),
+      `${fmt(r.heapMb)} (${fmt(r.baseHeapMb)})`, fmt(r.kbPerIntegration), `${fmt(r.heapKbPerIntegration)} / ${fmt(r.heapTotalKb)} / ${fmt(r.externalKb)}`, fmt(r.cpuPct, 1), fmt(r.lagP99Ms, 1),
     ]),
   ));
   for (const r of rows) {

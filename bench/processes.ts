@@ -2,6 +2,7 @@
 // in this one when the scenario needs its timestamps) and the engine as `node --import tsx src/main.ts`,
 // the same way users and the e2e tests start it.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,7 +79,7 @@ export interface BenchEngine {
   pid: number;
   api: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any; text: string }>;
   /** engine memory and event-loop figures from its Prometheus endpoint */
-  metrics(): Promise<{ rssMb: number; heapUsedMb: number; eventLoopLagP99Ms: number }>;
+  metrics(): Promise<{ rssMb: number; heapUsedMb: number; heapTotalMb: number; externalMb: number; eventLoopLagP99Ms: number }>;
   /** the last lines it logged (warnings and errors during the run) */
   logTail(): string;
   /** SIGTERM (graceful: unbinds; writes the CPU profile when profiling), SIGKILL after 20 s; removes the data dir */
@@ -86,6 +87,8 @@ export interface BenchEngine {
 }
 
 const ENGINE_TOKEN = 'bench-token-0123456789abcdef';
+/** how long one admin API call may take (BENCH_API_TIMEOUT_MS; raise it on a starved host) */
+const API_TIMEOUT_MS = Number(process.env.BENCH_API_TIMEOUT_MS || 30_000);
 const LOG_TAIL_CHARS = 20_000;
 
 /**
@@ -115,7 +118,10 @@ export async function startBenchEngine(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  // BENCH_ENGINE_LOG_FILE: every line the engine logs, appended to that file (the tail below is bounded)
+  const logFile = process.env.BENCH_ENGINE_LOG_FILE;
   const keep = (d: Buffer) => {
+    if (logFile) appendFileSync(logFile, d);
     out += d.toString();
     if (out.length > 2 * LOG_TAIL_CHARS) out = out.slice(-LOG_TAIL_CHARS);
   };
@@ -141,7 +147,7 @@ export async function startBenchEngine(
       method,
       headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(30_000),
+      signal: AbortSignal.timeout(API_TIMEOUT_MS),
     });
     const text = await res.text();
     let parsed: unknown;
@@ -155,6 +161,8 @@ export async function startBenchEngine(
     return {
       rssMb: value('byo_process_resident_memory_bytes') / 2 ** 20,
       heapUsedMb: value('byo_nodejs_heap_size_used_bytes') / 2 ** 20,
+      heapTotalMb: value('byo_nodejs_heap_size_total_bytes') / 2 ** 20,
+      externalMb: value('byo_nodejs_external_memory_bytes') / 2 ** 20,
       eventLoopLagP99Ms: value('byo_nodejs_eventloop_lag_p99_seconds') * 1000,
     };
   };

@@ -21,8 +21,8 @@ export interface InboundDeps {
   logger: Logger;
   now: () => Date;
   receiptHoldMs: number;
-  /** resolves when a submit is recorded on this instance, or after `ms` */
-  nextRecord: (ms: number) => Promise<void>;
+  /** resolves when a submit with one of `receiptIds` (any submit, without them) is recorded on this instance, or after `ms` */
+  nextRecord: (ms: number, receiptIds?: readonly string[]) => Promise<void>;
 }
 
 export interface InboundContext {
@@ -70,7 +70,7 @@ async function handleReceipt(d: InboundDeps, ctx: InboundContext, pdu: DeliverSm
     if (outcome.kind !== 'unknown') return ESME_ROK;
     const left = deadline - Date.now();
     if (left <= 0) break;
-    await d.nextRecord(Math.min(left, 250));
+    await d.nextRecord(Math.min(left, 250), ids);
   }
   d.logger.warn({ org: ctx.org, integration: ctx.integration, receiptId: receipt.messageId }, 'receipt matches no submitted message; SMSC asked to retry');
   return ESME_RX_T_APPN;

@@ -45,7 +45,7 @@ export class Inbound {
     });
     this.deps = {
       mo: this.mo, tracker: o.tracker, statuses: o.statuses, logger: o.logger, now: o.now, metrics,
-      receiptHoldMs: o.engine.limits.receiptHoldMs, nextRecord: (ms) => o.recorded.next(ms),
+      receiptHoldMs: o.engine.limits.receiptHoldMs, nextRecord: (ms, receiptIds) => o.recorded.next(ms, receiptIds),
     };
     o.events.on('started', (actor) => this.attach(actor));
     o.events.on('stopped', (actor) => this.detach(actor));

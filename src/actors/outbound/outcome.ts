@@ -10,15 +10,15 @@ export interface OutcomeDeps {
   tracker: Tracker;
   statuses: StatusPublisher;
   now: () => Date;
-  /** a submit was recorded: held receipts may match now */
-  onRecorded: () => void;
+  /** a submit was recorded (these segment ids): held receipts for them may match now */
+  onRecorded: (smscIds?: readonly string[]) => void;
 }
 
 export async function recordSubmitted(d: OutcomeDeps, org: string, integration: string, id: string, smscIds: string[]): Promise<void> {
   const track = await d.tracker.putTrack(org, integration, id, smscIds, d.now().toISOString());
   await d.statuses.submitted(org, integration, id, smscIds);
   await d.tracker.putRefs(org, integration, track);
-  d.onRecorded();
+  d.onRecorded(smscIds);
 }
 
 export async function recordFailed(d: OutcomeDeps, org: string, integration: string, id: string,
@@ -38,7 +38,7 @@ export async function replayRecorded(d: OutcomeDeps, org: string, integration: s
   }
   await d.statuses.submitted(org, integration, known.id, known.smscIds);
   await d.tracker.putRefs(org, integration, known);
-  d.onRecorded();
+  d.onRecorded(known.smscIds);
 }
 
 /** Retries `work` until it succeeds: doubling from `retryDelayMs`, at most `maxDelayMs` apart. */

@@ -5,7 +5,7 @@
 import type { KV } from '@nats-io/kv';
 import { z } from 'zod';
 import {
-  keys, type FastKv, CasContentionError, decodeJson, getJson, encodeJson, isWrongLastSequence, listKeys, type JsonEntry, type WarnLogger,
+  keys, type FastKv, CasContentionError, STREAM_DEFAULTS, decodeJson, getJson, encodeJson, isWrongLastSequence, listKeys, type JsonEntry, type WarnLogger,
 } from '../../adapters/nats/index.js';
 import { receiptKeys, submitKey, type GenericError } from '../../domain/index.js';
 
@@ -30,6 +30,19 @@ export type MessageTrack = z.infer<typeof messageTrackSchema>;
 const submitRefSchema = z.object({ id: z.string(), index: z.int().min(0), track: messageTrackSchema.optional() });
 type SubmitRef = z.infer<typeof submitRefSchema>;
 
+/**
+ * How long this instance trusts its own memory of a single-segment reference it created (value and
+ * revision) instead of reading it back when the receipt comes: a quarter of BYO_STATUS's Nats-Msg-Id window.
+ * The hint only skips the read: the compare-and-set still decides, and when someone else wrote the reference
+ * meanwhile it fails and the receipt reads it like any other. A final published from a stale hint is then a
+ * repeat of one published after the reference was created, so less than this ago: inside the window, dropped.
+ */
+export const REF_HINT_MAX_AGE_MS = STREAM_DEFAULTS.duplicateWindowMs / 4;
+/** at most this many hints are kept, the oldest dropped first (each holds a reference with its track: some 0.5 KB) */
+export const REF_HINT_MAX_ENTRIES = 50_000;
+
+interface RefHint { value: SubmitRef; revision: number; atMs: number }
+
 export type ReceiptOutcome =
   | { kind: 'final'; track: MessageTrack }
   | { kind: 'recorded'; track: MessageTrack }
@@ -37,22 +50,52 @@ export type ReceiptOutcome =
 
 export class Tracker {
   /** `fast`: the message path's reads and writes go through it (see fast-kv.ts); listing and purging use nats.js */
-  constructor(private readonly kv: KV, private readonly log: WarnLogger, private readonly fast?: FastKv) {}
+  constructor(private readonly kv: KV, private readonly log: WarnLogger, private readonly fast?: FastKv,
+    private readonly nowMs: () => number = Date.now) {}
+
+  /** single-segment references created here, by key, oldest first (see REF_HINT_MAX_AGE_MS) */
+  private readonly hints = new Map<string, RefHint>();
 
   private async put(key: string, value: unknown): Promise<void> {
     if (this.fast) await this.fast.put(key, encodeJson(value));
     else await this.kv.put(key, encodeJson(value));
   }
 
-  /** Writes only when the key has no value yet; an existing one is left as it is. */
-  private async create(key: string, value: unknown): Promise<void> {
+  /** Writes only when the key has no value yet; an existing one is left as it is. The new revision, if written. */
+  private async create(key: string, value: unknown): Promise<number | undefined> {
     try {
-      if (this.fast) await this.fast.update(key, encodeJson(value), 0);
-      else await this.kv.create(key, encodeJson(value));
+      if (this.fast) return (await this.fast.update(key, encodeJson(value), 0)).seq;
+      return await this.kv.create(key, encodeJson(value));
     } catch (err) {
       // an existing key: nats.js's kv.create rejects with the server's wrong-last-sequence error too
       if (!isWrongLastSequence(err)) throw err;
+      return undefined;
     }
+  }
+
+  private remember(key: string, value: SubmitRef, revision: number): void {
+    const atMs = this.nowMs();
+    this.hints.delete(key);
+    for (const [k, h] of this.hints) {
+      if (this.hints.size < REF_HINT_MAX_ENTRIES && atMs - h.atMs <= REF_HINT_MAX_AGE_MS) break;
+      this.hints.delete(k);
+    }
+    this.hints.set(key, { value, revision, atMs });
+  }
+
+  /** the hint for one of the receipt's keys, taken (used once) */
+  private takeHint(org: string, integration: string, receiptIds: string[]): JsonEntry<SubmitRef> | undefined {
+    if (this.hints.size === 0) return undefined;
+    for (const rid of receiptIds) {
+      for (const k of receiptKeys(rid)) {
+        const key = keys.submit(org, integration, k);
+        const h = this.hints.get(key);
+        if (!h) continue;
+        this.hints.delete(key);
+        return this.nowMs() - h.atMs <= REF_HINT_MAX_AGE_MS ? { key, value: h.value, revision: h.revision } : undefined;
+      }
+    }
+    return undefined;
   }
 
   private async update(key: string, value: unknown, revision: number): Promise<void> {
@@ -90,7 +133,12 @@ export class Tracker {
       if (!k) return Promise.resolve();
       // a reference that carries the track is only created, never replaced: on a replay after a crash
       // the receipt may already have recorded the final state in it
-      return single ? this.create(keys.submit(org, integration, k), { id: track.id, index, track }) : this.put(keys.submit(org, integration, k), { id: track.id, index });
+      if (!single) return this.put(keys.submit(org, integration, k), { id: track.id, index });
+      const key = keys.submit(org, integration, k);
+      const ref = { id: track.id, index, track };
+      return this.create(key, ref).then((revision) => {
+        if (revision !== undefined) this.remember(key, ref, revision);
+      });
     }));
   }
 
@@ -113,7 +161,7 @@ export class Tracker {
    */
   async applyReceipt(org: string, integration: string, receiptIds: string[], failure: GenericError | undefined,
     publishFinal: (track: MessageTrack) => Promise<void>): Promise<ReceiptOutcome> {
-    const hit = await this.lookup(org, integration, receiptIds);
+    const hit = this.takeHint(org, integration, receiptIds) ?? await this.lookup(org, integration, receiptIds);
     if (!hit) return { kind: 'unknown' };
     const index = hit.value.index;
     // where the track lives: in the reference (single segment) or under the message id

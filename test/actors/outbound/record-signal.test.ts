@@ -1,0 +1,53 @@
+// RecordSignal: a held receipt wakes for the record of its own message (matched across id bases, as
+// receipts are), not for every other record; an unnamed waiter wakes for any record; the timeout bounds it.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { RecordSignal } from '../../../src/actors/outbound/record-signal.js';
+
+const settled = async (p: Promise<void>): Promise<boolean> => {
+  let done = false;
+  void p.then(() => { done = true; });
+  await Promise.resolve();
+  await Promise.resolve();
+  return done;
+};
+
+let signal: RecordSignal;
+beforeEach(() => {
+  vi.useFakeTimers();
+  signal = new RecordSignal();
+});
+afterEach(() => vi.useRealTimers());
+
+describe('RecordSignal', () => {
+  it('wakes a waiter naming receipt ids only for the record of one of them', async () => {
+    const held = signal.next(60_000, ['1000000001']);
+    signal.notify(['1000000002']);
+    expect(await settled(held)).toBe(false);
+    signal.notify(['1000000001']);
+    expect(await settled(held)).toBe(true);
+  });
+
+  it('matches a decimal receipt id to the hex id of the submit_sm_resp', async () => {
+    const hexResp = ['0000001A'];
+    const decimalReceipt = signal.next(60_000, ['26']);
+    signal.notify(hexResp);
+    expect(await settled(decimalReceipt)).toBe(true);
+  });
+
+  it('wakes an unnamed waiter for any record, and every waiter for a record without ids', async () => {
+    const any = signal.next(60_000);
+    const named = signal.next(60_000, ['77']);
+    signal.notify(['78']);
+    expect(await settled(any)).toBe(true);
+    expect(await settled(named)).toBe(false);
+    signal.notify();
+    expect(await settled(named)).toBe(true);
+  });
+
+  it('resolves after its timeout when its record never comes, and forgets the waiter', async () => {
+    const held = signal.next(250, ['5']);
+    await vi.advanceTimersByTimeAsync(250);
+    expect(await settled(held)).toBe(true);
+    expect((signal as unknown as { waiters: unknown[] }).waiters).toHaveLength(0);
+  });
+});
