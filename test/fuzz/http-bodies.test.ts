@@ -6,7 +6,8 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_ERROR_CODES, numberRoutes } from '../../src/adapters/http/index.js';
 import { ROUTE_DOCS } from '../../src/adapters/http/openapi.js';
-import { harness, type Harness } from '../adapters/http/http-harness.js';
+import type { Harness } from '../adapters/http/http-harness.js';
+import { consoleHarness } from '../console/console-harness.js';
 import { MemoryTokenStore } from '../helpers/memory-token-store.js';
 import { MemoryIntegrationStore } from '../helpers/memory-integration-store.js';
 import { createMemoryNumberStore } from '../helpers/memory-number-store.js';
@@ -26,7 +27,8 @@ const snapshot = async (): Promise<string> => JSON.stringify(await Promise.all(
 beforeAll(async () => {
   tokens = new MemoryTokenStore();
   const integrations = new MemoryIntegrationStore();
-  h = harness({ tokens, store: integrations, plugins: [numberRoutes({ numbers: createMemoryNumberStore(), integrations })] });
+  // with the console plugin and its event-stream and trace sources, as engine.ts wires them
+  h = consoleHarness({ tokens, store: integrations, plugins: [numberRoutes({ numbers: createMemoryNumberStore(), integrations })] });
   const id = await h.create('acme');
   expect((await h.call({ method: 'POST', url: `/v1/orgs/acme/integrations/${id}/numbers`, payload: { type: 'local', senderId: '+15551230001' } })).statusCode).toBe(201);
   const tok = (await h.call({ method: 'POST', url: '/v1/orgs/acme/tokens', payload: { name: 'one' } })).json<{ id: string }>();
@@ -81,14 +83,15 @@ describe('HTTP routes fed hostile input', () => {
     expect(await snapshot()).toBe(before);
   });
 
-  it.each(routes)('%s: random path parameters are a 4xx, never a 5xx', async (route) => {
+  // the event stream has no path parameters and, once open, never ends: its query is fuzzed by its own tests
+  it.each(routes.filter((r) => r !== 'GET /v1/events/stream'))('%s: random path parameters are a 4xx, never a 5xx', async (route) => {
     const [method, path] = route.split(' ') as [string, string];
     const segment = fc.oneof(fc.string({ maxLength: 80 }), fc.constantFrom('..', '%2e%2e', '%00', '%ff', 'a'.repeat(300), '+', '%2B', '😀'))
       .map((s) => (/%[0-9a-fA-F]{2}/.test(s) ? s : encodeURIComponent(s)))
       .filter((s) => s.length > 0);
     const before = await snapshot();
     for (const [org, id, other] of fc.sample(fc.tuple(segment, segment, segment), { seed: SEED, numRuns: 25 })) {
-      const u = path.replace(':org', org).replace(':id', id).replace(/:(e164|tokenId|handset)/g, other);
+      const u = path.replace(':org', org).replace(':id', id).replace(/:(e164|tokenId|handset|messageId)/g, other);
       const res = await h.call({ method: method as 'POST', url: u, ...(method === 'GET' || method === 'DELETE' ? {} : { payload: {} }) });
       expect(res.statusCode, `${method} ${u}: ${res.body.slice(0, 200)}`).toBeLessThan(500);
       if (res.statusCode >= 400) expectCatalogued4xx(res, `${method} ${u}`);
