@@ -1,6 +1,6 @@
 // Three engines over a three-node JetStream cluster (R3 streams and KV, chosen by the engines themselves)
 // with 30 integrations against one fake SMSC, the engines' default owner timers (renew 1 s, claim TTL
-// 6 s, fence 4 s). Bind counts per integration are sampled every 100 ms for the whole file: never more
+// 7 s, fence 5 s). Bind counts per integration are sampled every 100 ms for the whole file: never more
 // than 3. Gaps are printed, not asserted tightly (a shared 2-core CI box stretches them): the one bound,
 // 20 s, is twice the < 10 s design target and still well under the old 30 s claim TTL alone, so it
 // fails if failover falls back to waiting out a long TTL.
