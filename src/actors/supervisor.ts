@@ -25,8 +25,6 @@ export interface SupervisorDeps extends Omit<IntegrationActorDeps, 'record' | 'o
   clock?: MonotonicClock;
 }
 
-/** an instance whose snapshot is older than this many renew intervals is not counted as live */
-const LIVE_INSTANCE_RENEWALS = 3;
 
 export class Supervisor implements StateView {
   readonly actors = new Map<string, IntegrationActor>();
@@ -48,7 +46,10 @@ export class Supervisor implements StateView {
 
   constructor(private readonly deps: SupervisorDeps) {
     this.clock = deps.clock ?? (() => performance.now());
-    this.claims = new OwnerClaims(deps.owners, deps.instanceId, deps.logger, deps.ownerFenceMs, this.clock, deps.ownerRenewMs);
+    // a renewal's answer is useful until the fence; half of it leaves room for one retry (an answer lost
+    // in a NATS node change) and lets a loaded cluster take longer than one renew interval
+    const renewTimeoutMs = Math.max(deps.ownerRenewMs, Math.floor(deps.ownerFenceMs / 2));
+    this.claims = new OwnerClaims(deps.owners, deps.instanceId, deps.logger, deps.ownerFenceMs, this.clock, renewTimeoutMs);
     this.live = [deps.instanceId];
   }
 
@@ -250,8 +251,18 @@ export class Supervisor implements StateView {
     await this.deps.stateKv.put(keys.instanceState(this.deps.instanceId), encodeJson(this.localViews()));
   }
 
+  /**
+   * An instance whose snapshot is older than the fence time is not counted as live: it has closed its
+   * binds by then if it is cut off, and its claims lapse soon after. Three renew intervals (the earlier
+   * window, 3 s) let a few slow rounds under load make a live instance look gone to the others, and
+   * integrations moved back and forth (measured: hand-overs mid-benchmark, messages waiting out the ack wait).
+   */
+  private liveWindowMs(): number {
+    return Math.max(3 * this.deps.ownerRenewMs, this.deps.ownerFenceMs);
+  }
+
   private liveInstances(): Promise<string[]> {
-    return liveInstances(this.deps.stateKv, this.deps.instanceId, LIVE_INSTANCE_RENEWALS * this.deps.ownerRenewMs);
+    return liveInstances(this.deps.stateKv, this.deps.instanceId, this.liveWindowMs());
   }
 
   localViews(): IntegrationStateView[] {
@@ -259,7 +270,7 @@ export class Supervisor implements StateView {
   }
 
   async integrations(): Promise<IntegrationStateView[]> {
-    return fleetViews(this.deps.stateKv, this.deps.instanceId, this.localViews(), LIVE_INSTANCE_RENEWALS * this.deps.ownerRenewMs, this.deps.logger);
+    return fleetViews(this.deps.stateKv, this.deps.instanceId, this.localViews(), this.liveWindowMs(), this.deps.logger);
   }
 
   async integration(org: string, id: string): Promise<IntegrationStateView | undefined> {
