@@ -30,8 +30,11 @@ async function run(engines: number) {
     const deadline = Date.now() + 60_000;
     const bound = () => new Set(fleet.smsc.connectionList().filter((c) => c.bound).map((c) => c.systemId)).size;
     while (bound() < INTEGRATIONS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    await new Promise((r) => setTimeout(r, 5_000));
     const pids = fleet.engines.map((e) => e.child.pid!);
+    // the fixed cost: engine CPU over 5 s of owning the integrations with no traffic
+    const idle0 = pids.map(cpuSeconds);
+    await new Promise((r) => setTimeout(r, 5_000));
+    const idlePerS = pids.reduce((sum, p, k) => sum + (cpuSeconds(p) - idle0[k]!), 0) / 5;
     const cpu0 = pids.map(cpuSeconds);
     const t0 = Date.now();
     const ids: { i: FleetIntegration; id: string }[] = [];
@@ -52,7 +55,8 @@ async function run(engines: number) {
     const count = (re: RegExp) => fleet.engines.reduce((k, e) => k + (e.logs().match(re)?.length ?? 0), 0);
     const cpuTotal = cpu.reduce((a, b) => a + b, 0);
     return {
-      engines, delivered: done, seconds, msgPerS: done / seconds, cpuTotal, perCpuSecond: done / cpuTotal, cpu,
+      engines, delivered: done, seconds, msgPerS: done / seconds, cpuTotal, perCpuSecond: done / cpuTotal, cpu, idlePerS,
+      perBusyCpuSecond: done / Math.max(0.01, cpuTotal - idlePerS * seconds),
       handOvers: count(/handing the integration over/g), fences: count(/its owner claim is not confirmed/g),
     };
   } finally {
@@ -67,7 +71,13 @@ for (const n of COUNTS) {
   rows.push(r);
   console.log(`${n} engine(s): ${r.delivered}/${MESSAGES} delivered in ${r.seconds.toFixed(1)} s = ${r.msgPerS.toFixed(0)} msg/s; `
     + `engine CPU ${r.cpuTotal.toFixed(1)} s (${r.cpu.map((c) => c.toFixed(1)).join(' + ')}) = ${r.perCpuSecond.toFixed(0)} msg per CPU-second; `
-    + `${r.handOvers} hand-overs and ${r.fences} fences logged since start`);
+    + `${r.handOvers} hand-overs and ${r.fences} fences logged since start; idle engines use ${r.idlePerS.toFixed(3)} CPU-s/s in all, `
+    + `${r.perBusyCpuSecond.toFixed(0)} msg per CPU-second above idle`);
 }
 const base = rows.find((r) => r.engines === 1);
-if (base) for (const r of rows) console.log(`${r.engines}: msg per CPU-second ${((r.perCpuSecond / base.perCpuSecond - 1) * 100).toFixed(1)}% vs 1 engine`);
+if (base) {
+  for (const r of rows) {
+    console.log(`${r.engines}: msg per CPU-second ${((r.perCpuSecond / base.perCpuSecond - 1) * 100).toFixed(1)}% vs 1 engine, `
+      + `above idle ${((r.perBusyCpuSecond / base.perBusyCpuSecond - 1) * 100).toFixed(1)}%`);
+  }
+}
