@@ -5,7 +5,7 @@
 //
 //   npm run fleet                  # 3 engines
 //   FLEET_ENGINES=2 npm run fleet  # another count
-//   FLEET_LOG_LEVEL=info npm run fleet
+//   FLEET_LOG_LEVEL=debug npm run fleet   (info or more verbose: the engines' HTTP address is read from their log)
 import { startFleet } from '../test/helpers/fleet.js';
 
 const engines = Number(process.env.FLEET_ENGINES ?? 3);
@@ -15,7 +15,7 @@ if (!Number.isInteger(engines) || engines < 1 || engines > 9) {
 }
 
 console.log(`starting a 3-node NATS cluster, the fake SMSC and ${engines} engine(s)...`);
-const fleet = await startFleet({ engines, fastTimers: false, logLevel: process.env.FLEET_LOG_LEVEL ?? 'warn' });
+const fleet = await startFleet({ engines, fastTimers: false, logLevel: process.env.FLEET_LOG_LEVEL ?? 'info' });
 
 const lines = [
   '',

@@ -41,6 +41,8 @@ export class OwnerClaims {
   constructor(
     private readonly kv: KV, private readonly me: string, private readonly logger: Logger,
     private readonly fenceMs: number, private readonly clock: MonotonicClock = () => performance.now(),
+    /** a renewal waits this long for its answer (then 'unknown': the next one is due) */
+    private readonly renewTimeoutMs?: number,
   ) {}
 
   /** Takes an unclaimed integration (or re-confirms, with a write, one that is already ours). */
@@ -70,7 +72,7 @@ export class OwnerClaims {
     if (lease) {
       const sentAt = this.clock();
       try {
-        this.leases.set(key, { revision: await this.kv.update(key, enc.encode(this.me), lease.revision), sentAt });
+        this.leases.set(key, { revision: await this.kv.update(key, enc.encode(this.me), lease.revision, this.renewTimeoutMs), sentAt });
         return 'ours';
       } catch (err) {
         if (!isWrongLastSequence(err)) return 'unknown';

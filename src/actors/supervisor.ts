@@ -4,10 +4,9 @@
 // rendezvous hashing, handed over a few per renewal. An integration whose claim was not confirmed within
 // the fence time is closed at once (its sockets dropped), before the claim can lapse for anyone else.
 import type { KV } from '@nats-io/kv';
-import { keys, decodeJson, encodeJson, isLive, listKeys } from '../adapters/nats/index.js';
-import {
-  type IntegrationRecord, type IntegrationStore, instanceSnapshotSchema, type IntegrationStateView, type StateView,
-} from '../domain/index.js';
+import { keys, encodeJson } from '../adapters/nats/index.js';
+import { type IntegrationRecord, type IntegrationStore, type IntegrationStateView, type StateView } from '../domain/index.js';
+import { fleetViews, liveInstances } from './fleet-view.js';
 import { IntegrationActor, type IntegrationActorDeps } from './integration-actor.js';
 import { OwnerClaims, preferredInstance, type MonotonicClock } from './ownership.js';
 
@@ -26,8 +25,6 @@ export interface SupervisorDeps extends Omit<IntegrationActorDeps, 'record' | 'o
   clock?: MonotonicClock;
 }
 
-/** an instance whose snapshot is older than this many renew intervals is not counted as live */
-const LIVE_INSTANCE_RENEWALS = 3;
 
 export class Supervisor implements StateView {
   readonly actors = new Map<string, IntegrationActor>();
@@ -49,7 +46,10 @@ export class Supervisor implements StateView {
 
   constructor(private readonly deps: SupervisorDeps) {
     this.clock = deps.clock ?? (() => performance.now());
-    this.claims = new OwnerClaims(deps.owners, deps.instanceId, deps.logger, deps.ownerFenceMs, this.clock);
+    // a renewal's answer is useful until the fence; half of it leaves room for one retry (an answer lost
+    // in a NATS node change) and lets a loaded cluster take longer than one renew interval
+    const renewTimeoutMs = Math.max(deps.ownerRenewMs, Math.floor(deps.ownerFenceMs / 2));
+    this.claims = new OwnerClaims(deps.owners, deps.instanceId, deps.logger, deps.ownerFenceMs, this.clock, renewTimeoutMs);
     this.live = [deps.instanceId];
   }
 
@@ -232,11 +232,14 @@ export class Supervisor implements StateView {
         const preferred = preferredInstance(key, this.live);
         if (preferred !== this.deps.instanceId) handedOver.add(key);
       }
-      await Promise.all([...handedOver].map((key) => {
+      // not awaited: a graceful stop takes up to the drain and unbind timeouts, and the renewals of
+      // every other claim (and of these, still closing) must not wait for it
+      for (const key of handedOver) {
         this.deps.logger.info({ integration: key, to: preferredInstance(key, this.live) }, 'handing the integration over to its preferred instance');
-        return this.stopActor(key);
-      }));
-      for (const key of this.latest.keys()) if (!this.actors.has(key) && !handedOver.has(key)) await this.reconcile(key, true);
+        void this.stopActor(key).catch((err: unknown) => this.deps.logger.warn({ err, integration: key }, 'hand-over failed'));
+      }
+      // at once: after an instance died, its integrations are all unclaimed together
+      await Promise.all([...this.latest.keys()].filter((key) => !this.actors.has(key) && !handedOver.has(key)).map((key) => this.reconcile(key, true)));
     } catch (err) {
       this.deps.logger.warn({ err }, 'owner renewal failed');
     } finally {
@@ -248,17 +251,18 @@ export class Supervisor implements StateView {
     await this.deps.stateKv.put(keys.instanceState(this.deps.instanceId), encodeJson(this.localViews()));
   }
 
-  /** Instances whose snapshot was refreshed within the last few renew intervals, this one included. */
-  private async liveInstances(): Promise<string[]> {
-    const live = new Set([this.deps.instanceId]);
-    for (const k of await listKeys(this.deps.stateKv, keys.instanceStatesAll)) {
-      const entry = await this.deps.stateKv.get(k).catch(() => null);
-      if (entry?.operation === 'PUT' && Date.now() - entry.created.getTime() < LIVE_INSTANCE_RENEWALS * this.deps.ownerRenewMs) {
-        const instance = keys.parseInstanceState(k);
-        if (instance) live.add(instance);
-      }
-    }
-    return [...live].sort();
+  /**
+   * An instance whose snapshot is older than the fence time is not counted as live: it has closed its
+   * binds by then if it is cut off, and its claims lapse soon after. Three renew intervals (the earlier
+   * window, 3 s) let a few slow rounds under load make a live instance look gone to the others, and
+   * integrations moved back and forth (measured: hand-overs mid-benchmark, messages waiting out the ack wait).
+   */
+  private liveWindowMs(): number {
+    return Math.max(3 * this.deps.ownerRenewMs, this.deps.ownerFenceMs);
+  }
+
+  private liveInstances(): Promise<string[]> {
+    return liveInstances(this.deps.stateKv, this.deps.instanceId, this.liveWindowMs());
   }
 
   localViews(): IntegrationStateView[] {
@@ -266,23 +270,7 @@ export class Supervisor implements StateView {
   }
 
   async integrations(): Promise<IntegrationStateView[]> {
-    const mine = this.localViews();
-    const seen = new Set(mine.map((v) => keys.integration(v.org, v.id)));
-    const others: IntegrationStateView[] = [];
-    try {
-      for (const k of await listKeys(this.deps.stateKv, keys.instanceStatesAll)) {
-        if (k === keys.instanceState(this.deps.instanceId)) continue;
-        const entry = await this.deps.stateKv.get(k);
-        if (!isLive(entry)) continue;
-        // another instance's snapshot, maybe from another engine version: an unknown shape is logged and left out
-        for (const v of decodeJson(entry, instanceSnapshotSchema, this.deps.logger) ?? []) {
-          if (!seen.has(keys.integration(v.org, v.id))) others.push(v);
-        }
-      }
-    } catch (err) {
-      this.deps.logger.warn({ err }, 'reading other instances state failed');
-    }
-    return [...mine, ...others];
+    return fleetViews(this.deps.stateKv, this.deps.instanceId, this.localViews(), this.liveWindowMs(), this.deps.logger);
   }
 
   async integration(org: string, id: string): Promise<IntegrationStateView | undefined> {

@@ -27,10 +27,10 @@ export const timersSchema = z.object({
   authBackoffMaxMs: ms(15 * 60_000),
   /** how long deactivation waits for unbind_resp from all binds before closing sockets */
   deactivateTimeoutMs: ms(10_000),
-  /** owner claims live 6 s in KV (byo_owners max age): renew well within it; also refreshes /v1/state */
+  /** owner claims live 7 s in KV (byo_owners max age): renew well within it; also refreshes /v1/state */
   ownerRenewMs: ms(1_000),
   /** an owner claim lapses this long after its last renewal (byo_owners max age): failover time */
-  ownerClaimTtlMs: ms(6_000),
+  ownerClaimTtlMs: ms(7_000),
   /** how long DELETE waits for the owning engine to unbind and erase before answering 202 */
   deleteWaitMs: ms(10_000),
   /** a pull of the MT consumer lasts this long; a pull lost in a nats-server restart and not renewed at reconnect is noticed after about as long */
@@ -45,7 +45,7 @@ export const timersSchema = z.object({
   subscriberIdleMs: ms(60_000),
   /** a handset that mentions an opt-out keyword (optOutByIntent: confirm) is asked to text STOP at most once per this */
   optOutConfirmIntervalMs: ms(24 * 3600_000),
-  /** an owner closes an integration's binds when no claim write sent within this long is confirmed; unset: 2/3 of the claim TTL */
+  /** an owner closes an integration's binds when no claim write sent within this long is confirmed; unset: TTL - 2 s, at least 2/3 of the TTL */
   ownerFenceMs: z.coerce.number().int().min(1).optional(),
   /** a failing bind logs its reason at warn at most once per this many ms (the events carry every attempt) */
   bindFailureLogIntervalMs: ms(60_000),
@@ -199,7 +199,8 @@ export function loadEngineConfig(rawEnv: NodeJS.ProcessEnv = process.env): Reado
     // one missed renewal must not hand the integration to another instance
     throw new ConfigError(`invalid engine settings: BYO_OWNER_CLAIM_TTL_MS (${timers.data.ownerClaimTtlMs}) must be at least twice BYO_OWNER_RENEW_MS (${timers.data.ownerRenewMs})`);
   }
-  const ownerFenceMs = timers.data.ownerFenceMs ?? Math.floor((timers.data.ownerClaimTtlMs * 2) / 3);
+  const ttl = timers.data.ownerClaimTtlMs;
+  const ownerFenceMs = timers.data.ownerFenceMs ?? Math.max(ttl - 2_000, Math.floor((ttl * 2) / 3));
   if (ownerFenceMs <= timers.data.ownerRenewMs || ownerFenceMs >= timers.data.ownerClaimTtlMs) {
     // the fence must allow one late renewal, and leave time to close the binds before the claim can lapse
     throw new ConfigError(`invalid engine settings: BYO_OWNER_FENCE_MS (${ownerFenceMs}) must be more than BYO_OWNER_RENEW_MS (${timers.data.ownerRenewMs}) and less than BYO_OWNER_CLAIM_TTL_MS (${timers.data.ownerClaimTtlMs})`);

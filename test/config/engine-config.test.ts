@@ -29,7 +29,7 @@ const DEFAULT_TIMERS: Timers = {
   authBackoffMaxMs: 15 * MINUTE,
   deactivateTimeoutMs: 10_000,
   ownerRenewMs: 1_000,
-  ownerClaimTtlMs: 6_000,
+  ownerClaimTtlMs: 7_000,
   deleteWaitMs: 10_000,
   jetStreamAckTimeoutMs: 5_000,
   mtPullExpiresMs: 5_000,
@@ -37,7 +37,7 @@ const DEFAULT_TIMERS: Timers = {
   subscriberIdleMs: MINUTE,
   unroutableSweepMs: MINUTE,
   optOutConfirmIntervalMs: 24 * HOUR,
-  ownerFenceMs: 4_000,
+  ownerFenceMs: 5_000,
   bindFailureLogIntervalMs: MINUTE,
   consoleSessionTtlMs: 12 * HOUR,
   traceLookbackMs: 24 * HOUR,
@@ -136,10 +136,11 @@ describe('loadEngineConfig: overrides', () => {
     expect(loadEngineConfig({ BYO_OWNER_RENEW_MS: '1000', BYO_OWNER_CLAIM_TTL_MS: '2000' }).timers.ownerClaimTtlMs).toBe(2000);
   });
 
-  it('puts the owner fence between one renewal and the claim TTL (default: 2/3 of the TTL), naming the variables', () => {
+  it('puts the owner fence between one renewal and the claim TTL (default: TTL - 2 s, at least 2/3 of it), naming the variables', () => {
     expect(loadEngineConfig({ BYO_OWNER_RENEW_MS: '500', BYO_OWNER_CLAIM_TTL_MS: '3000' }).timers.ownerFenceMs).toBe(2000);
-    expect(() => loadEngineConfig({ BYO_OWNER_FENCE_MS: '6000' }))
-      .toThrow(/BYO_OWNER_FENCE_MS \(6000\) must be more than BYO_OWNER_RENEW_MS \(1000\) and less than BYO_OWNER_CLAIM_TTL_MS \(6000\)/);
+    expect(loadEngineConfig({ BYO_OWNER_CLAIM_TTL_MS: '30000' }).timers.ownerFenceMs).toBe(28_000);
+    expect(() => loadEngineConfig({ BYO_OWNER_FENCE_MS: '7000' }))
+      .toThrow(/BYO_OWNER_FENCE_MS \(7000\) must be more than BYO_OWNER_RENEW_MS \(1000\) and less than BYO_OWNER_CLAIM_TTL_MS \(7000\)/);
     expect(() => loadEngineConfig({ BYO_OWNER_FENCE_MS: '1000' })).toThrow(/BYO_OWNER_FENCE_MS \(1000\)/);
   });
 

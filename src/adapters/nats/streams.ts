@@ -152,21 +152,28 @@ export async function ensureBuckets(kvm: Kvm, opts: BucketOptions): Promise<Buck
   const replicas = opts.replicas ?? BUCKET_DEFAULTS.replicas;
   const wanted = wantedBuckets(opts);
   const out: Partial<Buckets> = {};
+  // Direct get may be answered by any replica, one that has not applied the latest write yet: on a
+  // cluster an integration just created was seen "not found" by the next request (number import).
+  // Without it, reads go through the stream leader and see every acknowledged write.
+  const allowDirect = replicas === 1;
   for (const [key, name] of Object.entries(BUCKETS) as [BucketName, string][]) {
     const w = wanted[key];
-    const kv = await kvm.create(name, { history: w.history, ttl: w.maxAgeMs, replicas, storage: StorageType.File });
+    let kv = await kvm.create(name, { history: w.history, ttl: w.maxAgeMs, replicas, storage: StorageType.File, allow_direct: allowDirect });
     // Kvm.create opens an existing bucket as it is: bring its limits to what we want.
     const streamName = kvStream(name);
     const have = (await jsm.streams.info(streamName)).config;
-    if (have.max_msgs_per_subject !== w.history || have.max_age !== nanos(w.maxAgeMs) || have.num_replicas !== replicas) {
+    if (have.max_msgs_per_subject !== w.history || have.max_age !== nanos(w.maxAgeMs) || have.num_replicas !== replicas || (have.allow_direct ?? false) !== allowDirect) {
       // the server refuses a de-duplication window longer than the max age
       const duplicateWindow = w.maxAgeMs > 0 ? Math.min(have.duplicate_window, nanos(w.maxAgeMs)) : have.duplicate_window;
       await jsm.streams.update(streamName, {
         ...have, max_msgs_per_subject: w.history, max_age: nanos(w.maxAgeMs), num_replicas: replicas, duplicate_window: duplicateWindow,
+        allow_direct: allowDirect,
       })
         .catch((err: unknown) => {
           throw new StreamSetupError(`cannot update KV bucket ${name}: ${(err as Error).message}`, { cause: err });
         });
+      // the handle chose direct or leader reads from the config it opened with
+      if ((have.allow_direct ?? false) !== allowDirect) kv = await kvm.open(name);
     }
     out[key] = kv;
   }
