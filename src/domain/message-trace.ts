@@ -34,6 +34,8 @@ export interface TrackFacts {
   final?: 'delivered' | 'failed';
   error?: GenericError;
   submittedAt: string;
+  /** when BYO_MT stored the message; absent in tracks written before it was recorded */
+  receivedAt?: string;
   failedAtSubmit?: boolean;
 }
 
@@ -61,8 +63,10 @@ export function buildMessageTrace(org: string, integration: string, messageId: s
   if (!track && statuses.length === 0) return undefined;
   const timeline: TraceEntry[] = [];
   const submitted = statuses.find((s) => s.state === 'submitted');
-  const final = statuses.find((s) => s.state !== 'submitted');
+  const final = statuses.find((s) => s.state === 'delivered' || s.state === 'failed' || s.state === 'rejected');
+  const acks = statuses.filter((s) => s.state === 'acknowledged');
   if (track) {
+    if (track.receivedAt) timeline.push({ at: track.receivedAt, kind: 'received' });
     for (let i = 0; i < track.segments; i++) {
       const smscMessageId = track.smscIds[i];
       timeline.push({ at: track.submittedAt, kind: 'submit_sm', segment: i });
@@ -82,9 +86,18 @@ export function buildMessageTrace(org: string, integration: string, messageId: s
       });
     }
   }
-  for (const s of [submitted, final]) {
+  // a single-segment message keeps its receipt in the segment reference, not in the track: the final
+  // status tells what the receipts said (delivered: every segment; failed: at least one)
+  if (track && !track.failedAtSubmit && final && final.state !== 'rejected' && !timeline.some((e) => e.kind === 'receipt')) {
+    if (final.state === 'delivered' || track.segments === 1) {
+      for (let i = 0; i < track.segments; i++) {
+        timeline.push({ at: final.at, kind: 'receipt', segment: i, smscMessageId: track.smscIds[i], status: final.state });
+      }
+    } else timeline.push({ at: final.at, kind: 'receipt', status: final.state, detail: 'a segment\'s receipt said failed' });
+  }
+  for (const s of [submitted, ...acks, final]) {
     if (!s) continue;
-    const detail = describeError(s.error);
+    const detail = describeError(s.error) ?? (s.ack ? `SME ${s.ack} acknowledgement` : undefined);
     timeline.push({ at: s.at, kind: 'status', status: s.state, ...(detail ? { detail } : {}) });
   }
   // in time order; a receipt without a time came after `submitted` (receipts find only recorded submits)

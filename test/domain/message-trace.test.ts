@@ -29,6 +29,25 @@ describe('buildMessageTrace', () => {
     ]);
   });
 
+  it('starts with `received` (when BYO_MT stored it) when the track knows that time', () => {
+    const RX = '2030-01-02T03:04:04.900Z';
+    const track: TrackFacts = { segments: 1, smscIds: ['a1'], seg: ['submitted'], submittedAt: T0, receivedAt: RX };
+    const t = buildMessageTrace('acme', 'i1', 'm1', track, [{ ...submitted, segments: 1, smscMessageIds: ['a1'] }])!;
+    expect(t.timeline.map((e) => [e.kind, e.at])).toEqual([['received', RX], ['submit_sm', T0], ['submit_sm_resp', T0], ['status', T1]]);
+  });
+
+  it('shows the receipt of a single-segment message (kept in its reference) from the final status; an SME acknowledgement is not final', () => {
+    const track: TrackFacts = { segments: 1, smscIds: ['a1'], seg: ['submitted'], submittedAt: T0 };
+    const one = { ...submitted, segments: 1, smscMessageIds: ['a1'] };
+    const T3 = '2030-01-02T03:04:10.000Z';
+    const t = buildMessageTrace('acme', 'i1', 'm1', track, [one, { ...one, state: 'acknowledged', ack: 'delivery', at: T2 }, { ...one, state: 'failed', at: T3 }])!;
+    expect(t.timeline.map((e) => [e.kind, e.segment, e.status, e.at])).toEqual([
+      ['submit_sm', 0, undefined, T0], ['submit_sm_resp', 0, undefined, T0], ['status', undefined, 'submitted', T1],
+      ['status', undefined, 'acknowledged', T2], ['receipt', 0, 'failed', T3], ['status', undefined, 'failed', T3],
+    ]);
+    expect(t.timeline[3]!.detail).toBe('SME delivery acknowledgement');
+  });
+
   it('shows a receipt that decided nothing yet without a time, and no final status', () => {
     const track: TrackFacts = { segments: 2, smscIds: ['a1', 'a2'], seg: ['delivered', 'submitted'], submittedAt: T0 };
     const t = buildMessageTrace('acme', 'i1', 'm1', track, [submitted])!;

@@ -124,11 +124,20 @@ describe('byo-smpp against a running engine', () => {
     expect(tree.out.match(/bind-\d\s+bound/g)).toHaveLength(3);
   }, 60_000);
 
-  it('send --follow prints submitted then delivered; trace answers 404 for an unknown message', async () => {
+  it('send --follow prints submitted then delivered; trace shows its timeline, and 404 for an unknown message', async () => {
     const r = await cli(['--json', 'send', '--org', 'acme', '--integration', id, '--from', SENDER, '--to', '+447700900001', '--text', 'hi from the CLI', '--id', 'cli-1', '--follow', '--timeout', '30s']);
     expect(r.code, r.err).toBe(0);
     const states = r.out.trim().split('\n').map((l) => JSON.parse(l)).filter((s) => s.state).map((s) => s.state);
     expect(states).toEqual(['submitted', 'delivered']);
+    const traced = await cli(['--json', 'trace', '--org', 'acme', '--integration', id, 'cli-1']);
+    expect(traced.code, traced.err).toBe(0);
+    const timeline = (JSON.parse(traced.out) as { timeline: { kind: string; status?: string; smscMessageId?: string }[] }).timeline;
+    expect(timeline.map((e) => e.kind), JSON.stringify(timeline)).toEqual(['received', 'submit_sm', 'submit_sm_resp', 'status', 'receipt', 'status']);
+    expect(timeline.at(-1)).toMatchObject({ kind: 'status', status: 'delivered' });
+    expect(timeline[2]!.smscMessageId).toBeTruthy();
+    const human = await cli(['trace', '--org', 'acme', '--integration', id, 'cli-1']);
+    expect(human.out).toContain('message cli-1');
+    expect(human.out).toMatch(/received[\s\S]*submit_sm[\s\S]*delivered/);
     const trace = await cli(['trace', '--org', 'acme', '--integration', id, 'no-such-message']);
     expect(trace).toMatchObject({ code: 1, err: expect.stringContaining('NOT_FOUND') });
   }, 60_000);

@@ -14,16 +14,17 @@ export interface OutcomeDeps {
   onRecorded: (smscIds?: readonly string[]) => void;
 }
 
-export async function recordSubmitted(d: OutcomeDeps, org: string, integration: string, id: string, smscIds: string[]): Promise<void> {
-  const track = await d.tracker.putTrack(org, integration, id, smscIds, d.now().toISOString());
+/** `receivedAt`: when BYO_MT stored the message, kept in the track for the message trace */
+export async function recordSubmitted(d: OutcomeDeps, org: string, integration: string, id: string, smscIds: string[], receivedAt?: string): Promise<void> {
+  const track = await d.tracker.putTrack(org, integration, id, smscIds, d.now().toISOString(), receivedAt);
   await d.statuses.submitted(org, integration, id, smscIds);
   await d.tracker.putRefs(org, integration, track);
   d.onRecorded(smscIds);
 }
 
 export async function recordFailed(d: OutcomeDeps, org: string, integration: string, id: string,
-  segments: number, smscIds: string[], failure: GenericError): Promise<void> {
-  await d.tracker.recordFailed(org, integration, id, smscIds, failure, d.now().toISOString());
+  segments: number, smscIds: string[], failure: GenericError, receivedAt?: string): Promise<void> {
+  await d.tracker.recordFailed(org, integration, id, smscIds, failure, d.now().toISOString(), receivedAt);
   await d.statuses.final(org, integration, id, 'failed', segments, smscIds, failure);
 }
 

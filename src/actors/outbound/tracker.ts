@@ -20,6 +20,8 @@ export const messageTrackSchema = z.object({
   final: z.enum(['delivered', 'failed']).optional(),
   error: z.object({ genericErrorCode: z.number(), genericErrorCause: z.string(), protocolCode: z.string().optional(), description: z.string() }).optional(),
   submittedAt: z.string(),
+  /** when BYO_MT stored the message (its JetStream timestamp): the trace's `received` */
+  receivedAt: z.string().optional(),
   /** failed by a submit_sm_resp (its final status is the only one: there was no `submitted`) */
   failedAtSubmit: z.boolean().optional(),
 });
@@ -116,11 +118,13 @@ export class Tracker {
 
   /**
    * Records a fully submitted message. Two steps, with the `submitted` status published between them
-   * (see Lane.finish): receipts find a message only through its references, so no final status can
+   * (see Lane.settleIfDone): receipts find a message only through its references, so no final status can
    * overtake `submitted`.
    */
-  async putTrack(org: string, integration: string, id: string, smscIds: string[], at: string): Promise<MessageTrack> {
-    const track: MessageTrack = { v: 1, id, segments: smscIds.length, smscIds, seg: smscIds.map(() => 'submitted'), submittedAt: at };
+  async putTrack(org: string, integration: string, id: string, smscIds: string[], at: string, receivedAt?: string): Promise<MessageTrack> {
+    const track: MessageTrack = {
+      v: 1, id, segments: smscIds.length, smscIds, seg: smscIds.map(() => 'submitted'), submittedAt: at, ...(receivedAt ? { receivedAt } : {}),
+    };
     await this.put(keys.message(org, integration, id), track);
     return track;
   }
@@ -143,11 +147,11 @@ export class Tracker {
   }
 
   /** A message that failed at submit: kept so late receipts for its sent segments are recognised. */
-  async recordFailed(org: string, integration: string, id: string, smscIds: string[], error: GenericError, at: string): Promise<void> {
+  async recordFailed(org: string, integration: string, id: string, smscIds: string[], error: GenericError, at: string, receivedAt?: string): Promise<void> {
     if (smscIds.length === 0) return;
     const track: MessageTrack = {
       v: 1, id, segments: smscIds.length, smscIds, seg: smscIds.map(() => 'submitted'), final: 'failed', error: { ...error }, submittedAt: at,
-      failedAtSubmit: true,
+      failedAtSubmit: true, ...(receivedAt ? { receivedAt } : {}),
     };
     await this.put(keys.message(org, integration, id), track);
     await this.putRefs(org, integration, track);
