@@ -3,6 +3,7 @@
 // protocol timer is a named delay read from context, so tests drive time with SimulatedClock.
 import { assign, fromCallback, sendParent, sendTo, setup } from 'xstate';
 import type { BindType } from '../config/index.js';
+import { commandStatusName } from '../domain/index.js';
 import { bindBackoffMs, classifyBindStatus, ESME_ROK, type BindFailureKind } from './bind-policy.js';
 
 export interface BindTimers {
@@ -121,7 +122,7 @@ export const bindMachine = setup({
     recordBindRefusal: assign(({ event }) => {
       const status = event.type === 'session.bind_resp' ? event.commandStatus : -1;
       const kind = classifyBindStatus(status);
-      return { lastError: { reason: `bind refused with command_status 0x${status.toString(16).padStart(8, '0')}`, kind, commandStatus: status } };
+      return { lastError: { reason: `bind refused with command_status 0x${status.toString(16).padStart(8, '0')} (${commandStatusName(status)})`, kind, commandStatus: status } };
     }),
     planBackoff: assign(({ context }) => {
       const auth = context.lastError?.kind === 'auth';
