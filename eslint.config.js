@@ -103,4 +103,17 @@ export default tseslint.config(
     files: ['src/console/public/**/*.js'],
     languageOptions: { sourceType: 'module', globals: { ...globals.browser } },
   },
+  {
+    // One place settles a JetStream message (STYLE.md habit 6): settleMt, driven by the MT outcome
+    // catalogue (src/domain/mt-outcome.ts). Machines are left to their own rule set (they import no
+    // JetStream at all); test/lint/mt-settlement.test.ts shows this rule bites.
+    files: ['src/**/*.ts'],
+    ignores: ['src/adapters/nats/mt-settlement.ts', 'src/machines/**'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "CallExpression[callee.type='MemberExpression'][callee.property.name=/^(ack|nak|term|working)$/]",
+        message: 'settle JetStream messages only through settleMt (src/adapters/nats/mt-settlement.ts) with an MtOutcome',
+      }],
+    },
+  },
 );

@@ -164,6 +164,11 @@ export class IntegrationActor {
     };
   }
 
+  /** Asks bind `index` to rebind (its session is no longer bound at the SMSC); ignored unless it is bound. */
+  requestRebind(index: number, reason: string): void {
+    this.actor.send({ type: 'bind.rebind', index, reason });
+  }
+
   /** Graceful stop for shutdown: unbind (bounded by the machine's own timeouts), then stop. */
   async shutdown(timeoutMs: number): Promise<void> {
     if (this.actor.getSnapshot().matches('running')) {

@@ -30,3 +30,4 @@ export * from './message-trace.js';
 export * from './event-stream.js';
 export * from './fleet-activity.js';
 export * from './credentials-aad.js';
+export * from './mt-outcome.js';

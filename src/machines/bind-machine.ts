@@ -45,7 +45,9 @@ export type BindEvent =
   | { type: 'pdu.unbind' }
   | { type: 'pdu.enquire_link' }
   | { type: 'bind.attempt_granted' }
-  | { type: 'bind.stop' };
+  | { type: 'bind.stop' }
+  /** the SMSC no longer counts this bind as bound (a submit answered ESME_RINVBNDSTS): bind again */
+  | { type: 'bind.rebind'; reason: string };
 
 export interface BindError {
   reason: string;
@@ -179,6 +181,11 @@ export const bindMachine = setup({
           initial: 'idle',
           on: {
             'pdu.unbind': { target: '#bind.backoff', actions: failure('SMSC sent unbind') },
+            // leaving `online` closes the session; the usual backoff, then a fresh connect and bind
+            'bind.rebind': {
+              target: '#bind.backoff',
+              actions: assign({ lastError: ({ event }) => ({ reason: event.reason, kind: 'transient' as const }) }),
+            },
             'bind.stop': 'unbinding',
           },
           states: {

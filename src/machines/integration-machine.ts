@@ -27,7 +27,9 @@ export type IntegrationCommand =
   | { type: 'integration.deactivate' }
   /** config or credentials changed: an active integration re-binds with the new settings */
   | { type: 'integration.update'; bindType: BindType; timers?: IntegrationTimers }
-  | { type: 'integration.delete' };
+  | { type: 'integration.delete' }
+  /** one bind's session is no longer bound at the SMSC (the lane saw ESME_RINVBNDSTS): rebind it */
+  | { type: 'bind.rebind'; index: number; reason: string };
 
 export type IntegrationEvent = IntegrationCommand | BindStatusEvent;
 
@@ -81,6 +83,12 @@ export const integrationMachine = setup({
     stopBinds: enqueueActions(({ enqueue }) => {
       for (const id of bindIds) enqueue.sendTo(id, { type: 'bind.stop' });
     }),
+    forwardRebind: enqueueActions(({ event, enqueue, self }) => {
+      if (event.type !== 'bind.rebind') return;
+      // a bind that has already stopped (deactivating) has nothing to rebind
+      const bind = self.getSnapshot().children[bindIds[event.index] ?? ''];
+      if (bind) enqueue.sendTo(bind, { type: 'bind.rebind', reason: event.reason });
+    }),
     setAfterStop: assign((_, params: { afterStop: AfterStop }) => ({ afterStop: params.afterStop })),
     warnTransmitterOnly: emit({
       type: 'warning',
@@ -116,6 +124,7 @@ export const integrationMachine = setup({
       })),
       on: {
         'bind.status': { actions: 'recordBindStatus' },
+        'bind.rebind': { actions: 'forwardRebind' },
         'integration.deactivate': { target: '.deactivating', actions: { type: 'setAfterStop', params: { afterStop: 'inactive' } } },
         'integration.update': { target: '.deactivating', actions: ['applyUpdate', { type: 'setAfterStop', params: { afterStop: 'restart' } }] },
         'integration.delete': { target: '.deactivating', actions: { type: 'setAfterStop', params: { afterStop: 'delete' } } },

@@ -59,4 +59,25 @@ describe('outbound messages that no integration will send', () => {
     await engine.api('POST', `/v1/orgs/acme/integrations/${id}/activate`);
     expect((await mt.waitFinal('acme', id, 'wait-1')).final.state).toBe('delivered');
   });
+
+  it('removes a message the engine rejects from BYO_MT, so deleting its integration gives it no second final status', async () => {
+    const { engine, mt } = world;
+    const id = await setUpIntegration(engine, world.smscs[0]!.port, '+15550004003', { messagesPerSecond: 100 });
+    // not a number of this integration: rejected before sending, settled with term()
+    await mt.publish('acme', id, { id: 'bad-src', from: '+15550004999', to: '+447700900403', text: 'wrong sender' });
+    expect((await mt.waitFinal('acme', id, 'bad-src')).final).toMatchObject({ state: 'rejected', error: { genericErrorCause: 'SOURCE_ADDR_INVALID' } });
+    // on nats-server 2.9, term('reason') leaves the message in the work queue; plain term() removes it
+    await eventually(async () => (await mt.queued('acme', id)) === 0, { what: 'the rejected message gone from BYO_MT', timeoutMs: 10_000 });
+
+    await engine.api('POST', `/v1/orgs/acme/integrations/${id}/deactivate`);
+    await eventually(async () => (await engine.api('GET', `/v1/orgs/acme/integrations/${id}/state`)).body?.state === 'inactive', { what: 'inactive' });
+    await mt.publish('acme', id, { id: 'queued-at-delete', from: '+15550004003', to: '+447700900403', text: 'never sent' });
+    expect(await mt.queued('acme', id)).toBe(1);
+    expect([202, 204]).toContain((await engine.api('DELETE', `/v1/orgs/acme/integrations/${id}`)).status);
+    // the deletion rejects everything still queued in one pass; once this one has its status, that pass is over
+    expect((await mt.waitFinal('acme', id, 'queued-at-delete')).final).toMatchObject({ state: 'rejected', error: { genericErrorCause: 'INTEGRATION_DELETED' } });
+    await mt.settled('acme', id);
+    expect(mt.statuses('acme', id, 'bad-src').map((s) => [s.state, s.error?.genericErrorCause])).toEqual([['rejected', 'SOURCE_ADDR_INVALID']]);
+    expect(mt.statuses('acme', id, 'queued-at-delete').map((s) => [s.state, s.error?.genericErrorCause])).toEqual([['rejected', 'INTEGRATION_DELETED']]);
+  });
 });

@@ -51,6 +51,21 @@ describe('bind machine (simulated clock)', () => {
     expect(actor.getSnapshot().context.binds.map((b) => b.status)).toEqual(['bound', 'bound', 'bound']);
   });
 
+  it('rebinds one bind when the lane asks (bind.rebind after ESME_RINVBNDSTS), and only a bound one', () => {
+    const { actor, clock, log } = start();
+    actor.send({ type: 'integration.activate' });
+    advance(clock, 2000);
+    const startsOf1 = () => log.starts.filter((i) => i === 1).length;
+    expect(startsOf1()).toBe(1);
+    actor.send({ type: 'bind.rebind', index: 1, reason: 'SMSC answered ESME_RINVBNDSTS' });
+    expect(actor.getSnapshot().context.binds.map((b) => b.status)).toEqual(['bound', 'down', 'bound']);
+    expect(actor.getSnapshot().context.binds[1]?.lastError?.reason).toBe('SMSC answered ESME_RINVBNDSTS');
+    actor.send({ type: 'bind.rebind', index: 1, reason: 'a second answer from the old session' });
+    advance(clock, TIMERS.backoffInitialMs * 1.2 + 100);
+    expect(actor.getSnapshot().context.binds.map((b) => b.status)).toEqual(['bound', 'bound', 'bound']);
+    expect(startsOf1()).toBe(2);
+  });
+
   it('keeps the bind on a recoverable codec error', () => {
     const { actor, clock, log } = start();
     actor.send({ type: 'integration.activate' });

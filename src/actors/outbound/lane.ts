@@ -4,21 +4,16 @@
 // segment has a final submit_sm_resp (or the message a final status).
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
-import type { NatsHandle } from '../../adapters/nats/connection.js';
-import { consumeMt } from '../../adapters/nats/mt-consumer.js';
-import type { EngineConfig } from '../../config/engine-config.js';
-import { DEFAULT_ADVANCED_CONFIG } from '../../config/advanced-defaults.js';
-import { mergeAdvancedConfig, type AdvancedConfig } from '../../config/advanced-schema.js';
-import { classifyCommandStatus, mapProtocolCode, type GenericError } from '../../domain/error-map.js';
-import type { MtRejection } from '../../domain/mt-message.js';
-import { readMt } from './read-mt.js';
-import { AUTO_RESPONSE_HEADER, optOutRejection, type ComplianceDeps } from '../../domain/compliance.js';
-import { commandStatusLabel, submitErrorLabel, type OutboundMetrics } from './outbound-metrics.js';
-import { RateLimiter, throttlePauseMs } from '../../domain/rate-limiter.js';
-import type { SmppSession, SubmitSmResp } from '../../adapters/smpp/types.js';
-import { nextWritable } from '../../domain/round-robin.js';
+import { consumeMt, settleMt, type NatsHandle } from '../../adapters/nats/index.js';
+import type { SmppSession, SubmitSmResp } from '../../adapters/smpp/index.js';
+import { DEFAULT_ADVANCED_CONFIG, mergeAdvancedConfig, type AdvancedConfig, type EngineConfig } from '../../config/index.js';
+import {
+  AUTO_RESPONSE_HEADER, classifyCommandStatus, COMMAND_STATUS, GENERIC_PERMANENT, mapProtocolCode, nextWritable, optOutRejection,
+  prepareMessage, RateLimiter, throttlePauseMs, type ComplianceDeps, type GenericError, type MtRejection, type PreparedMessage,
+} from '../../domain/index.js';
 import type { IntegrationActor } from '../integration-actor.js';
-import { prepareMessage, type PreparedMessage } from '../../domain/prepare-message.js';
+import { readMt } from './read-mt.js';
+import { commandStatusLabel, submitErrorLabel, type OutboundMetrics } from './outbound-metrics.js';
 import type { StatusPublisher } from './status-publisher.js';
 import { recordFailed, recordSubmitted, replayRecorded, untilDone } from './outcome.js';
 import type { Tracker } from './tracker.js';
@@ -49,8 +44,6 @@ interface Job {
   lastWorkingMs: number;
 }
 interface Segment { job: Job; index: number }
-
-const ESME_RTHROTTLED = 0x58;
 
 export class Lane {
   private readonly queue: Segment[] = [];
@@ -116,7 +109,7 @@ export class Lane {
     clearInterval(this.keepAlive);
     if (this.timer) clearTimeout(this.timer);
     // Whatever is left goes back to JetStream for the next owner.
-    for (const job of this.jobs) if (job.inFlight === 0) job.msg.nak();
+    for (const job of this.jobs) if (job.inFlight === 0) settleMt(job.msg, { kind: 'released' });
     this.jobs.clear();
     this.queue.length = 0;
   }
@@ -147,7 +140,7 @@ export class Lane {
       const { job } = this.queue[i]!;
       if (!job.started) {
         this.queue.splice(i, 1);
-        if (this.jobs.delete(job)) job.msg.nak();
+        if (this.jobs.delete(job)) settleMt(job.msg, { kind: 'released' });
       }
     }
   }
@@ -158,7 +151,7 @@ export class Lane {
     } catch (err) {
       // a bug here must not end the consumer; the message comes back after the requeue delay
       this.log.error({ err, seq: m.seq }, 'MT message handling threw; redelivering later');
-      m.nak(this.d.engine.limits.requeueDelayMs);
+      settleMt(m, { kind: 'deferred', reason: 'handling threw', delayMs: this.d.engine.limits.requeueDelayMs });
     }
   }
 
@@ -173,12 +166,12 @@ export class Lane {
       const known = lookup ? await this.d.tracker.find(this.org, this.id, message.id) : undefined;
       if (known) {
         if (m.info.redelivered) await replayRecorded(this.d, this.org, this.id, known);
-        m.ack();
+        settleMt(m, { kind: 'replayed' });
         return;
       }
     } catch (err) {
       this.log.warn({ err }, 'tracking lookup failed; redelivering later');
-      m.nak(this.d.engine.limits.requeueDelayMs);
+      settleMt(m, { kind: 'deferred', reason: 'tracking lookup failed', delayMs: this.d.engine.limits.requeueDelayMs });
       return;
     }
     const optedOut = optOutRejection(this.d.compliance, this.org, this.id, message, m.headers?.get(AUTO_RESPONSE_HEADER));
@@ -197,10 +190,11 @@ export class Lane {
   }
 
   private reject(m: JsMsg, id: string, r: MtRejection): void {
-    this.d.statuses.final(this.org, this.id, id, 'rejected', 0, [], { genericErrorCode: 3, ...r })
-      .then(() => m.term(r.description), (err: unknown) => {
+    const error = { genericErrorCode: GENERIC_PERMANENT, ...r };
+    this.d.statuses.final(this.org, this.id, id, 'rejected', 0, [], error)
+      .then(() => settleMt(m, { kind: 'rejected', error }, this.log), (err: unknown) => {
         this.log.warn({ err }, 'rejected status not stored; redelivering');
-        m.nak(this.d.engine.limits.requeueDelayMs);
+        settleMt(m, { kind: 'deferred', reason: 'rejected status not stored', delayMs: this.d.engine.limits.requeueDelayMs });
       });
   }
 
@@ -245,13 +239,15 @@ export class Lane {
     } else if (verdict === 'retry' || verdict === 'rebind') {
       // Temporary (THROTTLED, MSGQFUL, SYSERR…): pause the whole lane and send this segment again.
       this.throttles++;
-      const base = resp.commandStatus === ESME_RTHROTTLED ? this.d.engine.limits.throttleBackoffMs : this.d.engine.limits.requeueDelayMs;
+      const base = resp.commandStatus === COMMAND_STATUS.ESME_RTHROTTLED ? this.d.engine.limits.throttleBackoffMs : this.d.engine.limits.requeueDelayMs;
       this.pausedUntilMs = Date.now() + throttlePauseMs(this.throttles, base, this.d.engine.limits.throttleBackoffMaxMs);
       this.queue.unshift(seg);
-      // ESME_RINVBNDSTS: the SMSC no longer counts this session as bound; its bind reconnects
-      if (verdict === 'rebind' && session.writable) {
-        this.log.warn({ commandStatus: resp.commandStatus }, 'SMSC says the bind is not bound (ESME_RINVBNDSTS): rebinding it');
-        session.close('SMSC answered ESME_RINVBNDSTS: rebinding');
+      // ESME_RINVBNDSTS: the SMSC no longer counts this session as bound; its bind machine rebinds it
+      // (a late answer from a session already replaced names no bind and is ignored)
+      const bind = verdict === 'rebind' ? this.d.actor.sessions.indexOf(session) : -1;
+      if (bind >= 0) {
+        this.log.warn({ bind, commandStatus: resp.commandStatus }, 'SMSC says the bind is not bound (ESME_RINVBNDSTS): rebinding it');
+        this.d.actor.requestRebind(bind, 'SMSC answered ESME_RINVBNDSTS');
       }
     } else if (!job.failure) {
       job.failure = mapProtocolCode(resp.commandStatus, this.advanced.protocolSpecificCodeMapping);
@@ -284,10 +280,10 @@ export class Lane {
       retryDelayMs: this.d.engine.limits.requeueDelayMs, maxDelayMs: this.d.engine.limits.throttleBackoffMaxMs,
       onRetry: (err, attempt) => {
         this.log.warn({ err, message: job.prepared.id, attempt }, 'recording a message outcome failed; retrying');
-        job.msg.working();
+        settleMt(job.msg, { kind: 'inProgress' });
       },
     }).then(() => {
-      job.msg.ack();
+      settleMt(job.msg, { kind: 'recorded' });
       if (!failure) this.d.metrics.submitted(Math.max(0, Date.now() - job.msg.info.timestampNanos / 1e6) / 1000);
     });
   }
@@ -296,7 +292,7 @@ export class Lane {
     const now = Date.now();
     for (const job of this.jobs) {
       if (now - job.lastWorkingMs > this.d.engine.limits.mtAckWaitMs / 3) {
-        job.msg.working();
+        settleMt(job.msg, { kind: 'inProgress' });
         job.lastWorkingMs = now;
       }
     }

@@ -7,15 +7,18 @@
 // is not refused. Messages of a known integration always wait, whatever its state.
 import { AckPolicy, DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
-import { type NatsHandle, STREAMS, subjects } from '../../adapters/nats/index.js';
-import type { IntegrationStore } from '../../domain/index.js';
+import { type NatsHandle, STREAMS, settleMt, subjects } from '../../adapters/nats/index.js';
+import { GENERIC_PERMANENT, type IntegrationStore } from '../../domain/index.js';
 import { readMt } from './read-mt.js';
 import type { StatusPublisher } from './status-publisher.js';
+import type { Tracker } from './tracker.js';
 
 export interface UnroutableDeps {
   nats: NatsHandle;
   store: Pick<IntegrationStore, 'get'>;
   statuses: StatusPublisher;
+  /** what a lane already recorded: such a message has its own outcome and gets no second one here */
+  tracker?: Pick<Tracker, 'find'>;
   logger: Logger;
   /** how often BYO_MT is checked for subjects of unknown integrations */
   sweepMs: number;
@@ -75,10 +78,19 @@ export class UnroutableMt {
 
   private async reject(org: string, integration: string, m: JsMsg, cause: string, description: string): Promise<void> {
     const read = readMt(m);
-    await this.d.statuses.final(org, integration, read.ok ? read.message.id : read.id, 'rejected', 0, [], {
-      genericErrorCode: 3, genericErrorCause: cause, description,
-    });
-    m.ack();
+    const id = read.ok ? read.message.id : read.id;
+    // A message a lane already recorded (its ack was lost) has its status: `submitted`, or a final
+    // `failed` that is replayed as it was (JetStream drops the repeat), never a different one.
+    const known = await this.d.tracker?.find(org, integration, id).catch(() => undefined);
+    if (known) {
+      if (known.failedAtSubmit) await this.d.statuses.final(org, integration, known.id, 'failed', known.segments, known.smscIds, known.error);
+      this.d.logger.warn({ org, integration, id, cause }, 'queued message was already recorded by a lane: removed without a second status');
+      settleMt(m, { kind: 'replayed' });
+      return;
+    }
+    const error = { genericErrorCode: GENERIC_PERMANENT, genericErrorCause: cause, description };
+    await this.d.statuses.final(org, integration, id, 'rejected', 0, [], error);
+    settleMt(m, { kind: 'unroutable', error }, this.d.logger);
   }
 
   private async sweep(): Promise<void> {

@@ -27,3 +27,4 @@ export { createKvTokenStore } from './token-store.js';
 export * from './stream-reader.js';
 export * from './event-stream.js';
 export * from './mt-queue-depth.js';
+export * from './mt-settlement.js';
