@@ -71,12 +71,6 @@ export default tseslint.config(
     },
   },
   {
-    // TEMPORARY: lane.ts is being rewritten as an XState machine (issue 7, item 2) in another branch;
-    // its imports go through the front doors when that lands. Remove this block then.
-    files: ['src/actors/outbound/lane.ts'],
-    rules: { 'boundaries/entry-point': 'off' },
-  },
-  {
     // Machines are pure decision logic: no I/O, no clocks, no adapters (ARCHITECTURE.md §1).
     files: ['src/machines/**/*.ts'],
     rules: {

@@ -11,7 +11,7 @@ import {
   AUTO_RESPONSE_HEADER, classifyCommandStatus, COMMAND_STATUS, GENERIC_PERMANENT, mapProtocolCode, nextWritable, optOutRejection,
   prepareMessage, RateLimiter, throttlePauseMs, type ComplianceDeps, type GenericError, type MtRejection, type PreparedMessage,
 } from '../../domain/index.js';
-import type { IntegrationActor } from '../integration-actor.js';
+import type { IntegrationActor } from '../index.js';
 import { readMt } from './read-mt.js';
 import { commandStatusLabel, submitErrorLabel, type OutboundMetrics } from './outbound-metrics.js';
 import type { StatusPublisher } from './status-publisher.js';
