@@ -1,41 +1,52 @@
 // The fleet as the instances' state snapshots in KV `byo_state` show it: who is live, and every
 // integration with the instance running it, for GET /v1/state on any instance.
-import type { KV } from '@nats-io/kv';
+import type { KV, KvEntry } from '@nats-io/kv';
 import type { Logger } from 'pino';
 import { keys, decodeJson, isLive, listKeys } from '../adapters/nats/index.js';
-import { instanceSnapshotSchema, type IntegrationStateView } from '../domain/index.js';
+import { instanceSnapshotSchema, type FleetStateView, type InstanceStatusView, type IntegrationStateView } from '../domain/index.js';
+
+/** wall-clock ms (snapshot ages are measured against the server's write timestamps); tests inject one */
+export type WallClock = () => number;
+
+interface Snapshot { instance: string; ageMs: number; entry: KvEntry }
+
+/** Every other instance's snapshot still in the bucket (deleted ones, of instances that stopped, are not). */
+async function snapshots(stateKv: KV, me: string, now: WallClock): Promise<Snapshot[]> {
+  const found: Snapshot[] = [];
+  for (const k of await listKeys(stateKv, keys.instanceStatesAll)) {
+    const instance = keys.parseInstanceState(k);
+    if (!instance || instance === me) continue;
+    const entry = await stateKv.get(k).catch(() => null);
+    if (entry && isLive(entry)) found.push({ instance, ageMs: Math.max(0, now() - entry.created.getTime()), entry });
+  }
+  return found;
+}
 
 /** Instances whose snapshot was refreshed within `freshMs`, `me` included, sorted. */
-export async function liveInstances(stateKv: KV, me: string, freshMs: number): Promise<string[]> {
+export async function liveInstances(stateKv: KV, me: string, freshMs: number, now: WallClock = Date.now): Promise<string[]> {
   const live = new Set([me]);
-  for (const k of await listKeys(stateKv, keys.instanceStatesAll)) {
-    const entry = await stateKv.get(k).catch(() => null);
-    if (entry?.operation === 'PUT' && Date.now() - entry.created.getTime() < freshMs) {
-      const instance = keys.parseInstanceState(k);
-      if (instance) live.add(instance);
-    }
-  }
+  for (const s of await snapshots(stateKv, me, now)) if (s.ageMs < freshMs) live.add(s.instance);
   return [...live].sort();
 }
 
 /**
- * `mine` plus the integrations of every other instance whose snapshot was refreshed within `freshMs`
- * (an older one is a dead or cut-off instance's: its integrations are someone else's by now, or about
- * to be). During a hand-over two snapshots may list an integration: ours, then the fresher one, wins.
+ * `mine` (this instance's live actors) plus the integrations of every other instance whose snapshot was
+ * refreshed within `freshMs` (an older one is a dead or cut-off instance's: its integrations are someone
+ * else's by now, or about to be: it is named in `instances` as not live instead). During a hand-over two
+ * snapshots may list an integration: ours, then the fresher one, wins.
  */
-export async function fleetViews(stateKv: KV, me: string, mine: IntegrationStateView[], freshMs: number, logger: Logger): Promise<IntegrationStateView[]> {
+export async function fleetState(
+  stateKv: KV, me: string, mine: IntegrationStateView[], freshMs: number, logger: Logger, now: WallClock = Date.now,
+): Promise<FleetStateView> {
+  const instances: InstanceStatusView[] = [{ id: me, live: true, snapshotAgeMs: 0 }];
   const seen = new Set(mine.map((v) => keys.integration(v.org, v.id)));
   const others: IntegrationStateView[] = [];
   try {
-    const entries = [];
-    for (const k of await listKeys(stateKv, keys.instanceStatesAll)) {
-      if (k === keys.instanceState(me)) continue;
-      const entry = await stateKv.get(k);
-      if (isLive(entry) && Date.now() - entry.created.getTime() < freshMs) entries.push(entry);
-    }
-    for (const entry of entries.sort((x, y) => y.created.getTime() - x.created.getTime())) {
+    const all = await snapshots(stateKv, me, now);
+    for (const s of all) instances.push({ id: s.instance, live: s.ageMs < freshMs, snapshotAgeMs: s.ageMs });
+    for (const s of all.filter((x) => x.ageMs < freshMs).sort((x, y) => x.ageMs - y.ageMs)) {
       // another instance's snapshot, maybe from another engine version: an unknown shape is logged and left out
-      for (const v of decodeJson(entry, instanceSnapshotSchema, logger) ?? []) {
+      for (const v of decodeJson(s.entry, instanceSnapshotSchema, logger) ?? []) {
         const key = keys.integration(v.org, v.id);
         if (seen.has(key)) continue;
         seen.add(key);
@@ -45,5 +56,6 @@ export async function fleetViews(stateKv: KV, me: string, mine: IntegrationState
   } catch (err) {
     logger.warn({ err }, 'reading other instances state failed');
   }
-  return [...mine, ...others];
+  return { instances: instances.sort((a, b) => a.id.localeCompare(b.id)), integrations: [...mine, ...others] };
 }
+

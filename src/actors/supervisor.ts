@@ -5,10 +5,11 @@
 // the fence time is closed at once (its sockets dropped), before the claim can lapse for anyone else.
 import type { KV } from '@nats-io/kv';
 import { keys, encodeJson } from '../adapters/nats/index.js';
-import { type IntegrationRecord, type IntegrationStore, type IntegrationStateView, type StateView } from '../domain/index.js';
-import { fleetViews, liveInstances } from './fleet-view.js';
+import { type FleetStateView, type IntegrationRecord, type IntegrationStore, type IntegrationStateView, type StateView } from '../domain/index.js';
+import { fleetState, liveInstances } from './fleet-view.js';
 import { IntegrationActor, type IntegrationActorDeps } from './integration-actor.js';
 import { OwnerClaims, preferredInstance, type MonotonicClock } from './ownership.js';
+import { SnapshotPublisher } from './snapshot-publisher.js';
 
 export interface SupervisorDeps extends Omit<IntegrationActorDeps, 'record' | 'onDeleted'> {
   store: IntegrationStore;
@@ -43,6 +44,8 @@ export class Supervisor implements StateView {
   private readonly closing = new Map<string, IntegrationActor>();
   private fenceTimer: NodeJS.Timeout | undefined;
   private readonly clock: MonotonicClock;
+  /** this instance's snapshot in `byo_state`: at each renewal, and soon after an integration changes here */
+  readonly snapshots: SnapshotPublisher;
 
   constructor(private readonly deps: SupervisorDeps) {
     this.clock = deps.clock ?? (() => performance.now());
@@ -51,11 +54,18 @@ export class Supervisor implements StateView {
     const renewTimeoutMs = Math.max(deps.ownerRenewMs, Math.floor(deps.ownerFenceMs / 2));
     this.claims = new OwnerClaims(deps.owners, deps.instanceId, deps.logger, deps.ownerFenceMs, this.clock, renewTimeoutMs);
     this.live = [deps.instanceId];
+    this.snapshots = new SnapshotPublisher({
+      write: () => this.publishSnapshot(), debounceMs: deps.engine.timers.stateSnapshotDebounceMs,
+      onError: (err) => deps.logger.warn({ err }, 'writing the state snapshot failed'),
+    });
+    deps.events.on('changed', (_actor, change) => { if (change !== 'capacity') this.snapshots.changed(); });
+    deps.events.on('started', () => this.snapshots.changed());
+    deps.events.on('stopped', () => this.snapshots.changed());
   }
 
   async start(): Promise<void> {
     // announce ourselves first, so the others start handing us our share
-    await this.publishSnapshot();
+    await this.snapshots.now();
     this.live = await this.liveInstances();
     const initial = (await this.deps.store.list()).length;
     let seen = 0;
@@ -85,6 +95,7 @@ export class Supervisor implements StateView {
     this.abort.abort();
     if (this.renewTimer) clearInterval(this.renewTimer);
     clearTimeout(this.fenceTimer);
+    await this.snapshots.stop();
     await Promise.all([...this.actors.values()].map((a) => a.shutdown(timeoutMs)));
     for (const [key, a] of this.actors) {
       await this.deps.events.emit('stopped', a).catch((err: unknown) => this.deps.logger.warn({ err, integration: key }, 'cleanup after stop failed'));
@@ -220,7 +231,7 @@ export class Supervisor implements StateView {
     if (this.renewing) return; // a slow round (hand-overs wait for unbinds) must not overlap the next
     this.renewing = true;
     try {
-      await this.publishSnapshot();
+      await this.snapshots.now();
       this.live = await this.liveInstances();
       await Promise.all(this.claimedKeys().map(async (key) => {
         if ((await this.claims.renew(key)) === 'lost') await this.fence(key, 'claim lost');
@@ -269,8 +280,13 @@ export class Supervisor implements StateView {
     return [...this.actors.values()].map((a) => a.view());
   }
 
+  /** our own integrations from the live actors, the others' from fresh snapshots, and who answered */
+  fleet(): Promise<FleetStateView> {
+    return fleetState(this.deps.stateKv, this.deps.instanceId, this.localViews(), this.liveWindowMs(), this.deps.logger);
+  }
+
   async integrations(): Promise<IntegrationStateView[]> {
-    return fleetViews(this.deps.stateKv, this.deps.instanceId, this.localViews(), this.liveWindowMs(), this.deps.logger);
+    return (await this.fleet()).integrations;
   }
 
   async integration(org: string, id: string): Promise<IntegrationStateView | undefined> {

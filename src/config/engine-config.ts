@@ -55,6 +55,8 @@ export const timersSchema = z.object({
   traceLookbackMs: ms(24 * 3600_000),
   /** GET /v1/events/stream sends a keep-alive comment this often (proxies close idle streams) */
   sseHeartbeatMs: ms(15_000),
+  /** an instance rewrites its state snapshot (KV byo_state, read by GET /v1/state elsewhere) this long after an integration changed state; at most one write per this */
+  stateSnapshotDebounceMs: ms(200),
 });
 export type Timers = Omit<z.infer<typeof timersSchema>, 'ownerFenceMs'> & { ownerFenceMs: number };
 
@@ -131,6 +133,7 @@ const TIMER_ENV: Record<keyof Timers, string> = {
   bindFailureLogIntervalMs: 'BYO_BIND_FAILURE_LOG_INTERVAL_MS',
   consoleSessionTtlMs: 'BYO_CONSOLE_SESSION_TTL_MS', traceLookbackMs: 'BYO_TRACE_LOOKBACK_MS',
   sseHeartbeatMs: 'BYO_SSE_HEARTBEAT_MS',
+  stateSnapshotDebounceMs: 'BYO_STATE_SNAPSHOT_DEBOUNCE_MS',
 };
 const LIMIT_ENV: Record<keyof Limits, string> = {
   windowSize: 'BYO_WINDOW_SIZE', trackingTtlMs: 'BYO_TRACKING_TTL_MS', requeueDelayMs: 'BYO_REQUEUE_DELAY_MS',

@@ -28,8 +28,24 @@ export type IntegrationStateView = z.infer<typeof integrationStateViewSchema>;
 /** one instance's snapshot in KV `byo_state` */
 export const instanceSnapshotSchema = z.array(integrationStateViewSchema);
 
+/** An engine instance as the serving one sees it: `live` when its snapshot is fresh enough to count. */
+export interface InstanceStatusView {
+  id: string;
+  live: boolean;
+  /** how old its last snapshot in `byo_state` is; 0 for the instance answering (its own live actors) */
+  snapshotAgeMs: number;
+}
+
+/** GET /v1/state: every integration with its owner, and the instances the answer is built from. */
+export interface FleetStateView {
+  instances: InstanceStatusView[];
+  integrations: IntegrationStateView[];
+}
+
 /** Live actor snapshots across all instances (KV `byo_state` in production). */
 export interface StateView {
   integrations(): Promise<IntegrationStateView[]>;
+  /** the integrations plus which instances answered (left out: the route shows integrations only) */
+  fleet?(): Promise<FleetStateView>;
   integration(org: string, id: string): Promise<IntegrationStateView | undefined>;
 }

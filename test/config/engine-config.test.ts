@@ -42,6 +42,7 @@ const DEFAULT_TIMERS: Timers = {
   consoleSessionTtlMs: 12 * HOUR,
   traceLookbackMs: 24 * HOUR,
   sseHeartbeatMs: 15_000,
+  stateSnapshotDebounceMs: 200,
 };
 
 const DEFAULT_LIMITS: Limits = {

@@ -12,6 +12,7 @@ const COUNT = 6;
 const sender = (i: number) => `+1555000${String(3000 + i)}`;
 
 interface View { org: string; id: string; state: string; instance: string }
+interface Instance { id: string; live: boolean; snapshotAgeMs: number }
 
 describe('scale-out: two engine instances share the integrations', () => {
   let world: World;
@@ -19,7 +20,12 @@ describe('scale-out: two engine instances share the integrations', () => {
   let beta: EngineProcess | undefined;
   const ids: string[] = [];
   const states = async (engine: EngineProcess) => ((await engine.api('GET', '/v1/state')).body.integrations as View[]).filter((v) => ids.includes(v.id));
+  const instances = async (engine: EngineProcess) => (await engine.api('GET', '/v1/state')).body.instances as Instance[];
   const boundConnections = () => smsc.connectionList().filter((c) => c.bound).length;
+  /** KV byo_state writes so far (both instances), and since when */
+  const snapshotWrites = async () => (await (await world.mt.js.jetstreamManager()).streams.info('KV_byo_state')).state.last_seq;
+  let writesAtBeta = 0;
+  let betaStartedAt = 0;
 
   beforeAll(async () => {
     // BYO_MT_ACK_WAIT_MS: a message the killed instance had taken comes back to the new owner after it
@@ -30,6 +36,8 @@ describe('scale-out: two engine instances share the integrations', () => {
     smsc = world.smscs[0]!;
     for (let i = 0; i < COUNT; i++) ids.push(await setUpIntegration(world.engine, smsc.port, sender(i), { messagesPerSecond: 100 }));
     await eventually(async () => boundConnections() === COUNT * 3, { what: 'all binds up on alpha' });
+    writesAtBeta = await snapshotWrites();
+    betaStartedAt = Date.now();
     beta = await startEngine({ ...world.env, BYO_INSTANCE_ID: 'beta' });
   }, 90_000);
 
@@ -73,6 +81,37 @@ describe('scale-out: two engine instances share the integrations', () => {
 
     for (const [i, id] of ids.entries()) await world.mt.publish('acme', id, { id: `spread-${i}`, from: sender(i), to: '+447700900900', text: `to ${i}` });
     for (const [i, id] of ids.entries()) expect((await world.mt.waitFinal('acme', id, `spread-${i}`)).final.state).toBe('delivered');
+    // each view names both instances as answering
+    for (const engine of [world.engine, beta!]) {
+      expect((await instances(engine)).map((i) => `${i.id}:${String(i.live)}`)).toEqual(['alpha:true', 'beta:true']);
+    }
+  }, 60_000);
+
+  it("shows a change on one instance in the other's view soon after, with a bounded snapshot write rate", async () => {
+    const views = await states(world.engine);
+    const target = views.find((v) => v.instance === 'beta')!;
+    const before = await snapshotWrites();
+    const started = Date.now();
+    // the owner's (beta's) own view comes from its actor; alpha's from beta's snapshot in KV
+    const seen = async (engine: EngineProcess, state: string) => {
+      await eventually(async () => (await states(engine)).find((v) => v.id === target.id)?.state === state, { what: `${target.id} ${state}`, timeoutMs: 20_000 });
+      return Date.now();
+    };
+    expect((await beta!.api('POST', `/v1/orgs/acme/integrations/${target.id}/deactivate`, {})).status).toBeLessThan(300);
+    const [own, other] = await Promise.all([seen(beta!, 'inactive'), seen(world.engine, 'inactive')]);
+    expect((await beta!.api('POST', `/v1/orgs/acme/integrations/${target.id}/activate`, {})).status).toBeLessThan(300);
+    const [ownUp, otherUp] = await Promise.all([seen(beta!, 'active'), seen(world.engine, 'active')]);
+    const elapsedS = (Date.now() - started) / 1000;
+    const total = await snapshotWrites();
+    const perS = (total - before) / elapsedS;
+    const sinceBetaS = (Date.now() - betaStartedAt) / 1000;
+    const sinceBetaPerS = (total - writesAtBeta) / sinceBetaS;
+    console.log(`[scale-out] /v1/state lag on the other instance: deactivate ${other - own} ms, activate ${otherUp - ownUp} ms (polled every 50 ms); byo_state writes ${perS.toFixed(1)}/s over those ${elapsedS.toFixed(1)} s, ${sinceBetaPerS.toFixed(1)}/s over the ${sinceBetaS.toFixed(1)} s since beta started (hand-over included), 2 instances`);
+    // renewals (every 500 ms here) plus at most one debounced write per 200 ms, per instance
+    const bound = 2 * (1000 / 500 + 1000 / 200) + 1;
+    expect(perS).toBeLessThanOrEqual(bound);
+    expect(sinceBetaPerS).toBeLessThanOrEqual(bound);
+    await eventually(async () => boundConnections() === COUNT * 3, { what: `${COUNT * 3} bound connections again` });
   }, 60_000);
 
   it('moves everything to beta when alpha is killed, and loses no message published meanwhile', async () => {
@@ -82,6 +121,10 @@ describe('scale-out: two engine instances share the integrations', () => {
       const views = await states(beta!);
       return views.length === COUNT && views.every((v) => v.instance === 'beta' && v.state === 'active');
     }, { what: 'all integrations active on beta', timeoutMs: 30_000 });
+    // and beta names alpha as the instance that did not answer
+    const named = await instances(beta!);
+    expect(named.map((i) => `${i.id}:${String(i.live)}`)).toEqual(['alpha:false', 'beta:true']);
+    expect(named[0]!.snapshotAgeMs).toBeGreaterThan(0);
     for (const [i, id] of ids.entries()) expect((await world.mt.waitFinal('acme', id, `failover-${i}`, 30_000)).final.state).toBe('delivered');
     await eventually(async () => boundConnections() === COUNT * 3, { what: 'binds of the dead instance gone', timeoutMs: 20_000 });
   }, 90_000);

@@ -38,7 +38,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     summary: "A handset's opt-in/opt-out state with this number and its keyword history", ok: [200, '{ sender, handset, state, history }'],
   },
   'DELETE /v1/orgs/:org/numbers/:e164': { summary: 'Release a number', ok: [204, 'released'] },
-  'GET /v1/state': { summary: 'Live actor snapshots of every integration, across instances', ok: [200, '{ integrations: [...] }'] },
+  'GET /v1/state': { summary: 'Live actor snapshots of every integration, across instances, and which instances answered', ok: [200, '{ integrations: [...], instances: [{ id, live, snapshotAgeMs }] }'] },
   'GET /v1/orgs/:org/integrations/:id/state': { summary: "One integration's live state: state, binds, counters, instance", ok: [200, 'the state'] },
   'GET /v1/ipranges': { summary: 'Egress addresses to allow-list at the vendor', ok: [200, '{ entities: [{ cidr, service }] }'] },
   'GET /healthz': { summary: 'Liveness', ok: [200, '{ status: "ok" }'] },

@@ -13,8 +13,11 @@ export function registerStateRoutes(app: FastifyInstance, deps: HttpDeps): void 
   // an org token sees its own org's integrations only (src/adapters/http/auth.ts)
   app.get('/v1/state', { config: { orgPrincipal: 'filter' } satisfies RouteAuthConfig }, async (req) => {
     const org = orgScopeOf(req);
-    const all = await deps.state.integrations();
-    return { integrations: org === undefined ? all : all.filter((s) => s.org === org) };
+    // `instances`: which engines the answer is built from, and which did not answer (snapshot too old);
+    // they carry no org data, so an org token sees them too
+    const fleet = deps.state.fleet ? await deps.state.fleet() : { instances: undefined, integrations: await deps.state.integrations() };
+    const all = fleet.integrations;
+    return { integrations: org === undefined ? all : all.filter((s) => s.org === org), instances: fleet.instances };
   });
 
   app.get('/v1/orgs/:org/integrations/:id/state', async (req): Promise<IntegrationStateResponse> => {

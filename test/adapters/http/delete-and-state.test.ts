@@ -78,7 +78,15 @@ describe('state routes', () => {
     h.state.set(live('a'));
     const res = await h.call({ method: 'GET', url: '/v1/state' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ integrations: [live('a')] });
+    expect(res.json()).toEqual({ integrations: [live('a')], instances: [{ id: 'engine-1', live: true, snapshotAgeMs: 0 }] });
+  });
+
+  it('GET /v1/state names the instances that did not answer', async () => {
+    h = harness();
+    h.state.set(live('a'));
+    h.state.instances = [{ id: 'engine-1', live: true, snapshotAgeMs: 0 }, { id: 'engine-2', live: false, snapshotAgeMs: 9_000 }];
+    const res = await h.call({ method: 'GET', url: '/v1/state' });
+    expect(res.json()).toEqual({ integrations: [live('a')], instances: h.state.instances });
   });
 
   it('GET .../state returns the engine snapshot', async () => {

@@ -5,6 +5,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { pino } from 'pino';
 import { integrationSchemas, type Credentials } from '../../../src/config/integration-schema.js';
 import type { StoredCredentials } from '../../../src/domain/integration-record.js';
+import type { FleetStateView, InstanceStatusView } from '../../../src/domain/index.js';
 import { buildHttpServer, type HttpDeps, type IntegrationStateView, type StateView } from '../../../src/adapters/http/index.js';
 import { MemoryIntegrationStore } from '../../helpers/memory-integration-store.js';
 
@@ -42,6 +43,11 @@ export class FakeStateView implements StateView {
   async integration(org: string, id: string): Promise<IntegrationStateView | undefined> {
     if (this.failWith) throw this.failWith;
     return this.views.get(`${org}.${id}`);
+  }
+  /** the engines GET /v1/state names */
+  instances: InstanceStatusView[] = [{ id: 'engine-1', live: true, snapshotAgeMs: 0 }];
+  async fleet(): Promise<FleetStateView> {
+    return { instances: this.instances, integrations: await this.integrations() };
   }
 }
 

@@ -76,6 +76,7 @@ describe('org-scoped API tokens', () => {
     expect(one.statusCode).toBe(200);
     const state = await w.h.app.inject({ method: 'GET', url: '/v1/state', headers: as(w.acmeToken) });
     expect(state.json<{ integrations: { org: string }[] }>().integrations.map((s) => s.org)).toEqual(['acme']);
+    expect(state.json<{ instances: unknown[] }>().instances).toEqual(w.h.state.instances);
     const adminState = await w.h.call({ method: 'GET', url: '/v1/state' });
     expect(adminState.json<{ integrations: unknown[] }>().integrations).toHaveLength(2);
     expect((await w.h.app.inject({ method: 'GET', url: '/v1/ipranges', headers: as(w.acmeToken) })).statusCode).toBe(200);
