@@ -100,6 +100,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     });
     metrics.observe({ integrations: supervisor, outbound });
     const sessions = new ConsoleSessions(apiToken, config.timers.consoleSessionTtlMs, now);
+    const tokens = createKvTokenStore(buckets.tokens, logger);
     const http = buildHttpServer({
       store, schemas, state: supervisor, apiToken, logger, deleteWaitMs: config.timers.deleteWaitMs,
       egressCidrs: config.egressCidrs,
@@ -107,11 +108,11 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
       numbersOf: (org, id) => numbers.listByIntegration(org, id),
       isReady: () => nats.state() === 'connected' && supervisor.reconciled,
       metricsText: () => metrics.text(),
-      tokens: createKvTokenStore(buckets.tokens, logger),
+      tokens,
       plugins: [
         numberRoutes({ numbers, integrations: store, subscriber: (sender, handset) => subscribers.get(sender, handset) }),
         consolePlugin({
-          apiToken, sessions, store, state: supervisor, numbers, instanceId, windowSize: config.limits.windowSize,
+          apiToken, sessions, tokens, store, state: supervisor, numbers, instanceId, windowSize: config.limits.windowSize,
           stats: { activity: (org, id) => activity.activity(org, id), queueDepths: () => mtQueueDepths(nats.jsm) },
         }),
       ],

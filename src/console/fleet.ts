@@ -30,8 +30,10 @@ export interface FleetDeps {
   windowSize: number;
 }
 
-export async function fleetRows(d: FleetDeps): Promise<FleetRow[]> {
-  const [records, views, numbers, depths] = await Promise.all([d.store.list(), d.state.integrations(), d.numbers.list(), d.stats.queueDepths()]);
+/** every integration's row, or only `org`'s when given (an org token's console session) */
+export async function fleetRows(d: FleetDeps, org?: string): Promise<FleetRow[]> {
+  const [listed, views, numbers, depths] = await Promise.all([d.store.list(org), d.state.integrations(), d.numbers.list(), d.stats.queueDepths()]);
+  const records = listed.filter((r) => org === undefined || r.org === org);
   const live = new Map(views.map((v) => [`${v.org}.${v.id}`, v]));
   return records.filter((r) => r.desired !== 'deleted').map((r) => {
     const key = `${r.org}.${r.id}`;

@@ -1,7 +1,9 @@
 // The web console as a fastify plugin registered on the admin API (engine.ts wires it): the page and
 // its scripts (public/ and a few files of preact, htm and dagre from node_modules; no CDN), sign-in
 // and sign-out, and the two read routes only the console uses (machines, fleet). Every route here
-// except the page, its files and the sign-in itself needs the token or a console session.
+// except the page, its files and the sign-in itself needs the token or a console session. Signing in
+// with an org token gives a session confined to that org, exactly like the token itself: the fleet
+// lists that org's integrations only.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,13 +12,18 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { HttpError, tokenMatches, type ConsoleSessions, type RouteAuthConfig, readCookie, SESSION_COOKIE } from '../adapters/http/index.js';
+import {
+  HttpError, orgScopeOf, principalForToken, readCookie, SESSION_COOKIE, type ConsoleSessions, type RouteAuthConfig, type SessionSubject,
+} from '../adapters/http/index.js';
+import type { ApiTokenStore } from '../domain/index.js';
 import { allCharts } from './machines.js';
 import { fleetRows, type FleetDeps } from './fleet.js';
 
 export interface ConsoleDeps extends FleetDeps {
   apiToken: string;
   sessions: ConsoleSessions;
+  /** org tokens that may sign in too; without it only the admin token can */
+  tokens?: ApiTokenStore;
 }
 
 const require = createRequire(import.meta.url);
@@ -32,6 +39,9 @@ const VENDOR_FILES: Record<string, [string, string]> = {
 
 const PUBLIC: { config: RouteAuthConfig } = { config: { public: true } };
 const signInSchema = z.strictObject({ token: z.string().min(1).max(1024) });
+/** what the page is told about its session: the org it is confined to, or null for the admin */
+const sessionBody = (sessions: ConsoleSessions, value: string, subject: SessionSubject) =>
+  ({ csrfToken: sessions.csrfToken(value), expiresAt: sessions.expiresAt(value), org: subject.kind === 'org' ? subject.org : null });
 
 /** index.html with a CSP that allows only our own files and the page's one inline import map (by hash) */
 function loadPage(): { html: string; csp: string } {
@@ -68,28 +78,34 @@ export function consolePlugin(deps: ConsoleDeps): FastifyPluginAsync {
 
     app.post('/console/session', PUBLIC, async (req, reply) => {
       const parsed = signInSchema.safeParse(req.body ?? {});
-      if (!parsed.success) throw new HttpError('VALIDATION_FAILED', 'send { "token": "<BYO_API_TOKEN>" } as JSON');
-      if (!tokenMatches(`Bearer ${parsed.data.token}`, deps.apiToken)) {
-        req.log.warn({ ip: req.ip }, 'console sign-in refused: wrong API token');
-        throw new HttpError('UNAUTHORIZED', 'wrong API token');
+      if (!parsed.success) throw new HttpError('VALIDATION_FAILED', 'send { "token": "<BYO_API_TOKEN or an org token>" } as JSON');
+      const subject = await principalForToken(parsed.data.token, deps.apiToken, deps.tokens);
+      if (!subject) {
+        req.log.warn({ ip: req.ip }, 'console sign-in refused: neither the API token nor an org token');
+        throw new HttpError('UNAUTHORIZED', 'wrong token: sign in with BYO_API_TOKEN or an org token');
       }
-      const session = deps.sessions.issue();
-      req.log.info({ ip: req.ip }, 'console sign-in');
+      const session = deps.sessions.issue(subject);
+      req.log.info({ ip: req.ip, ...(subject.kind === 'org' ? { org: subject.org, tokenId: subject.tokenId } : {}) }, 'console sign-in');
       return noStore(reply).header('set-cookie', deps.sessions.setCookie(session.value, secure(req)))
-        .send({ csrfToken: session.csrfToken, expiresAt: session.expiresAt });
+        .send(sessionBody(deps.sessions, session.value, subject));
     });
-    // behind the auth hook: the cookie (or the token) is checked before these run
-    app.get('/console/session', async (req, reply) => {
+    // behind the auth hook: the cookie (or the token) is checked before these run; an org session
+    // reads and ends its own session like the admin's
+    const OWN_SESSION: { config: RouteAuthConfig } = { config: { orgPrincipal: 'allow' } };
+    app.get('/console/session', OWN_SESSION, async (req, reply) => {
       const value = readCookie(req.headers.cookie, SESSION_COOKIE);
-      if (!deps.sessions.valid(value)) throw new HttpError('UNAUTHORIZED', 'no console session: sign in with the API token');
-      return noStore(reply).send({ csrfToken: deps.sessions.csrfToken(value), expiresAt: deps.sessions.expiresAt(value) });
+      const subject = deps.sessions.subject(value);
+      if (!subject || value === undefined) throw new HttpError('UNAUTHORIZED', 'no console session: sign in with the API token or an org token');
+      return noStore(reply).send(sessionBody(deps.sessions, value, subject));
     });
-    app.delete('/console/session', async (req, reply) => {
+    app.delete('/console/session', OWN_SESSION, async (req, reply) => {
       await noStore(reply).code(204).header('set-cookie', deps.sessions.clearCookie(secure(req))).send();
     });
 
     const charts = allCharts();
-    app.get('/v1/console/machines', async () => ({ machines: charts }));
-    app.get('/v1/console/fleet', async () => ({ instance: deps.instanceId, integrations: await fleetRows(deps) }));
+    // the charts are the same for everyone; the fleet is narrowed to an org principal's own org
+    app.get('/v1/console/machines', { config: { orgPrincipal: 'allow' } satisfies RouteAuthConfig }, async () => ({ machines: charts }));
+    app.get('/v1/console/fleet', { config: { orgPrincipal: 'filter' } satisfies RouteAuthConfig }, async (req) =>
+      ({ instance: deps.instanceId, integrations: await fleetRows(deps, orgScopeOf(req)) }));
   };
 }

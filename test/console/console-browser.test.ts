@@ -1,7 +1,7 @@
 // The web console in a real browser (Debian's chromium, headless, driven by playwright-core) against
 // a real engine process, nats-server and fake SMSC: a wrong token is refused, sign-in, an integration
 // goes active on the open fleet page, dropped SMSC connections show on the integration page without a
-// reload, deactivate from the page. BYO_CONSOLE_SCREENSHOTS=1 rewrites docs/console-*.png.
+// reload, deactivate from the page, an org token's session sees its org only. BYO_CONSOLE_SCREENSHOTS=1 rewrites docs/console-*.png.
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -17,6 +17,7 @@ describe.skipIf(!CHROMIUM && process.env.BYO_BROWSER_REQUIRED !== '1')('web cons
   let browser: Browser;
   let page: Page;
   let id = '';
+  let globexId = '';
 
   beforeAll(async () => {
     world = await startWorld([
@@ -27,6 +28,7 @@ describe.skipIf(!CHROMIUM && process.env.BYO_BROWSER_REQUIRED !== '1')('web cons
     const globex = await world.engine.api('POST', '/v1/orgs/globex/integrations', {
       name: 'Globex backup', smscAddress: '127.0.0.1', smscPort: world.smscs[1]!.port, tls: false, bindType: 'transmitter',
     });
+    globexId = globex.body.id;
     await world.engine.api('PUT', `/v1/orgs/globex/integrations/${globex.body.id}/credentials`, { systemId: 'globex', password: 'wrong' });
     await world.engine.api('POST', `/v1/orgs/globex/integrations/${globex.body.id}/activate`);
     const created = await world.engine.api('POST', '/v1/orgs/acme/integrations', {
@@ -131,5 +133,23 @@ describe.skipIf(!CHROMIUM && process.env.BYO_BROWSER_REQUIRED !== '1')('web cons
     expect(await page.getByTestId('desired').textContent()).toBe('inactive');
     const state = await world.engine.api('GET', `/v1/orgs/acme/integrations/${id}/state`);
     expect(state.body.desired).toBe('inactive');
+  });
+
+  it('signs in with an org token and sees only that org on the fleet view', async () => {
+    const minted = await world.engine.api('POST', '/v1/orgs/acme/tokens', { name: 'console' });
+    expect(minted.status).toBe(201);
+    const context = await browser.newContext();
+    try {
+      const orgPage = await context.newPage();
+      await orgPage.goto(`${world.engine.url}/console`);
+      await orgPage.fill('#token', minted.body.token);
+      await orgPage.click('button[type=submit]');
+      await orgPage.locator(`[data-testid=integration-row][data-id="${id}"]`).waitFor({ timeout: WAIT_MS });
+      expect(await orgPage.getByTestId('session-org').textContent()).toContain('acme');
+      expect(await orgPage.locator(`[data-testid=integration-row][data-id="${globexId}"]`).count()).toBe(0);
+      expect(await orgPage.locator('[data-testid=integration-row]').count()).toBe(1);
+    } finally {
+      await context.close();
+    }
   });
 });

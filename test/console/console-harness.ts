@@ -19,8 +19,8 @@ export function consoleHarness(opts: HarnessOptions & { clock?: { now: Date } } 
     sessions, events, traces,
     ...rest,
     plugins: [...plugins, consolePlugin({
-      apiToken: TOKEN, sessions, numbers, instanceId: 'test', windowSize: 10,
-      get store() { return lazy.h!.store; }, get state() { return lazy.h!.state; },
+      apiToken: TOKEN, sessions, numbers, ...(rest.tokens ? { tokens: rest.tokens } : {}), instanceId: 'test', windowSize: 10,
+      get store() { return lazy.h!.deps.store; }, get state() { return lazy.h!.state; },
       stats: { activity: () => ({ messagesPerSecond: 0, lastSubmitAt: null, lastReceiptAt: null, failuresLastHour: {} }), queueDepths: async () => new Map() },
     })],
   });

@@ -22,12 +22,12 @@ let dir: string;
 let id: string;
 
 /** runs one command line in-process; stdin for --password-stdin and `--file -` */
-async function cli(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string; json: () => any }> {
+async function cli(args: string[], stdin = '', env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string; json: () => any }> {
   let out = '';
   let err = '';
   const code = await runCli(args, {
     stdout: (t) => { out += t; }, stderr: (t) => { err += t; },
-    env: { BYO_URL: engine.url, BYO_API_TOKEN: TEST_TOKEN, NATS_URL: nats.url, NO_COLOR: '1' },
+    env: { BYO_URL: engine.url, BYO_API_TOKEN: TEST_TOKEN, NATS_URL: nats.url, NO_COLOR: '1', ...env },
     readStdin: async () => stdin, interrupted: new Promise<void>(() => undefined),
   });
   return { code, out, err, json: () => JSON.parse(out) };
@@ -107,6 +107,16 @@ describe('byo-smpp against a running engine', () => {
     const bad = await cli(['integrations', 'create', '--org', 'acme', '--file', '-'], 'name: x\nsmscAddress: h\nsmscPort: 1\n');
     expect(bad).toMatchObject({ code: 1, err: expect.stringMatching(/VALIDATION_FAILED.*smscPort/) });
     expect((await cli(['integrations', 'create', '--org', 'acme', '--file', join(dir, 'missing.yaml')])).code).toBe(2);
+  });
+
+  it('takes an org token (--token or BYO_API_TOKEN): its own org answers, another org is 404', async () => {
+    const minted = await engine.api('POST', '/v1/orgs/acme/tokens', { name: 'cli' });
+    expect(minted.status).toBe(201);
+    const own = await cli(['--token', minted.body.token, 'integrations', 'list', '--org', 'acme']);
+    expect(own.code, own.err).toBe(0);
+    expect(own.out).toContain(id);
+    const other = await cli(['integrations', 'list', '--org', 'globex'], '', { BYO_API_TOKEN: minted.body.token });
+    expect(other).toMatchObject({ code: 1, err: expect.stringContaining('NOT_FOUND') });
   });
 
   it('numbers import, list, show; activate; state tree', async () => {

@@ -44,28 +44,43 @@ export function tokenMatches(header: string | undefined, expected: string): bool
   return same && presented.length > 0;
 }
 
+/**
+ * The principal a presented token proves: the admin token, or an org token (byotok_<id>_<secret>)
+ * whose record in `tokens` still exists and whose secret matches. Used by the bearer check and by
+ * the console's sign-in, so both accept exactly the same tokens.
+ */
+export async function principalForToken(token: string, adminToken: string, tokens: ApiTokenStore | undefined): Promise<Principal | undefined> {
+  if (tokenMatches(`Bearer ${token}`, adminToken)) return { kind: 'admin' };
+  const parsed = tokens ? parseApiToken(token) : undefined;
+  if (!parsed || !tokens) return undefined;
+  const record = await tokens.get(parsed.id);
+  if (!record || !apiTokenSecretMatches(record, parsed.secret)) return undefined;
+  return { kind: 'org', org: record.org, tokenId: record.id };
+}
+
 /** Authorization: Bearer <admin token> or Bearer byotok_<id>_<secret> (an org token from `tokens`). */
 export function bearerResolver(adminToken: string, tokens: ApiTokenStore | undefined): PrincipalResolver {
   if (adminToken.length === 0) throw new Error('bearerResolver: an empty API token would let anyone in');
-  return async (req) => {
-    if (tokenMatches(req.headers.authorization, adminToken)) return { kind: 'admin' };
-    const parsed = tokens ? parseApiToken(bearerOf(req.headers.authorization)) : undefined;
-    if (!parsed || !tokens) return undefined;
-    const record = await tokens.get(parsed.id);
-    if (!record || !apiTokenSecretMatches(record, parsed.secret)) return undefined;
-    return { kind: 'org', org: record.org, tokenId: record.id };
-  };
+  return async (req) => principalForToken(bearerOf(req.headers.authorization), adminToken, tokens);
 }
 
 /**
- * A valid console session cookie (signed in with the admin token) stands in for the admin token; a
- * state-changing method must also carry the session's CSRF token, or it is refused outright.
+ * A valid console session cookie stands in for the token it was signed in with: the admin token, or
+ * an org token. An org session is checked against `tokens` on every request (the same one lookup a
+ * bearer org token costs), so revoking the token ends its sessions at once; without a token store
+ * an org session proves nothing. A state-changing method must also carry the session's CSRF token,
+ * or it is refused outright.
  */
-export function sessionResolver(sessions: ConsoleSessions): PrincipalResolver {
+export function sessionResolver(sessions: ConsoleSessions, tokens?: ApiTokenStore): PrincipalResolver {
   return async (req) => {
     const session = readCookie(req.headers.cookie, SESSION_COOKIE);
-    if (!sessions.valid(session)) return undefined;
-    if (sessions.csrfOk(req.method, session, req.headers[CSRF_HEADER])) return { kind: 'admin' };
+    const subject = sessions.subject(session);
+    if (!subject || session === undefined) return undefined;
+    if (subject.kind === 'org') {
+      const record = await tokens?.get(subject.tokenId);
+      if (!record || record.org !== subject.org) return undefined;
+    }
+    if (sessions.csrfOk(req.method, session, req.headers[CSRF_HEADER])) return subject;
     throw new HttpError('CSRF_REJECTED', `a console session must send its CSRF token in ${CSRF_HEADER} for ${req.method}`);
   };
 }

@@ -59,8 +59,8 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /console': { summary: 'The web console (sign in with the API token)', ok: [200, 'HTML'] },
   'GET /console/assets/:file': { summary: "The console's own scripts and styles", ok: [200, 'file'] },
   'GET /console/vendor/:file': { summary: 'The libraries the console uses (preact, htm, dagre), served from node_modules', ok: [200, 'file'] },
-  'POST /console/session': { summary: 'Console sign-in: { token } → HttpOnly SameSite=Strict session cookie', ok: [200, '{ csrfToken, expiresAt }'] },
-  'GET /console/session': { summary: "The console session's CSRF token (send it as x-csrf-token on state-changing requests)", ok: [200, '{ csrfToken, expiresAt }'] },
+  'POST /console/session': { summary: 'Console sign-in: { token } (the API token or an org token) → HttpOnly SameSite=Strict session cookie', ok: [200, '{ csrfToken, expiresAt, org }'] },
+  'GET /console/session': { summary: "The console session's CSRF token (send it as x-csrf-token on state-changing requests)", ok: [200, '{ csrfToken, expiresAt, org }'] },
   'DELETE /console/session': { summary: 'Console sign-out: clears the session cookie', ok: [204, 'signed out'] },
   'GET /v1/console/machines': { summary: 'The XState machines (states, transitions) the console draws as statecharts', ok: [200, '{ machines: [...] }'] },
   'GET /v1/console/fleet': {

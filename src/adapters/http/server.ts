@@ -102,7 +102,7 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
   app.addHook('preValidation', refuseUnexpectedBody);
   app.addHook('onRequest', accessControl([
     bearerResolver(deps.apiToken, deps.tokens),
-    ...(deps.sessions ? [sessionResolver(deps.sessions)] : []),
+    ...(deps.sessions ? [sessionResolver(deps.sessions, deps.tokens)] : []),
     ...(deps.principalResolvers ?? []),
   ]));
   // every route as registered, for /openapi.json (plugins included: they register later)

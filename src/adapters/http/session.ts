@@ -1,13 +1,23 @@
-// Console sessions: signing in with the API token (POST /console/session) sets an HttpOnly,
-// SameSite=Strict cookie that the bearer check accepts in place of the token. The cookie is
-// stateless — expiry, nonce and an HMAC keyed from the API token — so it works on every instance
-// sharing the token, and changing the token ends every session. State-changing requests made with
-// the cookie must carry the session's CSRF token (derived from the cookie) in `x-csrf-token`.
+// Console sessions: signing in with the API token or an org token (POST /console/session) sets an
+// HttpOnly, SameSite=Strict cookie that the bearer check accepts in place of the token. The cookie is
+// stateless — expiry, nonce, for an org session the org and token id, and an HMAC over all of them
+// keyed from the API token — so it works on every instance sharing the token, it cannot be moved to
+// another org, and changing the API token ends every session (revoking an org token ends that
+// token's sessions: sessionResolver looks the token up on every request). State-changing requests
+// made with the cookie must carry the session's CSRF token (derived from the cookie) in `x-csrf-token`.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const SESSION_COOKIE = 'byo-console';
 export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** who a session speaks for: the admin, or one org through one of its tokens */
+export type SessionSubject = { kind: 'admin' } | { kind: 'org'; org: string; tokenId: string };
+
+/** `<expires>.<nonce>[.<tokenId>.<org>].<mac>`: the org part only in an org session */
+const COOKIE_RE = /^(\d{1,16})\.([\w-]{22})(?:\.([a-f0-9]{24})\.([A-Za-z0-9_-]{1,64}))?\.([\w-]{43})$/;
+const TOKEN_ID_RE = /^[a-f0-9]{24}$/;
+const ORG_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
 export interface IssuedSession {
   /** the cookie's value */
@@ -33,18 +43,29 @@ export class ConsoleSessions {
     return createHmac('sha256', this.key).update(text).digest('base64url');
   }
 
-  issue(): IssuedSession {
+  issue(subject: SessionSubject = { kind: 'admin' }): IssuedSession {
     const expires = this.now().getTime() + this.ttlMs;
-    const body = `${expires}.${randomBytes(16).toString('base64url')}`;
+    let body = `${expires}.${randomBytes(16).toString('base64url')}`;
+    if (subject.kind === 'org') {
+      if (!TOKEN_ID_RE.test(subject.tokenId) || !ORG_RE.test(subject.org)) throw new Error('ConsoleSessions: not an org token id and org');
+      body += `.${subject.tokenId}.${subject.org}`;
+    }
     const value = `${body}.${this.mac(body)}`;
     return { value, csrfToken: this.csrfToken(value), expiresAt: new Date(expires).toISOString() };
   }
 
-  /** true for a cookie value this token signed and that has not expired */
+  /** who a cookie value this token signed speaks for, or undefined when it is not one or has expired */
+  subject(value: string | undefined): SessionSubject | undefined {
+    const m = COOKIE_RE.exec(value ?? '');
+    if (!m) return undefined;
+    const body = m[3] === undefined ? `${m[1]}.${m[2]}` : `${m[1]}.${m[2]}.${m[3]}.${m[4]}`;
+    if (!equal(m[5]!, this.mac(body)) || Number(m[1]) <= this.now().getTime()) return undefined;
+    return m[3] === undefined ? { kind: 'admin' } : { kind: 'org', org: m[4]!, tokenId: m[3] };
+  }
+
+  /** true for a cookie value this token signed and that has not expired (admin or org) */
   valid(value: string | undefined): value is string {
-    const m = /^(\d{1,16})\.([\w-]{22})\.([\w-]{43})$/.exec(value ?? '');
-    if (!m) return false;
-    return equal(m[3]!, this.mac(`${m[1]}.${m[2]}`)) && Number(m[1]) > this.now().getTime();
+    return this.subject(value) !== undefined;
   }
 
   expiresAt(value: string): string {

@@ -1,5 +1,6 @@
-// The console's shell: sign-in (API token in a password field → session cookie), then the fleet
-// view (#/) or an integration page (#/i/<org>/<id>). Nothing secret ever goes into the URL.
+// The console's shell: sign-in (API token or an org token in a password field → session cookie), then
+// the fleet view (#/) or an integration page (#/i/<org>/<id>). Nothing secret ever goes into the URL.
+// An org token's session sees its own org only (the server enforces it; the header names the org).
 import { h, render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import htm from 'htm';
@@ -18,15 +19,15 @@ function SignIn({ onSignedIn }) {
       const s = await api('POST', '/console/session', { token: input.value });
       input.value = '';
       setCsrf(s.csrfToken);
-      onSignedIn();
+      onSignedIn(s);
     } catch (err) {
-      setError(err.status === 401 ? 'That token is not the API token.' : err.message);
+      setError(err.status === 401 ? 'That token is not the API token nor an org token.' : err.message);
     }
   };
   return html`<form class="signin" onSubmit=${submit} autocomplete="off">
     <h1>byo-smpp console</h1>
     <label>API token <input id="token" name="token" type="password" autofocus required /></label>
-    <p class="hint">The value of BYO_API_TOKEN, or of the api-token file in the engine's data dir.</p>
+    <p class="hint">The value of BYO_API_TOKEN (or of the api-token file in the engine's data dir), or an org token (byotok_…) to see that org only.</p>
     <button type="submit">Sign in</button>
     ${error && html`<p class="error" role="alert" data-testid="signin-error">${error}</p>`}
   </form>`;
@@ -44,19 +45,21 @@ function useRoute() {
 }
 
 function App() {
-  const [signedIn, setSignedIn] = useState(null);
+  // null while loading, false when signed out, else the session ({ org } is null for the admin)
+  const [session, setSession] = useState(null);
   const route = useRoute();
   useEffect(() => {
-    api('GET', '/console/session').then((s) => { setCsrf(s.csrfToken); setSignedIn(true); }, () => setSignedIn(false));
+    api('GET', '/console/session').then((s) => { setCsrf(s.csrfToken); setSession(s); }, () => setSession(false));
   }, []);
-  if (signedIn === null) return html`<p class="loading">Loading…</p>`;
-  if (!signedIn) return html`<${SignIn} onSignedIn=${() => setSignedIn(true)} />`;
+  if (session === null) return html`<p class="loading">Loading…</p>`;
+  if (!session) return html`<${SignIn} onSignedIn=${setSession} />`;
   const signOut = async () => {
     await api('DELETE', '/console/session').catch(() => undefined);
     setCsrf(null);
-    setSignedIn(false);
+    setSession(false);
   };
   return html`<header><a href="#/" class="brand">byo-smpp</a><nav><a href="#/">Fleet</a></nav>
+      ${session.org && html`<span class="scope" data-testid="session-org">org ${session.org}</span>`}
       <button class="link" onClick=${signOut}>Sign out</button></header>
     <main>${route.page === 'integration' ? html`<${Integration} key=${route.org + route.id} org=${route.org} id=${route.id} />` : html`<${Fleet} />`}</main>`;
 }
