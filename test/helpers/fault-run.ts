@@ -9,6 +9,8 @@
 //   late        first final status later than `lateAfterMs` after the fault ended
 //   recovery    fault end → the last message published before it has its final status
 //   wireDup     submit_sm the SMSC accepted twice for one message (the handset got it twice)
+//   resent      submit_sm the engine sent again after a timeout, a closed session or a generic_nack, and
+//               counted (byo_submit_sm_total): the duplicates SMPP cannot rule out. wireDup > resent: a bug
 import { jetstreamManager } from '@nats-io/jetstream';
 import { eventually } from './engine-process.js';
 import type { FaultWorld } from './fault-world.js';
@@ -42,6 +44,7 @@ export interface FaultFigures {
   duplicated: number;
   late: number;
   wireDup: number;
+  resent: number;
   /** NaN when something was lost */
   recoveryMs: number;
   /** messages/s `submitted` on the integrations the fault does not hit, while it lasted (target in brackets) */
@@ -87,6 +90,7 @@ export async function runFault(w: FaultWorld, fault: Fault, o: RunOptions): Prom
     pending.add(p);
   };
 
+  const resentBefore = await w.resends();
   let sent = 0;
   const t0 = performance.now();
   const pacer = setInterval(() => {
@@ -112,12 +116,16 @@ export async function runFault(w: FaultWorld, fault: Fault, o: RunOptions): Prom
   await eventually(async () => (await jsm.streams.info('BYO_MT')).state.messages === 0, { what: 'BYO_MT empty', timeoutMs: 30_000 }).catch(() => undefined);
   await sleep(1_000);
   await w.caughtUp().catch(() => undefined);
-  return figures(w, fault, { prefix, acked, sent, faultStart, faultEnd, extra }, o);
+  const resentAfter = await w.resends();
+  // a restarted engine counts from 0
+  const resent = resentAfter >= resentBefore ? resentAfter - resentBefore : resentAfter;
+  return figures(w, fault, { prefix, acked, sent, faultStart, faultEnd, extra, resent }, o);
 }
 
 function figures(
   w: FaultWorld, fault: Fault,
-  r: { prefix: string; acked: Map<string, number>; sent: number; faultStart: number; faultEnd: number; extra: string }, o: RunOptions,
+  r: { prefix: string; acked: Map<string, number>; sent: number; faultStart: number; faultEnd: number; extra: string; resent: number },
+  o: RunOptions,
 ): FaultFigures {
   const lostIds: string[] = [];
   const duplicatedIds: string[] = [];
@@ -157,7 +165,7 @@ function figures(
   }
   return {
     fault: fault.name, published: r.acked.size, unpublished: r.sent - r.acked.size, final, lost: lostIds.length,
-    duplicated: duplicatedIds.length, late, wireDup: [...accepted.values()].filter((c) => c > 1).length,
+    duplicated: duplicatedIds.length, late, wireDup: [...accepted.values()].filter((c) => c > 1).length, resent: r.resent,
     recoveryMs: lostIds.length > 0 ? Number.NaN : Math.max(0, recoveryMs), others, extra: r.extra, lostIds, duplicatedIds,
   };
 }
@@ -167,6 +175,6 @@ export function formatFigures(f: FaultFigures, lateAfterMs: number): string {
   const recovery = Number.isNaN(f.recoveryMs) ? 'n/a (lost)' : `${(f.recoveryMs / 1000).toFixed(1)} s`;
   const others = f.others ? ` others=${f.others.rate.toFixed(0)}/s (target ${f.others.target.toFixed(0)}/s)` : '';
   return `${f.fault.padEnd(18)} published=${f.published} final=${f.final} lost=${f.lost} duplicated=${f.duplicated}`
-    + ` late(>${lateAfterMs / 1000}s)=${f.late} wireDup=${f.wireDup} recovery=${recovery}${others}`
+    + ` late(>${lateAfterMs / 1000}s)=${f.late} wireDup=${f.wireDup} resent=${f.resent} recovery=${recovery}${others}`
     + `${f.unpublished ? ` unpublished=${f.unpublished}` : ''}${f.extra ? ` ${f.extra}` : ''}`;
 }

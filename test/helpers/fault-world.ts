@@ -109,6 +109,18 @@ export class FaultWorld {
     await eventually(async () => this.lastSeq >= (await jsm.streams.info('BYO_STATUS')).state.last_seq, { timeoutMs, what: 'status reader at the end of BYO_STATUS' });
   }
 
+  /**
+   * submit_sm the engine sent again and counted (byo_submit_sm_total with status timeout, closed or nack):
+   * each may have reached the SMSC twice. NaN when the engine does not answer.
+   */
+  async resends(): Promise<number> {
+    const res = await this.engine.api('GET', '/metrics').catch(() => undefined);
+    if (!res || res.status !== 200) return Number.NaN;
+    let sum = 0;
+    for (const m of res.text.matchAll(/^byo_submit_sm_total\{[^}]*status="(?:timeout|closed|nack)"[^}]*\} ([0-9.e+]+)$/gm)) sum += Number(m[1]);
+    return sum;
+  }
+
   /** SIGKILL happened: a new engine process on the same data dir */
   async restartEngine(): Promise<void> {
     this.engine = await startEngine(this.env, { dataDir: this.engine.dataDir, readyTimeoutMs: 60_000 });
