@@ -55,8 +55,6 @@ const ESME_RTHROTTLED = 0x58;
 export class Lane {
   private readonly queue: Segment[] = [];
   private readonly jobs = new Set<Job>();
-  /** settled jobs whose outcome is being recorded, by stream sequence (not acked yet: may be redelivered) */
-  private readonly recording = new Map<number, Job>();
   private consuming: ConsumerMessages | undefined;
   private starting = false;
   private pausedUntilMs = 0;
@@ -165,10 +163,6 @@ export class Lane {
   }
 
   private accept(m: JsMsg): void {
-    // The same stream message again while this lane still works on it (its lease ran out, e.g. while NATS
-    // was unreachable and the outcome could not be recorded): the newest delivery is the one to ack; never a second submit.
-    const same = m.info.redelivered ? this.recording.get(m.seq) ?? [...this.jobs].find((j) => j.msg.seq === m.seq) : undefined;
-    if (same) return void (same.msg = m);
     const read = readMt(m);
     if (!read.ok) return this.reject(m, read.id, read.rejection);
     void this.admit(m, read.message, read.lookup);
@@ -279,13 +273,13 @@ export class Lane {
   private settleIfDone(job: Job): void {
     if (!this.jobs.has(job) || job.inFlight > 0 || (!job.failure && job.remaining > 0)) return;
     this.jobs.delete(job);
-    this.recording.set(job.msg.seq, job);
     const ids = job.smscIds.filter((s): s is string => s !== undefined);
     const failure = job.failure;
     if (failure) for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i]!.job === job) this.queue.splice(i, 1);
+    const receivedAt = new Date(job.msg.info.timestampNanos / 1e6).toISOString();
     const work = failure
-      ? () => recordFailed(this.d, this.org, this.id, job.prepared.id, job.smscIds.length, ids, failure)
-      : () => recordSubmitted(this.d, this.org, this.id, job.prepared.id, ids);
+      ? () => recordFailed(this.d, this.org, this.id, job.prepared.id, job.smscIds.length, ids, failure, receivedAt)
+      : () => recordSubmitted(this.d, this.org, this.id, job.prepared.id, ids, receivedAt);
     void untilDone(work, {
       retryDelayMs: this.d.engine.limits.requeueDelayMs, maxDelayMs: this.d.engine.limits.throttleBackoffMaxMs,
       onRetry: (err, attempt) => {
@@ -293,7 +287,6 @@ export class Lane {
         job.msg.working();
       },
     }).then(() => {
-      this.recording.delete(job.msg.seq);
       job.msg.ack();
       if (!failure) this.d.metrics.submitted(Math.max(0, Date.now() - job.msg.info.timestampNanos / 1e6) / 1000);
     });
