@@ -276,10 +276,9 @@ export class Lane {
     const ids = job.smscIds.filter((s): s is string => s !== undefined);
     const failure = job.failure;
     if (failure) for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i]!.job === job) this.queue.splice(i, 1);
-    const receivedAt = new Date(job.msg.info.timestampNanos / 1e6).toISOString();
     const work = failure
-      ? () => recordFailed(this.d, this.org, this.id, job.prepared.id, job.smscIds.length, ids, failure, receivedAt)
-      : () => recordSubmitted(this.d, this.org, this.id, job.prepared.id, ids, receivedAt);
+      ? () => recordFailed(this.d, this.org, this.id, job.prepared.id, job.smscIds.length, ids, failure)
+      : () => recordSubmitted(this.d, this.org, this.id, job.prepared.id, ids);
     void untilDone(work, {
       retryDelayMs: this.d.engine.limits.requeueDelayMs, maxDelayMs: this.d.engine.limits.throttleBackoffMaxMs,
       onRetry: (err, attempt) => {
