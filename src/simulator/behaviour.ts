@@ -5,7 +5,7 @@ import {
 } from '../adapters/smpp/index.js';
 import type { BindType } from '../config/index.js';
 import type { SmscConnection } from './connection.js';
-import { isSilent, type Faults } from './faults.js';
+import { isSilent, submitFault, type Faults } from './faults.js';
 import type { ReceivedBind, ReceivedSubmit, ResolvedOptions, SentReceipt } from './options.js';
 import { formatMessageId, normaliseOutcome, receiptFields, type MessageKey } from './receipts.js';
 
@@ -137,9 +137,10 @@ function onSubmit(core: SmscCore, opts: ResolvedOptions, conn: SmscConnection, h
   const index = core.submitCount++;
   const submit: ReceivedSubmit = Object.assign(pdu, { connection: conn.id, index, commandStatus: undefined, messageId: undefined, at: Date.now() });
   if (opts.recordSubmits) core.submits.push(submit);
-  if (!opts.answerSubmits) return;
+  const fault = submitFault(core.faults);
+  if (!opts.answerSubmits || fault === 'unanswered') return;
 
-  const status = submitStatus(opts, submit, index);
+  const status = fault ?? submitStatus(opts, submit, index);
   const key = status === COMMAND_STATUS.ESME_ROK ? core.nextMessageKey() : undefined;
   submit.commandStatus = status;
   submit.messageId = key && formatMessageId(key, opts.messageIdFormat);

@@ -4,9 +4,11 @@
 //   POST /faults/drop                  destroy every connection (no unbind)
 //   POST /faults/pause {seconds}       read PDUs and answer nothing for that long (0 ends it)
 //   POST /faults/refuse-binds {refuse, status?}  answer every bind with ESME_RBINDFAIL (or status)
+//   POST /faults/unanswered-submits {seconds}  read submit_sm and answer none for that long (enquire_link still answered)
+//   POST /faults/throttle {seconds, status?}   answer every submit_sm with ESME_RTHROTTLED (or status) for that long
 import http from 'node:http';
 import type net from 'node:net';
-import { isSilent, pauseAnswers, refuseBinds } from './faults.js';
+import { isSilent, leaveSubmitsUnanswered, pauseAnswers, refuseBinds, throttleSubmits } from './faults.js';
 import type { SmscSimulator } from './smsc.js';
 
 /** the largest request body the control port reads, in bytes */
@@ -74,9 +76,20 @@ async function handle(smsc: SmscSimulator, req: http.IncomingMessage): Promise<u
       return { dropped };
     }
     case 'POST /faults/pause': {
-      const seconds = (await body(req)).seconds;
-      if (typeof seconds !== 'number' || !(seconds >= 0) || seconds > 86_400) throw new ControlError(400, 'POST /faults/pause needs {"seconds": N} with 0 <= N <= 86400');
-      pauseAnswers(smsc.faults, seconds * 1000);
+      pauseAnswers(smsc.faults, seconds(await body(req), route) * 1000);
+      return status(smsc);
+    }
+    case 'POST /faults/unanswered-submits': {
+      leaveSubmitsUnanswered(smsc.faults, seconds(await body(req), route) * 1000);
+      return status(smsc);
+    }
+    case 'POST /faults/throttle': {
+      const b = await body(req);
+      const s = seconds(b, route);
+      if (b.status !== undefined && (typeof b.status !== 'number' || !Number.isInteger(b.status) || b.status <= 0)) {
+        throw new ControlError(400, 'status must be a non-zero command_status, e.g. 88 (ESME_RTHROTTLED)');
+      }
+      throttleSubmits(smsc.faults, s * 1000, b.status as number | undefined);
       return status(smsc);
     }
     case 'POST /faults/refuse-binds': {
@@ -88,7 +101,7 @@ async function handle(smsc: SmscSimulator, req: http.IncomingMessage): Promise<u
       refuseBinds(smsc.faults, b.refuse, b.status as number | undefined);
       return status(smsc);
     }
-    default: throw new ControlError(404, `no route ${route}: GET /status, POST /mo, POST /faults/drop, POST /faults/pause, POST /faults/refuse-binds`);
+    default: throw new ControlError(404, `no route ${route}: GET /status, POST /mo, POST /faults/drop, POST /faults/pause, POST /faults/unanswered-submits, POST /faults/throttle, POST /faults/refuse-binds`);
   }
 }
 
@@ -100,8 +113,17 @@ export function status(smsc: SmscSimulator) {
     faults: {
       silentForMs: isSilent(smsc.faults) ? smsc.faults.silentUntil - Date.now() : 0,
       refuseBindsStatus: smsc.faults.refuseBindsStatus ?? null,
+      submitsUnansweredForMs: Math.max(0, smsc.faults.submitsUnansweredUntil - Date.now()),
+      throttledForMs: Math.max(0, smsc.faults.throttledUntil - Date.now()),
     },
   };
+}
+
+/** `{"seconds": N}` with 0 <= N <= 86400 */
+function seconds(b: Record<string, unknown>, route: string): number {
+  const s = b.seconds;
+  if (typeof s !== 'number' || !(s >= 0) || s > 86_400) throw new ControlError(400, `${route} needs {"seconds": N} with 0 <= N <= 86400`);
+  return s;
 }
 
 async function body(req: http.IncomingMessage): Promise<Record<string, unknown>> {

@@ -105,6 +105,29 @@ describe('control port', () => {
     expect((await s.session.submit(submitSm('heard again'), 2_000)).commandStatus).toBe(0);
   });
 
+  it('answers ESME_RTHROTTLED to every submit for N seconds, then accepts again', async () => {
+    const { call } = await withControl();
+    const s = await openBound(sessionOptions(smsc!.port));
+    session = s.session;
+    expect((await call('/faults/throttle', { seconds: 60 })).body.faults.throttledForMs).toBeGreaterThan(0);
+    expect((await s.session.submit(submitSm('too fast'), 2_000)).commandStatus).toBe(COMMAND_STATUS.ESME_RTHROTTLED);
+    expect(await call('/faults/throttle', { seconds: 1, status: 'x' })).toMatchObject({ status: 400 });
+    await call('/faults/throttle', { seconds: 0 });
+    expect((await s.session.submit(submitSm('slower now'), 2_000)).commandStatus).toBe(0);
+  });
+
+  it('leaves submits unanswered for N seconds while still answering enquire_link', async () => {
+    const { call } = await withControl();
+    const s = await openBound(sessionOptions(smsc!.port));
+    session = s.session;
+    expect((await call('/faults/unanswered-submits', { seconds: 60 })).body.faults.submitsUnansweredForMs).toBeGreaterThan(0);
+    await expect(s.session.submit(submitSm('into the void'), 300)).rejects.toThrow();
+    expect(smsc!.submitCount).toBe(1);
+    await expect(s.session.enquireLink(2_000)).resolves.toBeDefined();
+    await call('/faults/unanswered-submits', { seconds: 0 });
+    expect((await s.session.submit(submitSm('heard again'), 2_000)).commandStatus).toBe(0);
+  });
+
   it('refuses binds until told to accept them again', async () => {
     const { call } = await withControl();
     expect((await call('/faults/refuse-binds', { refuse: true })).body.faults.refuseBindsStatus).toBe(COMMAND_STATUS.ESME_RBINDFAIL);
