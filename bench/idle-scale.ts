@@ -10,6 +10,8 @@
 //   BENCH_ENGINE_DIST=<dir>     run a tsc build of the engine (see docs/performance.md)
 //   BENCH_API_TIMEOUT_MS=30000  one admin API call's bound (raise it on a starved host)
 //   BENCH_ENGINE_LOG_FILE=<file>  append everything the engine logs to <file>
+//   IDLE_SCALE_GC=1             also measure after a full GC in the engine (bench/gc-on-signal.cjs, SIGUSR2):
+//                               the live memory per integration, without the creation burst's garbage; 0: off
 //   BENCH_ENGINE_NODE_OPTIONS=  e.g. "--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/tmp/heap", then
 //                               kill -USR2 <engine pid> during the idle window for a heap snapshot
 // The engine runs with its default enquire_link interval (30 s): that is what idle costs in production.
@@ -28,6 +30,7 @@ const COUNTS = (process.env.IDLE_SCALE_COUNTS || '1000').split(',').map((v) => p
 const SETTLE_S = positive('IDLE_SCALE_SETTLE_S', process.env.IDLE_SCALE_SETTLE_S || '10');
 const WINDOW_S = positive('IDLE_SCALE_WINDOW_S', process.env.IDLE_SCALE_WINDOW_S || '20');
 const ENGINE_DIST = process.env.BENCH_ENGINE_DIST ? resolve(process.env.BENCH_ENGINE_DIST) : undefined;
+const GC = process.env.IDLE_SCALE_GC !== '0';
 const BINDS = 3;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -36,6 +39,15 @@ interface IdleRow {
   cpuPct: number; lagP99Ms: number; kbPerIntegration: number; heapKbPerIntegration: number;
   /** per integration, KB: V8 heap reserved (total) and memory outside it that V8 knows of (Buffers, TLS) */
   heapTotalKb: number; externalKb: number;
+  /** after a full GC (IDLE_SCALE_GC), per integration above the base after a full GC: KB RSS, KB heap used */
+  gcKb?: { rss: number; heap: number };
+}
+
+/** a full GC in the engine (bench/gc-on-signal.cjs), then its metrics and RSS */
+async function afterGc(pid: number, metrics: () => Promise<{ heapUsedMb: number }>) {
+  process.kill(pid, 'SIGUSR2');
+  await sleep(2_000);
+  return { heapMb: (await metrics()).heapUsedMb, rssMb: memoryMb(pid).rss };
 }
 
 async function one(count: number): Promise<IdleRow> {
@@ -47,9 +59,11 @@ async function one(count: number): Promise<IdleRow> {
     cleanup.add(() => nats.stop());
     const smsc = await startSmscProcess({ tls: { key: certs.key, cert: certs.cert } });
     cleanup.add(() => smsc.close());
+    const nodeOptions = [GC ? `--expose-gc --require ${resolve(import.meta.dirname, 'gc-on-signal.cjs')}` : '', process.env.BENCH_ENGINE_NODE_OPTIONS ?? '']
+      .filter(Boolean).join(' ');
     const engine = await startBenchEngine(nats.url, smsc.port, {
       BYO_ENQUIRE_LINK_INTERVAL_MS: '30000',
-      ...(process.env.BENCH_ENGINE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_ENGINE_NODE_OPTIONS } : {}),
+      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
     }, { distDir: ENGINE_DIST });
     cleanup.add(() => engine.stop());
     cleanup.add(async () => {
@@ -59,6 +73,7 @@ async function one(count: number): Promise<IdleRow> {
     await sleep(SETTLE_S * 1000);
     const base = await engine.metrics();
     const baseRss = memoryMb(engine.pid).rss;
+    const baseGc = GC ? await afterGc(engine.pid, engine.metrics) : undefined;
     const t0 = Date.now();
     await createIntegrations(engine, smsc.port, count, 100, { ca: certs.ca, servername: 'localhost' });
     log(`  created and activated in ${fmt((Date.now() - t0) / 1000, 1)} s`);
@@ -74,7 +89,9 @@ async function one(count: number): Promise<IdleRow> {
     const rss = memoryMb(engine.pid).rss;
     const bound = (await smsc.stats()).bound;
     if (bound < count * BINDS) log(`  note: only ${bound} binds at the end of the idle window`);
+    const gc = baseGc ? await afterGc(engine.pid, engine.metrics) : undefined;
     return {
+      ...(gc && baseGc ? { gcKb: { rss: ((gc.rssMb - baseGc.rssMb) * 1024) / count, heap: ((gc.heapMb - baseGc.heapMb) * 1024) / count } } : {}),
       integrations: count, bindsUpS, baseRssMb: baseRss, rssMb: rss, heapMb: m.heapUsedMb, baseHeapMb: base.heapUsedMb,
       cpuPct: usage.engine!, lagP99Ms: m.eventLoopLagP99Ms,
       kbPerIntegration: ((rss - baseRss) * 1024) / count, heapKbPerIntegration: ((m.heapUsedMb - base.heapUsedMb) * 1024) / count,
@@ -102,6 +119,9 @@ async function main(): Promise<void> {
       `${fmt(r.heapMb)} (${fmt(r.baseHeapMb)})`, fmt(r.kbPerIntegration), `${fmt(r.heapKbPerIntegration)} / ${fmt(r.heapTotalKb)} / ${fmt(r.externalKb)}`, fmt(r.cpuPct, 1), fmt(r.lagP99Ms, 1),
     ]),
   ));
+  for (const r of rows) {
+    if (r.gcKb) log(`  ${fmtInt(r.integrations)} after a full GC, per integration: ${fmt(r.gcKb.rss)} KB RSS, ${fmt(r.gcKb.heap)} KB heap used`);
+  }
   for (const r of rows) {
     log(`  ${fmtInt(r.integrations)}: ≤ 150 KB per idle integration: ${fmt(r.kbPerIntegration)} → ${r.kbPerIntegration <= 150 ? 'met' : 'NOT met'}; ` +
       `< 5% of a core idle: ${fmt(r.cpuPct, 1)} → ${r.cpuPct < 5 ? 'met' : 'NOT met'}`);

@@ -2,15 +2,15 @@
 // publishes its transitions, and keeps the bound sessions the outbound dispatcher sends through.
 import { waitFor, type Actor } from 'xstate';
 import type { Logger } from 'pino';
-import { integrationMachine, BINDS_PER_INTEGRATION, type IntegrationTimers, bindMachine } from '../machines/index.js';
+import { type integrationMachine, BINDS_PER_INTEGRATION, type IntegrationTimers, type bindMachine } from '../machines/index.js';
 import type { EngineConfig, IntegrationConfig, IntegrationSchemas } from '../config/index.js';
 import {
   type IntegrationRecord, type BindStateView, type IntegrationStateView, eventActorId, eventNameFor, operationalEvent, statePath, type EventSink,
 } from '../domain/index.js';
 import { credentialsAad, openCredentials } from '../adapters/secrets.js';
-import type { SessionOptions, BindRequest, SmppSession } from '../adapters/smpp/index.js';
-import { smppSessionLogic } from './smpp-session-actor.js';
-import { bindAttemptPermitLogic, type BindAttemptBudget } from './bind-attempt-budget.js';
+import type { SessionOptions, BindRequest, SmppSession, DeliverSm } from '../adapters/smpp/index.js';
+import type { BindAttemptBudget } from './bind-attempt-budget.js';
+import { hostSessions, integrationDefinition } from './integration-definition.js';
 import { startActor } from './start-actor.js';
 import { transitionObserver } from './transition-observer.js';
 import { bindFailureLog } from './bind-failure-log.js';
@@ -65,21 +65,17 @@ export class IntegrationActor {
     this.record = deps.record;
     this.config = this.parseConfig(deps.record);
     this.log = deps.logger.child({ org: this.org, integration: this.id });
-    const session = smppSessionLogic({
+    const sessionDeps = {
       params: () => this.sessionParams(),
-      onBound: (index, s) => {
+      onBound: (index: number, s: SmppSession | undefined) => {
         if (this.sessions[index] === s) return;
         this.sessions[index] = s;
         deps.events.notify('changed', this, 'capacity');
       },
-      onDeliverSm: (_index, s, pdu) => deps.events.notify('deliverSm', this, s, pdu),
+      onDeliverSm: (_index: number, s: SmppSession, pdu: DeliverSm) => deps.events.notify('deliverSm', this, s, pdu),
       onWindowOpen: () => deps.events.notify('changed', this, 'capacity'),
       logger: this.log,
-    });
-    const binds = bindMachine.provide({
-      actors: deps.bindAttempts ? { smppSession: session, bindAttemptPermit: bindAttemptPermitLogic(deps.bindAttempts) } : { smppSession: session },
-    });
-    const machine = integrationMachine.provide({ actors: { bind: binds } });
+    };
     const logFailure = bindFailureLog({ logger: this.log, intervalMs: deps.engine.timers.bindFailureLogIntervalMs, now: deps.now });
     const publish = transitionObserver({
       org: this.org, integration: this.id, now: deps.now,
@@ -88,8 +84,9 @@ export class IntegrationActor {
         logFailure(e);
       },
     });
-    this.actor = startActor(machine, {
+    this.actor = startActor(integrationDefinition(deps.bindAttempts), {
       logger: this.log,
+      beforeStart: (actor) => hostSessions(actor.system, sessionDeps),
       input: { org: this.org, id: this.id, bindType: this.config.bindType, timers: integrationTimers(deps.engine), random: Math.random },
       onInspect: (e) => {
         publish(e);

@@ -1,6 +1,6 @@
 // The real `smppSession` actor for the bind machine: one SMPP socket per bind attempt. It turns
 // machine commands into requests and socket facts into machine events; it decides nothing.
-import { fromCallback } from 'xstate';
+import { fromCallback, type CallbackLogicFunction } from 'xstate';
 import type { Logger } from 'pino';
 import type { BindEvent, SessionCommand } from '../machines/index.js';
 import { createSmppSession, type BindRequest, type DeliverSm, type SessionOptions, type SmppSession } from '../adapters/smpp/index.js';
@@ -16,65 +16,87 @@ export interface SessionActorDeps {
   logger: Logger;
 }
 
-export function smppSessionLogic(deps: SessionActorDeps) {
-  return fromCallback<SessionCommand, { index: number }>(({ input, sendBack, receive }) => {
-    const { index } = input;
-    let stopped = false;
-    const report = (e: BindEvent) => {
-      if (!stopped) sendBack(e);
-    };
-    let params: ReturnType<SessionActorDeps['params']>;
-    try {
-      params = deps.params();
-    } catch (err) {
-      // e.g. credentials that no longer decrypt: a clear reason on the bind, never a crash
-      queueMicrotask(() => report({ type: 'smpp.closed', reason: `cannot start session: ${(err as Error).message}` }));
-      return () => { stopped = true; };
-    }
-    const session: SmppSession = createSmppSession(params.options, (e) => {
-      switch (e.type) {
-        case 'smpp.closed':
-          deps.onBound(index, undefined);
-          report(e);
-          break;
-        case 'pdu.deliver_sm':
-          deps.onDeliverSm(index, session, e.pdu);
-          break;
-        case 'smpp.window_open':
-          deps.onWindowOpen?.(index);
-          break;
-        case 'smpp.codec_error':
-          deps.logger.warn({ bind: index, recoverable: e.recoverable, problem: e.message }, 'malformed PDU from SMSC');
-          report({ type: 'smpp.codec_error', recoverable: e.recoverable, message: e.message });
-          break;
-        case 'smpp.connected':
-        case 'pdu.unbind':
-        case 'pdu.enquire_link':
-          report(e);
-          break;
-      }
-    });
-    const failed = (request: 'bind' | 'enquire_link' | 'unbind') => (err: unknown) =>
-      report({ type: 'session.request_failed', request, reason: err instanceof Error ? err.message : String(err) });
+type SessionArgs = Parameters<CallbackLogicFunction<SessionCommand, BindEvent, { index: number }>>[0];
+/** the actor system an integration actor roots (one per integration) */
+export type SessionSystem = SessionArgs['system'];
 
-    receive((cmd) => {
-      if (cmd.type === 'session.bind') {
-        session.bind(params.bind, cmd.timeoutMs).then((resp) => {
-          if (resp.command_status === COMMAND_STATUS.ESME_ROK && !stopped) deps.onBound(index, session);
-          report({ type: 'session.bind_resp', commandStatus: resp.command_status });
-        }, failed('bind'));
-      } else if (cmd.type === 'session.enquire_link') {
-        session.enquireLink(cmd.timeoutMs).then(() => report({ type: 'session.enquire_link_resp' }), failed('enquire_link'));
-      } else {
-        deps.onBound(index, undefined);
-        session.unbind(cmd.timeoutMs).then(() => report({ type: 'session.unbind_resp' }), failed('unbind'));
-      }
+export function smppSessionLogic(deps: SessionActorDeps) {
+  return fromCallback<SessionCommand, { index: number }>((args) => runSession(deps, args));
+}
+
+/**
+ * One session logic for every integration (so one provided machine definition serves them all): each
+ * session finds its integration's deps by the actor system its integration actor is the root of.
+ */
+export function hostedSmppSessionLogic(hostOf: (system: SessionSystem) => SessionActorDeps | undefined) {
+  return fromCallback<SessionCommand, { index: number }>((args) => {
+    const deps = hostOf(args.system);
+    if (deps) return runSession(deps, args);
+    let stopped = false;
+    queueMicrotask(() => {
+      if (!stopped) args.sendBack({ type: 'smpp.closed', reason: 'cannot start session: no integration registered for this actor' });
     });
-    session.connect();
-    return () => {
-      stopped = true;
-      deps.onBound(index, undefined);
-      session.close('bind stopped');
-    };
+    return () => { stopped = true; };
   });
+}
+
+function runSession(deps: SessionActorDeps, { input, sendBack, receive }: SessionArgs): () => void {
+  const { index } = input;
+  let stopped = false;
+  const report = (e: BindEvent) => {
+    if (!stopped) sendBack(e);
+  };
+  let params: ReturnType<SessionActorDeps['params']>;
+  try {
+    params = deps.params();
+  } catch (err) {
+    // e.g. credentials that no longer decrypt: a clear reason on the bind, never a crash
+    queueMicrotask(() => report({ type: 'smpp.closed', reason: `cannot start session: ${(err as Error).message}` }));
+    return () => { stopped = true; };
+  }
+  const session: SmppSession = createSmppSession(params.options, (e) => {
+    switch (e.type) {
+      case 'smpp.closed':
+        deps.onBound(index, undefined);
+        report(e);
+        break;
+      case 'pdu.deliver_sm':
+        deps.onDeliverSm(index, session, e.pdu);
+        break;
+      case 'smpp.window_open':
+        deps.onWindowOpen?.(index);
+        break;
+      case 'smpp.codec_error':
+        deps.logger.warn({ bind: index, recoverable: e.recoverable, problem: e.message }, 'malformed PDU from SMSC');
+        report({ type: 'smpp.codec_error', recoverable: e.recoverable, message: e.message });
+        break;
+      case 'smpp.connected':
+      case 'pdu.unbind':
+      case 'pdu.enquire_link':
+        report(e);
+        break;
+    }
+  });
+  const failed = (request: 'bind' | 'enquire_link' | 'unbind') => (err: unknown) =>
+    report({ type: 'session.request_failed', request, reason: err instanceof Error ? err.message : String(err) });
+
+  receive((cmd) => {
+    if (cmd.type === 'session.bind') {
+      session.bind(params.bind, cmd.timeoutMs).then((resp) => {
+        if (resp.command_status === COMMAND_STATUS.ESME_ROK && !stopped) deps.onBound(index, session);
+        report({ type: 'session.bind_resp', commandStatus: resp.command_status });
+      }, failed('bind'));
+    } else if (cmd.type === 'session.enquire_link') {
+      session.enquireLink(cmd.timeoutMs).then(() => report({ type: 'session.enquire_link_resp' }), failed('enquire_link'));
+    } else {
+      deps.onBound(index, undefined);
+      session.unbind(cmd.timeoutMs).then(() => report({ type: 'session.unbind_resp' }), failed('unbind'));
+    }
+  });
+  session.connect();
+  return () => {
+    stopped = true;
+    deps.onBound(index, undefined);
+    session.close('bind stopped');
+  };
 }

@@ -7,10 +7,12 @@ export type StartActorOptions<M extends AnyStateMachine> = Omit<ActorOptions<M>,
   logger: Logger;
   onError?: (err: unknown) => void;
   onInspect?: (e: InspectionEvent) => void;
+  /** runs after the actor (and its system) exists, before it starts */
+  beforeStart?: (actor: Actor<M>) => void;
 };
 
 export function startActor<M extends AnyStateMachine>(machine: M, opts: StartActorOptions<M>): Actor<M> {
-  const { logger, onError, onInspect, ...actorOptions } = opts;
+  const { logger, onError, onInspect, beforeStart, ...actorOptions } = opts;
   const actor = createActor(machine, {
     ...actorOptions,
     ...(onInspect ? { inspect: onInspect } : {}),
@@ -21,6 +23,7 @@ export function startActor<M extends AnyStateMachine>(machine: M, opts: StartAct
       onError?.(err);
     },
   });
+  beforeStart?.(actor);
   actor.start();
   return actor;
 }
