@@ -12,6 +12,7 @@ import {
 } from '../../src/domain/index.js';
 import { CHARSET_NAMES, type CharsetEntry } from '../../src/config/index.js';
 import { mutatedPdu, pduStream, randomBodyPdu } from './pdu-inputs.js';
+import { NATIONAL_TARGET } from './national-target.js';
 
 const MAX_PDU = 70_000;
 
@@ -129,5 +130,5 @@ export const TARGETS: readonly FuzzTarget[] = [
   { name: 'byo.mt payload (any JSON value)', weight: 6, property: () => fc.property(fc.oneof(fc.anything(), fc.jsonValue(), fc.record({ id: fc.anything(), from: fc.anything(), to: fc.anything(), text: fc.anything() }, { requiredKeys: [] })), (v) => {
     const r = parseMtPayload(v);
     if (r.ok) check(typeof r.message.text === 'string' && r.message.text.length > 0 && typeof r.message.from === 'string', 'accepted a payload without text/from');
-  }) },
+  }) },  NATIONAL_TARGET,
 ];
