@@ -105,8 +105,15 @@ export function chooseNationalEncoding(
   if (best <= 1) return undefined; // nothing beats one part without a UDH
   const dcs = opts.charsets.find((c) => c.charset === 'gsm_0338')?.dcs;
   if (dcs === undefined) return undefined;
+  // No table spends less than a septet a character: parts of that length with the IEs are a floor,
+  // and a text the default alphabet already carries in as many parts (plain ASCII) is done here.
+  const floor = (ieOctets: number) => countSegments(Buffer.alloc(text.length), 'gsm_0338', opts.longMessage, ieOctets);
+  const floors = { 3: floor(3), 6: 0 };
+  if (floors[3] >= best) return undefined;
+  floors[6] = floor(6);
   let choice: NationalChoice | undefined;
   for (const shift of candidatePairs(opts.languages)) {
+    if (floors[shift.locking && shift.single ? 6 : 3] >= best) continue;
     const bytes = encodeNational(text, shift);
     if (!bytes) continue;
     const ies = shiftIes(shift);
