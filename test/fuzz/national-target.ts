@@ -6,7 +6,7 @@ import {
   DEFAULT_TABLES, NATIONAL_TABLES, chooseEncoding, chooseNationalEncoding, countSegments, decodeInbound, segmentMessage,
 } from '../../src/domain/index.js';
 import { DEFAULT_ADVANCED_CONFIG, NATIONAL_LANGUAGES } from '../../src/config/index.js';
-import { FuzzFinding, type FuzzTarget } from './targets.js';
+import { FuzzFinding, packedSeptets, type FuzzTarget } from './targets.js';
 
 const OUTSIDERS = ['ж', '😀', '—'];
 /** a text one table pair can encode (its locking and single shift characters), now and then with a character none has */
@@ -20,12 +20,6 @@ const text = fc.record({
   return fc.tuple(fc.array(fc.constantFrom(...pool), { maxLength: 500, size: 'max' }), fc.oneof({ weight: 9, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.constantFrom(...OUTSIDERS) }));
 }).map(([chars, outsider]) => chars.join('') + outsider);
 const languages = fc.oneof({ weight: 3, arbitrary: fc.constant([...NATIONAL_LANGUAGES]) }, { weight: 1, arbitrary: fc.subarray([...NATIONAL_LANGUAGES]) });
-
-/** septets a part takes once packed: the UDH rounded up to whole septets (fill bits), then the text */
-function packedSeptets(part: Buffer): number {
-  const udh = 1 + part[0]!;
-  return Math.ceil((udh * 8) / 7) + part.length - udh;
-}
 
 export const NATIONAL_TARGET: FuzzTarget = {
   name: 'national language tables (choose → segment → decode each part)', weight: 6,
@@ -43,7 +37,7 @@ export const NATIONAL_TARGET: FuzzTarget = {
       if (!(seg.segments.length < before)) throw new FuzzFinding(`${seg.segments.length} parts, not fewer than ${before}`);
       if (seg.esmClass !== 0x40) throw new FuzzFinding('a national part without UDHI');
       const decoded = seg.segments.map((s) => {
-        if (packedSeptets(s) > 160) throw new FuzzFinding(`part of ${packedSeptets(s)} septets`);
+        if (packedSeptets(s, true) > 160) throw new FuzzFinding(`part of ${packedSeptets(s, true)} septets`);
         return decodeInbound({ shortMessage: s, dataCoding: seg.dataCoding, esmClass: seg.esmClass });
       });
       if (decoded.some((d) => d.flags.length)) throw new FuzzFinding(`flags ${decoded.flatMap((d) => d.flags).join(',')}`);
