@@ -35,7 +35,7 @@ describe('faults under load (CI-sized)', () => {
   }
 });
 
-describe.skip('nats-server down longer than the MT lease and the owner fence, with a backlog (CI-sized; known bug)', () => {
+describe('nats-server down longer than the MT lease and the owner fence, with a backlog (CI-sized)', () => {
   let world: FaultWorld;
   beforeAll(async () => {
     // published faster than the integration may send: messages wait in the lane when NATS goes away
@@ -43,10 +43,10 @@ describe.skip('nats-server down longer than the MT lease and the owner fence, wi
   }, 90_000);
   afterAll(async () => world?.close(), 60_000);
 
-  // KNOWN BUG (describe.skip: it fails today, ~30-50 of ~280 messages reach the SMSC twice, uncounted; see
-  // docs/reliability.md "Faults under load"). The outage outlasts the owner fence (4 s): the engine closes
-  // the integration's binds and its lane, whose submitted-but-unrecorded messages are redelivered to the
-  // next lane, which cannot find their record yet and submits them again. Statuses stay exactly-once.
+  // The outage outlasts the owner fence (4 s): the engine closes the integration's binds and its lane,
+  // whose submitted-but-unrecorded messages are redelivered to the next lane before their record lands.
+  // That lane must wait for the record (PendingRecords), not submit them again: without it ~50 of ~280
+  // messages reached the SMSC twice, uncounted (statuses stayed exactly-once).
   it('submits no message twice across a nats-server outage longer than the lease and the owner fence', async () => {
     // the lease (BYO_MT_ACK_WAIT_MS, 3 s here) runs out during the 4 s outage
     const f = await runFault(world, fault('nats-restart'), { ...RUN, warmupMs: 1_500, afterMs: 0, drainTimeoutMs: 45_000 });
