@@ -32,6 +32,9 @@ export function createMetrics(): Metrics {
   const delivers = new Counter({
     name: 'byo_deliver_sm_total', help: 'deliver_sm received, by kind (receipt, mo)', labelNames: ['org', 'integration', 'kind'] as const, registers: [registry],
   });
+  const unmatched = new Counter({
+    name: 'byo_receipts_unmatched_total', help: 'final receipts that matched no message after the hold, answered ESME_ROK', labelNames: ['org', 'integration'] as const, registers: [registry],
+  });
   const mos = new Counter({
     name: 'byo_mo_messages_total', help: 'inbound messages published, by compliance keyword (none, help, optOut, optIn)', labelNames: ['org', 'integration', 'keyword'] as const, registers: [registry],
   });
@@ -41,6 +44,7 @@ export function createMetrics(): Metrics {
     submitOutcome: (org, integration, status) => submits.inc({ org, integration, status }),
     deliverSm: (org, integration, kind) => delivers.inc({ org, integration, kind }),
     mo: (org, integration, keyword) => mos.inc({ org, integration, keyword: keyword ?? 'none' }),
+    receiptUnmatched: (org, integration) => unmatched.inc({ org, integration }),
   };
   const observe = (src: MetricsSources): void => {
     new Gauge({

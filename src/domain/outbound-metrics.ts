@@ -10,9 +10,12 @@ export interface OutboundMetrics {
   /** one submit_sm answered (`status`: command_status name or 0x… code) or not ('timeout', 'closed', …) */
   submitOutcome(org: string, integration: string, status: string): void;
   deliverSm(org: string, integration: string, kind: 'receipt' | 'mo'): void;
+  /** a final receipt that matched no message after the hold, acknowledged anyway */
+  receiptUnmatched(org: string, integration: string): void;
   mo(org: string, integration: string, keyword: KeywordKind | undefined): void;
 }
 
 export const NO_METRICS: OutboundMetrics = {
   status: () => undefined, submitted: () => undefined, submitOutcome: () => undefined, deliverSm: () => undefined, mo: () => undefined,
+  receiptUnmatched: () => undefined,
 };

@@ -55,6 +55,8 @@ const DEFAULT_LIMITS: Limits = {
   mtAckWaitMs: MINUTE,
   maxInFlightMessagesPerIntegration: 1_000,
   receiptHoldMs: 3_000,
+  receiptRecordWaitMs: 20_000,
+  receiptUnmatchedEventIntervalMs: MINUTE,
   jetStreamReplicas: undefined,
   ownerHandoffsPerRenew: 5,
   subscriberHistoryLimit: 50,

@@ -1,15 +1,18 @@
 // deliver_sm from the SMSC: a delivery receipt (by esm_class) goes to the tracker; an SME
 // acknowledgement (esm_class 0x08 / 0x10) becomes an `acknowledged` status; anything else is a
 // mobile-originated message (or one part of one) for mo.ts. The deliver_sm is answered only once the outcome is
-// durable; what cannot be handled now is answered ESME_RX_T_APPN so the SMSC delivers it again later.
+// durable; what cannot be handled now is answered ESME_RX_T_APPN so the SMSC delivers it again later. A receipt
+// rides out a short NATS fault itself (held, its write retried, answered once recorded); one that matches no
+// message after the hold is acknowledged and reported (unmatched-receipts.ts), not refused for ever.
 import type { Logger } from 'pino';
 import type { DeliverSm, SmppSession } from '../../adapters/smpp/index.js';
 import {
   decodeInbound, isReceiptParseError, parseReceipt, receiptKind, smeAckKind, type SmeAckKind, mapReceiptFailure, COMMAND_STATUS, fromSmppAddress,
 } from '../../domain/index.js';
 import type { AdvancedConfig, IntegrationConfig } from '../../config/index.js';
-import type { Tracker, StatusPublisher, OutboundMetrics } from '../outbound/index.js';
+import type { Tracker, StatusPublisher, OutboundMetrics, ReceiptOutcome } from '../outbound/index.js';
 import type { MoAssembler } from './mo-assembler.js';
+import type { UnmatchedReceiptDetail, UnmatchedReceipts } from './unmatched-receipts.js';
 
 const { ESME_ROK, ESME_RX_T_APPN } = COMMAND_STATUS;
 
@@ -21,6 +24,13 @@ export interface InboundDeps {
   logger: Logger;
   now: () => Date;
   receiptHoldMs: number;
+  /** how long a receipt that cannot be recorded yet is held while its write is retried (BYO_RECEIPT_RECORD_WAIT_MS) */
+  receiptRecordWaitMs: number;
+  /** longest pause between two attempts to record a receipt */
+  retryDelayMs: number;
+  /** the record of a message a receipt names, while this instance is still writing it (PendingRecords) */
+  pendingRecord: (org: string, integration: string, receiptIds: readonly string[]) => Promise<unknown> | undefined;
+  unmatched: UnmatchedReceipts;
   /** resolves when a submit with one of `receiptIds` (any submit, without them) is recorded on this instance, or after `ms` */
   nextRecord: (ms: number, receiptIds?: readonly string[]) => Promise<void>;
 }
@@ -30,7 +40,11 @@ export interface InboundContext {
   integration: string;
   config: IntegrationConfig;
   advanced: AdvancedConfig;
+  /** publishes an `integration.<name>` notice event */
+  notice: (name: string, detail: UnmatchedReceiptDetail) => void;
 }
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
 export async function handleDeliverSm(d: InboundDeps, ctx: InboundContext, session: SmppSession, pdu: DeliverSm): Promise<void> {
   let status: number = ESME_RX_T_APPN;
@@ -64,16 +78,35 @@ async function handleReceipt(d: InboundDeps, ctx: InboundContext, pdu: DeliverSm
   const failure = mapReceiptFailure(receipt, ctx.advanced.protocolSpecificCodeMapping);
   // A receipt can overtake its submit_sm_resp (or our record of it): hold it a while, bounded.
   const deadline = Date.now() + d.receiptHoldMs;
-  for (;;) {
-    const outcome = await d.tracker.applyReceipt(ctx.org, ctx.integration, ids, failure,
-      (t) => d.statuses.final(ctx.org, ctx.integration, t.id, t.final!, t.segments, t.smscIds, t.error));
+  const recordBy = Date.now() + d.receiptRecordWaitMs;
+  for (let attempt = 0; ; attempt++) {
+    let outcome: ReceiptOutcome;
+    try {
+      outcome = await d.tracker.applyReceipt(ctx.org, ctx.integration, ids, failure,
+        (t) => d.statuses.final(ctx.org, ctx.integration, t.id, t.final!, t.segments, t.smscIds, t.error));
+    } catch (err) {
+      // NATS slow or away: keep the receipt and retry our own write; the SMSC is asked to retry only after recordBy
+      if (Date.now() >= recordBy) throw err;
+      d.logger.debug({ err, org: ctx.org, integration: ctx.integration, attempt }, 'receipt not recorded yet; retrying');
+      await sleep(Math.min(recordBy - Date.now(), d.retryDelayMs, 100 * 2 ** Math.min(attempt, 10)));
+      continue;
+    }
     if (outcome.kind !== 'unknown') return ESME_ROK;
+    // its message's record is still being written here (NATS away): it is not unmatched, wait for that write
+    const pending = d.pendingRecord(ctx.org, ctx.integration, ids);
+    if (pending) {
+      if (Date.now() >= recordBy) return ESME_RX_T_APPN;
+      await Promise.race([pending, sleep(recordBy - Date.now())]);
+      continue;
+    }
     const left = deadline - Date.now();
     if (left <= 0) break;
     await d.nextRecord(Math.min(left, 250), ids);
   }
-  d.logger.warn({ org: ctx.org, integration: ctx.integration, receiptId: receipt.messageId }, 'receipt matches no submitted message; SMSC asked to retry');
-  return ESME_RX_T_APPN;
+  d.metrics.receiptUnmatched(ctx.org, ctx.integration);
+  d.logger.warn({ org: ctx.org, integration: ctx.integration, receiptId: receipt.messageId }, 'receipt matches no submitted message; acknowledged (ESME_ROK)');
+  d.unmatched.note(ctx.org, ctx.integration, receipt.messageId, (detail) => ctx.notice('receipt_unmatched', detail));
+  return ESME_ROK;
 }
 
 /** An SME acknowledgement is never text for users: published as the message's `acknowledged` status. */

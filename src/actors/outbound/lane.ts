@@ -282,7 +282,7 @@ export class Lane {
         this.log.warn({ err, message: job.prepared.id, attempt }, 'recording a message outcome failed; retrying');
         settleMt(job.msg, { kind: 'inProgress' });
       },
-    })).then(() => {
+    }), ids).then(() => {
       settleMt(job.msg, { kind: 'recorded' });
       if (!failure) this.d.metrics.submitted(Math.max(0, Date.now() - job.msg.info.timestampNanos / 1e6) / 1000);
     });

@@ -8,8 +8,14 @@
 // lane admitting a message whose record is pending waits for that write (keeping its own delivery's lease
 // alive), then treats the message as known: replayed, not resubmitted.
 //
+// A receipt that overtook such a record finds it here by its segment ids, and waits for it too rather
+// than being counted as unmatched (deliver-sm-handler.ts).
+//
 // In-process only: another engine instance that takes the integration over cannot see these writes.
+import { receiptKeys, submitKey } from '../../domain/index.js';
+
 const keyOf = (org: string, integration: string, id: string) => `${org}\u0000${integration}\u0000${id}`;
+const segmentKeyOf = (org: string, integration: string, key: string) => `${org}\u0000${integration}\u0000#${key}`;
 
 export class PendingRecords {
   private readonly writes = new Map<string, Promise<unknown>>();
@@ -17,21 +23,32 @@ export class PendingRecords {
   /** `keepAliveMs`: how often a waiter's keepAlive runs (a third of the MT lease, as the lanes' own) */
   constructor(private readonly keepAliveMs: number) {}
 
-  /** Registers `write` (the message's outcome record) until it settles; returns it. */
-  track<T>(org: string, integration: string, id: string, write: Promise<T>): Promise<T> {
-    const key = keyOf(org, integration, id);
+  /** Registers `write` (the outcome record of message `id`, segments `smscIds`) until it settles; returns it. */
+  track<T>(org: string, integration: string, id: string, write: Promise<T>, smscIds: readonly string[] = []): Promise<T> {
+    const keys = [keyOf(org, integration, id), ...smscIds.map(submitKey).filter((k) => k !== undefined).map((k) => segmentKeyOf(org, integration, k))];
     const entry = write.finally(() => {
-      if (this.writes.get(key) === entry) this.writes.delete(key);
+      for (const key of keys) if (this.writes.get(key) === entry) this.writes.delete(key);
     });
     // a failed write is the writer's to report; the waiters only need to know it is over
     entry.catch(() => undefined);
-    this.writes.set(key, entry);
+    for (const key of keys) this.writes.set(key, entry);
     return write;
+  }
+
+  /** The pending record of the message a receipt names (by any of its ids, in either base), if any. */
+  forReceipt(org: string, integration: string, receiptIds: readonly string[]): Promise<unknown> | undefined {
+    for (const rid of receiptIds) {
+      for (const k of receiptKeys(rid)) {
+        const write = this.writes.get(segmentKeyOf(org, integration, k));
+        if (write) return write.then(() => undefined, () => undefined);
+      }
+    }
+    return undefined;
   }
 
   /** how many records are being written (for metrics and tests) */
   get size(): number {
-    return this.writes.size;
+    return new Set(this.writes.values()).size;
   }
 
   /**
