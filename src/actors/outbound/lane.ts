@@ -15,7 +15,7 @@ import type { IntegrationActor } from '../index.js';
 import { readMt } from './read-mt.js';
 import { commandStatusLabel, submitErrorLabel, type OutboundMetrics } from './outbound-metrics.js';
 import type { StatusPublisher } from './status-publisher.js';
-import { recordFailed, recordSubmitted, replayRecorded, untilDone } from './outcome.js';
+import { recordFailed, recordSubmitted, replayIfKnown, untilDone } from './outcome.js';
 import type { Tracker } from './tracker.js';
 import type { PendingRecords } from './pending-records.js';
 
@@ -161,17 +161,16 @@ export class Lane {
 
   private async admit(m: JsMsg, message: { id: string; from: string; to: string; text: string }, lookup: boolean): Promise<void> {
     try {
-      // its record still being written (NATS away, this or a replaced lane): wait for it, then it is known
-      const waited = await this.d.pendingRecords.settled(this.org, this.id, message.id, () => settleMt(m, { kind: 'inProgress' }));
-      const known = lookup || waited ? await this.d.tracker.find(this.org, this.id, message.id) : undefined;
-      if (known) {
-        if (m.info.redelivered) await replayRecorded(this.d, this.org, this.id, known);
-        settleMt(m, { kind: 'replayed' });
-        return;
-      }
+      if (await replayIfKnown(this.d, this.org, this.id, m, message.id, lookup)) return;
     } catch (err) {
       this.log.warn({ err }, 'tracking lookup failed; redelivering later');
       settleMt(m, { kind: 'deferred', reason: 'tracking lookup failed', delayMs: this.d.engine.limits.requeueDelayMs });
+      return;
+    }
+    // redelivered while still open here (its lease lapsed under load): the job goes on under the new delivery
+    const open = m.info.redelivered ? [...this.jobs].find((j) => j.prepared.id === message.id) : undefined;
+    if (open) {
+      open.msg = m;
       return;
     }
     const optedOut = optOutRejection(this.d.compliance, this.org, this.id, message, m.headers?.get(AUTO_RESPONSE_HEADER));

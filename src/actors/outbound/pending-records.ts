@@ -35,6 +35,11 @@ export class PendingRecords {
     return write;
   }
 
+  /** whether a record of this message is being written now */
+  has(org: string, integration: string, id: string): boolean {
+    return this.writes.has(keyOf(org, integration, id));
+  }
+
   /** The pending record of the message a receipt names (by any of its ids, in either base), if any. */
   forReceipt(org: string, integration: string, receiptIds: readonly string[]): Promise<unknown> | undefined {
     for (const rid of receiptIds) {
