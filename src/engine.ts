@@ -89,7 +89,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
       numbers: fleet, subscribers, events, metrics: outboundMetrics,
     });
     const inbound = new Inbound({
-      kv: buckets.tracking, publisher, tracker: outbound.tracker, statuses: outbound.statuses, recorded: outbound.recorded, pendingRecords: outbound.pendingRecords,
+      kv: buckets.tracking, publisher, tracker: outbound.tracker, statuses: outbound.statuses, recorded: outbound.recorded,
       subscribers, numbers: fleet, events, engine: config, logger, now, metrics: outboundMetrics,
     });
     const supervisor = new Supervisor({

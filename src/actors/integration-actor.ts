@@ -93,7 +93,12 @@ export class IntegrationActor {
         if (e.type === '@xstate.snapshot') this.noteSince(e.actorRef.sessionId, e.snapshot);
       },
     });
-    this.actor.on('warning', (w) => this.notice('warning', { code: w.code, message: w.message }));
+    this.actor.on('warning', (w) => {
+      deps.sink(operationalEvent({
+        kind: 'integration', actorId: eventActorId.integration(this.org, this.id), org: this.org, integration: this.id,
+        name: 'warning', from: null, at: deps.now(), detail: { code: w.code, message: w.message },
+      }));
+    });
     let lastState = '';
     this.actor.subscribe((snap) => {
       const state = statePath(snap.value);
@@ -104,14 +109,6 @@ export class IntegrationActor {
       if (snap.status === 'done') deps.onDeleted(this);
     });
     this.appliedRevision = deps.record.configRevision;
-  }
-
-  /** An announcement about this integration that is not a state change: event `integration.<name>` (NOTICE_EVENT_NAMES). */
-  notice(name: string, detail: Record<string, unknown>): void {
-    this.deps.sink(operationalEvent({
-      kind: 'integration', actorId: eventActorId.integration(this.org, this.id), org: this.org, integration: this.id,
-      name, from: null, at: this.deps.now(), detail,
-    }));
   }
 
   /** Reconcile the machine to a (new) stored record. */

@@ -32,8 +32,9 @@ export function createMetrics(): Metrics {
   const delivers = new Counter({
     name: 'byo_deliver_sm_total', help: 'deliver_sm received, by kind (receipt, mo)', labelNames: ['org', 'integration', 'kind'] as const, registers: [registry],
   });
-  const unmatched = new Counter({
-    name: 'byo_receipts_unmatched_total', help: 'final receipts that matched no message after the hold, answered ESME_ROK', labelNames: ['org', 'integration'] as const, registers: [registry],
+  const answers = new Counter({
+    name: 'byo_deliver_sm_answers_total', help: 'deliver_sm not simply handled, by answer (retried, notStored, unmatched, unmatchedGivenUp)',
+    labelNames: ['org', 'integration', 'answer'] as const, registers: [registry],
   });
   const mos = new Counter({
     name: 'byo_mo_messages_total', help: 'inbound messages published, by compliance keyword (none, help, optOut, optIn)', labelNames: ['org', 'integration', 'keyword'] as const, registers: [registry],
@@ -43,8 +44,8 @@ export function createMetrics(): Metrics {
     submitted: (seconds) => submitLatency.observe(seconds),
     submitOutcome: (org, integration, status) => submits.inc({ org, integration, status }),
     deliverSm: (org, integration, kind) => delivers.inc({ org, integration, kind }),
+    deliverSmAnswer: (org, integration, answer) => answers.inc({ org, integration, answer }),
     mo: (org, integration, keyword) => mos.inc({ org, integration, keyword: keyword ?? 'none' }),
-    receiptUnmatched: (org, integration) => unmatched.inc({ org, integration }),
   };
   const observe = (src: MetricsSources): void => {
     new Gauge({

@@ -47,7 +47,6 @@ export const STATE_EVENT_NAMES: Record<EventKind, Record<string, string>> = {
 /** Events that are not state transitions but announcements. */
 export const NOTICE_EVENT_NAMES: Record<string, { kind: EventKind; meaning: string }> = {
   'integration.warning': { kind: 'integration', meaning: 'configuration that works but loses something, e.g. transmitter-only' },
-  'integration.receipt_unmatched': { kind: 'integration', meaning: 'delivery receipts that matched no message sent through this integration, acknowledged' },
 };
 
 export function statePath(value: unknown): string {

@@ -8,11 +8,11 @@ import type { DeliverSm, SmppSession } from '../../adapters/smpp/index.js';
 import { type EngineConfig, DEFAULT_ADVANCED_CONFIG, mergeAdvancedConfig } from '../../config/index.js';
 import { NO_METRICS, type OutboundMetrics } from '../../domain/index.js';
 import type { IntegrationActor, IntegrationEvents, SenderNumbers } from '../index.js';
-import type { Tracker, StatusPublisher, RecordSignal, PendingRecords } from '../outbound/index.js';
+import type { Tracker, StatusPublisher, RecordSignal } from '../outbound/index.js';
 import { handleDeliverSm, type InboundDeps } from './deliver-sm-handler.js';
 import { MoAssembler } from './mo-assembler.js';
+import { UnmatchedReceipts } from './unmatched-receipts.js';
 import type { SubscriberRegistry } from './subscriber-registry.js';
-import { UnmatchedReceipts, type UnmatchedReceiptDetail } from './unmatched-receipts.js';
 
 export interface InboundOptions {
   /** KV bucket for stored MO parts (the tracking bucket) */
@@ -21,8 +21,6 @@ export interface InboundOptions {
   tracker: Tracker;
   statuses: StatusPublisher;
   recorded: RecordSignal;
-  /** outcome records the lanes are still writing (a receipt for one of them waits, it is not unmatched) */
-  pendingRecords: PendingRecords;
   subscribers: SubscriberRegistry;
   /** compliance keywords of the numbers (the number fleet) */
   numbers: Pick<SenderNumbers, 'keywordsFor' | 'optOutByIntentFor'>;
@@ -49,9 +47,9 @@ export class Inbound {
     this.deps = {
       mo: this.mo, tracker: o.tracker, statuses: o.statuses, logger: o.logger, now: o.now, metrics,
       receiptHoldMs: o.engine.limits.receiptHoldMs, nextRecord: (ms, receiptIds) => o.recorded.next(ms, receiptIds),
-      receiptRecordWaitMs: o.engine.limits.receiptRecordWaitMs, retryDelayMs: o.engine.limits.requeueDelayMs,
-      pendingRecord: (org, integration, receiptIds) => o.pendingRecords.forReceipt(org, integration, receiptIds),
-      unmatched: new UnmatchedReceipts({ intervalMs: o.engine.limits.receiptUnmatchedEventIntervalMs, nowMs: () => o.now().getTime() }),
+      retryMaxMs: o.engine.limits.deliverSmRetryMaxMs, retryDelayMs: o.engine.limits.deliverSmRetryDelayMs,
+      isRecording: (receiptIds) => o.recorded.isRecording(receiptIds),
+      unmatched: new UnmatchedReceipts(o.engine.limits.receiptUnmatchedGiveUpMs),
     };
     o.events.on('started', (actor) => this.attach(actor));
     o.events.on('stopped', (actor) => this.detach(actor));
@@ -66,14 +64,12 @@ export class Inbound {
 
   detach(actor: IntegrationActor): void {
     this.mo.release(actor.org, actor.id);
-    this.deps.unmatched.forget(actor.org, actor.id);
   }
 
   onDeliverSm(actor: IntegrationActor, session: SmppSession, pdu: DeliverSm): void {
     const ctx = {
       org: actor.org, integration: actor.id, config: actor.config,
       advanced: mergeAdvancedConfig(DEFAULT_ADVANCED_CONFIG, actor.config.advanced),
-      notice: (name: string, detail: UnmatchedReceiptDetail) => actor.notice(name, { ...detail }),
     };
     void handleDeliverSm(this.deps, ctx, session, pdu);
   }

@@ -1,35 +1,32 @@
-// Final receipts that match no message even after the hold are acknowledged (ESME_ROK): asked to retry,
-// an SMSC that retries would resend them for ever, and one that does not would drop them anyway. So they
-// are not lost silently: each is counted (byo_receipts_unmatched_total) and logged, and the integration
-// publishes `integration.receipt_unmatched` at most once per BYO_RECEIPT_UNMATCHED_EVENT_INTERVAL_MS,
-// with the latest receipt id and how many there were since the previous event.
+// Receipts that match no known message, by receipt id: when this instance first saw each. Such a receipt
+// is refused (the SMSC resends it) for a while, because its message's record may still come (a NATS fault,
+// another instance); after BYO_RECEIPT_UNMATCHED_GIVE_UP_MS it is acknowledged, so an SMSC that retries
+// does not resend it forever. Bounded: the oldest entries go first.
 
-export interface UnmatchedReceiptDetail { receiptId: string; count: number; since: string }
-
-export interface UnmatchedReceiptsDeps {
-  intervalMs: number;
-  nowMs: () => number;
-}
+/** receipt ids remembered at most; each entry is an id and a number */
+export const UNMATCHED_RECEIPTS_MAX = 50_000;
 
 export class UnmatchedReceipts {
-  private readonly perIntegration = new Map<string, { publishedAt: number; count: number; since: number }>();
+  private readonly firstSeen = new Map<string, number>();
 
-  constructor(private readonly d: UnmatchedReceiptsDeps) {}
+  constructor(private readonly giveUpMs: number, private readonly nowMs: () => number = Date.now) {}
 
-  /** `publish`: the integration's notice event, called at most once per interval */
-  note(org: string, integration: string, receiptId: string, publish: (detail: UnmatchedReceiptDetail) => void): void {
-    const key = `${org}\u0000${integration}`;
-    const now = this.d.nowMs();
-    const seen = this.perIntegration.get(key) ?? { publishedAt: Number.NEGATIVE_INFINITY, count: 0, since: now };
-    seen.count++;
-    this.perIntegration.set(key, seen);
-    if (now - seen.publishedAt < this.d.intervalMs) return;
-    publish({ receiptId, count: seen.count, since: new Date(seen.since).toISOString() });
-    this.perIntegration.set(key, { publishedAt: now, count: 0, since: now });
+  /** records a sighting; true when this receipt has been unmatched for the give-up time (and forgets it) */
+  givenUp(receiptId: string): boolean {
+    const now = this.nowMs();
+    const since = this.firstSeen.get(receiptId);
+    if (since === undefined) {
+      this.firstSeen.set(receiptId, now);
+      if (this.firstSeen.size > UNMATCHED_RECEIPTS_MAX) this.firstSeen.delete(this.firstSeen.keys().next().value!);
+      return this.giveUpMs <= 0;
+    }
+    if (now - since < this.giveUpMs) return false;
+    this.firstSeen.delete(receiptId);
+    return true;
   }
 
-  /** an integration no longer runs here */
-  forget(org: string, integration: string): void {
-    this.perIntegration.delete(`${org}\u0000${integration}`);
+  /** it matched after all */
+  matched(receiptId: string): void {
+    this.firstSeen.delete(receiptId);
   }
 }

@@ -29,7 +29,7 @@ export interface LaneDeps {
   engine: Readonly<EngineConfig>;
   logger: Logger;
   now: () => Date;
-  onRecorded: () => void; // a submit was recorded: held receipts may match now
+  onRecorded: () => void; onRecording?: (smscIds: readonly string[]) => void; // recorded: held receipts may match now; about to be
   metrics: OutboundMetrics;
   pendingRecords: PendingRecords; // outcome records being written by any lane of this engine
 }
@@ -281,7 +281,7 @@ export class Lane {
         this.log.warn({ err, message: job.prepared.id, attempt }, 'recording a message outcome failed; retrying');
         settleMt(job.msg, { kind: 'inProgress' });
       },
-    }), ids).then(() => {
+    })).then(() => {
       settleMt(job.msg, { kind: 'recorded' });
       if (!failure) this.d.metrics.submitted(Math.max(0, Date.now() - job.msg.info.timestampNanos / 1e6) / 1000);
     });

@@ -8,14 +8,10 @@
 // lane admitting a message whose record is pending waits for that write (keeping its own delivery's lease
 // alive), then treats the message as known: replayed, not resubmitted.
 //
-// A receipt that overtook such a record finds it here by its segment ids, and waits for it too rather
-// than being counted as unmatched (deliver-sm-handler.ts).
+// (Receipts that overtake such a record are held by RecordSignal.recording, by segment id.)
 //
 // In-process only: another engine instance that takes the integration over cannot see these writes.
-import { receiptKeys, submitKey } from '../../domain/index.js';
-
 const keyOf = (org: string, integration: string, id: string) => `${org}\u0000${integration}\u0000${id}`;
-const segmentKeyOf = (org: string, integration: string, key: string) => `${org}\u0000${integration}\u0000#${key}`;
 
 export class PendingRecords {
   private readonly writes = new Map<string, Promise<unknown>>();
@@ -23,15 +19,15 @@ export class PendingRecords {
   /** `keepAliveMs`: how often a waiter's keepAlive runs (a third of the MT lease, as the lanes' own) */
   constructor(private readonly keepAliveMs: number) {}
 
-  /** Registers `write` (the outcome record of message `id`, segments `smscIds`) until it settles; returns it. */
-  track<T>(org: string, integration: string, id: string, write: Promise<T>, smscIds: readonly string[] = []): Promise<T> {
-    const keys = [keyOf(org, integration, id), ...smscIds.map(submitKey).filter((k) => k !== undefined).map((k) => segmentKeyOf(org, integration, k))];
+  /** Registers `write` (the outcome record of message `id`) until it settles; returns it. */
+  track<T>(org: string, integration: string, id: string, write: Promise<T>): Promise<T> {
+    const key = keyOf(org, integration, id);
     const entry = write.finally(() => {
-      for (const key of keys) if (this.writes.get(key) === entry) this.writes.delete(key);
+      if (this.writes.get(key) === entry) this.writes.delete(key);
     });
     // a failed write is the writer's to report; the waiters only need to know it is over
     entry.catch(() => undefined);
-    for (const key of keys) this.writes.set(key, entry);
+    this.writes.set(key, entry);
     return write;
   }
 
@@ -40,20 +36,9 @@ export class PendingRecords {
     return this.writes.has(keyOf(org, integration, id));
   }
 
-  /** The pending record of the message a receipt names (by any of its ids, in either base), if any. */
-  forReceipt(org: string, integration: string, receiptIds: readonly string[]): Promise<unknown> | undefined {
-    for (const rid of receiptIds) {
-      for (const k of receiptKeys(rid)) {
-        const write = this.writes.get(segmentKeyOf(org, integration, k));
-        if (write) return write.then(() => undefined, () => undefined);
-      }
-    }
-    return undefined;
-  }
-
   /** how many records are being written (for metrics and tests) */
   get size(): number {
-    return new Set(this.writes.values()).size;
+    return this.writes.size;
   }
 
   /**

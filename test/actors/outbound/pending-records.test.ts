@@ -69,18 +69,4 @@ describe('PendingRecords', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(done).toBe(true);
   });
-
-  it('finds the pending record of a receipt by its segment ids, in either base, until it is written', async () => {
-    const write = deferred();
-    void pending.track('o', 'i', 'm1', write.promise, ['0000ff', '1a2b']);
-    expect(pending.forReceipt('o', 'i', ['255'])).toBeDefined(); // decimal receipt id of hex 0000ff
-    expect(pending.forReceipt('o', 'i', ['1A2B'])).toBeDefined();
-    expect(pending.forReceipt('o', 'i', ['999'])).toBeUndefined();
-    expect(pending.forReceipt('o', 'j', ['255'])).toBeUndefined();
-    expect(pending.size).toBe(1);
-    write.resolve();
-    await vi.advanceTimersByTimeAsync(0);
-    expect(pending.forReceipt('o', 'i', ['255'])).toBeUndefined();
-    expect(pending.size).toBe(0);
-  });
 });
