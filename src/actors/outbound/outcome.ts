@@ -59,14 +59,16 @@ export async function replayIfKnown(d: OutcomeDeps & { pendingRecords: PendingRe
   m: JsMsg, id: string, lookup: boolean): Promise<boolean> {
   for (let waited = false; ;) {
     waited = (await d.pendingRecords.settled(org, integration, id, () => settleMt(m, { kind: 'inProgress' }))) || waited;
+    const lookedAt = performance.now();
     const known = lookup || waited ? await d.tracker.find(org, integration, id) : undefined;
     if (known) {
       if (m.info.redelivered || waited) await replayRecorded(d, org, integration, known);
       settleMt(m, { kind: 'replayed' });
       return true;
     }
-    // a lane began recording it while we read (its submit_sm_resp came meanwhile): wait for that record
-    if (!d.pendingRecords.has(org, integration, id)) return false;
+    // a lane recorded it (or began to) while we read: its submit_sm_resp came meanwhile; look again
+    if (!d.pendingRecords.has(org, integration, id, lookedAt)) return false;
+    lookup = true;
   }
 }
 

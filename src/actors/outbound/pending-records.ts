@@ -15,6 +15,8 @@ const keyOf = (org: string, integration: string, id: string) => `${org}\u0000${i
 
 export class PendingRecords {
   private readonly writes = new Map<string, Promise<unknown>>();
+  /** when each recent write finished (monotonic ms), oldest first; kept for one lease (3 × keepAliveMs) */
+  private readonly finished = new Map<string, number>();
 
   /** `keepAliveMs`: how often a waiter's keepAlive runs (a third of the MT lease, as the lanes' own) */
   constructor(private readonly keepAliveMs: number) {}
@@ -24,6 +26,13 @@ export class PendingRecords {
     const key = keyOf(org, integration, id);
     const entry = write.finally(() => {
       if (this.writes.get(key) === entry) this.writes.delete(key);
+      const now = performance.now();
+      this.finished.delete(key);
+      this.finished.set(key, now);
+      for (const [k, at] of this.finished) {
+        if (now - at < 3 * this.keepAliveMs) break;
+        this.finished.delete(k);
+      }
     });
     // a failed write is the writer's to report; the waiters only need to know it is over
     entry.catch(() => undefined);
@@ -31,9 +40,10 @@ export class PendingRecords {
     return write;
   }
 
-  /** whether a record of this message is being written now */
-  has(org: string, integration: string, id: string): boolean {
-    return this.writes.has(keyOf(org, integration, id));
+  /** whether a record of this message is being written now, or finished after `sinceMs` (performance.now) */
+  has(org: string, integration: string, id: string, sinceMs = Number.POSITIVE_INFINITY): boolean {
+    const key = keyOf(org, integration, id);
+    return this.writes.has(key) || (this.finished.get(key) ?? Number.NEGATIVE_INFINITY) >= sinceMs;
   }
 
   /** how many records are being written (for metrics and tests) */

@@ -69,4 +69,16 @@ describe('PendingRecords', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(done).toBe(true);
   });
+
+  it('says a record finished after a given moment, so a lookup that overlapped the write looks again', async () => {
+    const write = deferred();
+    const before = performance.now();
+    void pending.track('o', 'i', 'm1', write.promise);
+    expect(pending.has('o', 'i', 'm1')).toBe(true);
+    write.resolve();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(pending.has('o', 'i', 'm1')).toBe(false);
+    expect(pending.has('o', 'i', 'm1', before)).toBe(true);
+    expect(pending.has('o', 'i', 'm1', performance.now() + 1)).toBe(false);
+  });
 });
