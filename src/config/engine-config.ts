@@ -82,8 +82,9 @@ export const limitsSchema = z.object({
   receiptHoldMs: ms(3_000),
   /** how long a deliver_sm whose outcome cannot be stored yet (a NATS fault: a JetStream leader being elected,
    *  a node down) is retried here before the SMSC is told to retry it (ESME_RX_T_APPN): an SMSC that drops a
-   *  refused receipt loses nothing to a fault shorter than this. Under an SMSC's deliver_sm response timeout. */
-  deliverSmRetryMaxMs: ms(8_000),
+   *  refused receipt loses nothing to a fault shorter than this. A JetStream leader election on a loaded host
+   *  took over 8 s in tests; an SMSC whose response timeout is shorter than this needs it lowered. */
+  deliverSmRetryMaxMs: ms(20_000),
   /** first pause between those retries, doubling up to 2 s */
   deliverSmRetryDelayMs: ms(250),
   /** a receipt that keeps matching no message is refused (the SMSC resends it: its record may be late) until

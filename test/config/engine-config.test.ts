@@ -56,7 +56,7 @@ const DEFAULT_LIMITS: Limits = {
   mtAckWaitMs: MINUTE,
   maxInFlightMessagesPerIntegration: 1_000,
   receiptHoldMs: 3_000,
-  deliverSmRetryMaxMs: 8_000,
+  deliverSmRetryMaxMs: 20_000,
   deliverSmRetryDelayMs: 250,
   receiptUnmatchedGiveUpMs: 10 * MINUTE,
   jetStreamReplicas: undefined,
