@@ -40,7 +40,9 @@ export function startLane(opts: { mps?: number; binds?: number } = {}) {
   const actor = createActor(machine, { clock, input: { book, io, now: () => clock.now(), timers: LANE_TIMERS } });
   const emitted: LaneEmitted[] = [];
   actor.on('rebind', (e) => emitted.push(e));
-  actor.subscribe((s) => { draining = s.matches('draining'); });
+  /** snapshots the machine produced: one per event or timer it handled */
+  const steps = { count: 0 };
+  actor.subscribe((s) => { draining = s.matches('draining'); steps.count++; });
   actor.start();
 
   const value = () => actor.getSnapshot().value;
@@ -64,5 +66,5 @@ export function startLane(opts: { mps?: number; binds?: number } = {}) {
   };
   /** SimulatedClock fires each due timer once per increment: step 1 ms so timers set while firing run too */
   const advance = (ms: number) => { for (let t = 0; t < ms; t++) clock.increment(1); };
-  return { actor, clock, book, sessions, sent, released, finished, consumer, emitted, value, pump, add, answer, advance };
+  return { actor, clock, steps, book, sessions, sent, released, finished, consumer, emitted, value, pump, add, answer, advance };
 }
