@@ -5,8 +5,10 @@
 // Events arrive only when flow changes, never per message: the lane actor pumps on its own while the
 // machine is `ready` (a message arrived, a submit_sm_resp opened a window) and tells the machine when
 // the pump has to wait. A full window is no state of its own: it opens and closes with every answer.
+// While `pacing`, the `pacer` sends one segment per limiter wait on the lane's clock and reports
+// `lane.caught_up` when the backlog is gone: a transition per send would cost more than the send.
 // Pure: the JetStream consumer is the `mtConsumer` actor the actor layer provides; sending and settling
-// go through `LaneIo`; time comes in as `now` and the named delays, so tests run on SimulatedClock.
+// go through `LaneIo`; time comes in as `clock` and the named delays, so tests run on SimulatedClock.
 import { assign, enqueueActions, fromCallback, setup } from 'xstate';
 import { COMMAND_STATUS, throttlePauseMs } from '../domain/index.js';
 import type { LaneBook, LaneIo, WritableSession } from './lane-book.js';
@@ -20,11 +22,18 @@ export interface LaneTimers {
   requeueDelayMs: number;
 }
 
+/** Real timers in the engine, the actor's SimulatedClock in tests (it has exactly these). */
+export interface LaneClock {
+  /** ms since the epoch */
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
+}
+
 export interface LaneInput {
   book: LaneBook<any, WritableSession>;
   io: LaneIo<any, WritableSession>;
-  /** ms since the epoch: Date.now in the engine, the simulated clock in tests */
-  now: () => number;
+  clock: LaneClock;
   timers: LaneTimers;
 }
 
@@ -41,6 +50,8 @@ export type LaneEvent =
   | { type: 'lane.inactive' }
   /** the pump found the rate limit reached */
   | { type: 'lane.wait' }
+  /** pacing: nothing left that the limit holds back (queue empty, or every window full) */
+  | { type: 'lane.caught_up' }
   /** a retriable submit_sm_resp (`consecutive` in a row); `bind`: the SMSC said that bind is not bound */
   | { type: 'lane.retry'; commandStatus: number; consecutive: number; bind?: number | undefined }
   /** graceful stop: started messages get `drainMs` to finish */
@@ -58,7 +69,7 @@ const FLOW = {
   initial: 'ready',
   states: {
     ready: { entry: 'pump', on: { 'lane.wait': 'pacing' } },
-    pacing: { after: { paceDelay: 'ready' } },
+    pacing: { invoke: { src: 'pacer', input: ({ context }: { context: LaneContext }) => context }, on: { 'lane.caught_up': 'ready' } },
     pausedThrottled: { after: { throttlePause: 'ready' } },
   },
 } as const;
@@ -74,9 +85,26 @@ export const laneMachine = setup({
     // Replaced by the actor layer (src/actors/outbound/lane.ts): the durable JetStream consumer,
     // running while `consuming`; stopping it hands its undelivered messages back.
     mtConsumer: fromCallback(() => undefined),
+    // One send per limiter wait until the backlog is gone; leaving `pacing` cancels its timer.
+    pacer: fromCallback<LaneEvent, LaneContext>(({ input: { book, io, clock }, sendBack }) => {
+      const now = () => clock.now();
+      let timer: unknown;
+      let stopped = false;
+      const tick = () => {
+        timer = undefined;
+        const result = book.pump(now, io);
+        if (stopped) return; // the pump's own effects ended pacing
+        if (result === 'wait') timer = clock.setTimeout(tick, book.waitMs(now()));
+        else sendBack({ type: 'lane.caught_up' });
+      };
+      timer = clock.setTimeout(tick, book.waitMs(now()));
+      return () => {
+        stopped = true;
+        if (timer !== undefined) clock.clearTimeout(timer);
+      };
+    }),
   },
   delays: {
-    paceDelay: ({ context }) => context.book.waitMs(context.now()),
     throttlePause: ({ context }) => context.pauseMs,
     drainDeadline: ({ context }) => context.drainMs,
   },
@@ -87,7 +115,7 @@ export const laneMachine = setup({
   actions: {
     // sends what it may; raises lane.wait when the rate limit stops it (the hot path does the same)
     pump: enqueueActions(({ context, enqueue }) => {
-      if (context.book.pump(context.now, context.io) === 'wait') enqueue.raise({ type: 'lane.wait' });
+      if (context.book.pump(() => context.clock.now(), context.io) === 'wait') enqueue.raise({ type: 'lane.wait' });
     }),
     releaseUnstarted: ({ context }) => {
       for (const job of context.book.releaseUnstarted()) context.io.release(job);

@@ -37,7 +37,14 @@ export function startLane(opts: { mps?: number; binds?: number } = {}) {
   const machine = laneMachine.provide({
     actors: { mtConsumer: fromCallback(() => { consumer.running++; consumer.starts++; return () => { consumer.running--; }; }) },
   });
-  const actor = createActor(machine, { clock, input: { book, io, now: () => clock.now(), timers: LANE_TIMERS } });
+  /** timers the lane set on its clock (the pacer's, the pauses') */
+  const timers = { set: 0 };
+  const laneClock = {
+    now: () => clock.now(),
+    setTimeout: (fn: () => void, ms: number) => { timers.set++; return clock.setTimeout(fn, ms); },
+    clearTimeout: (id: unknown) => clock.clearTimeout(id as number),
+  };
+  const actor = createActor(machine, { clock, input: { book, io, clock: laneClock, timers: LANE_TIMERS } });
   const emitted: LaneEmitted[] = [];
   actor.on('rebind', (e) => emitted.push(e));
   /** snapshots the machine produced: one per event or timer it handled */
@@ -66,5 +73,5 @@ export function startLane(opts: { mps?: number; binds?: number } = {}) {
   };
   /** SimulatedClock fires each due timer once per increment: step 1 ms so timers set while firing run too */
   const advance = (ms: number) => { for (let t = 0; t < ms; t++) clock.increment(1); };
-  return { actor, clock, steps, book, sessions, sent, released, finished, consumer, emitted, value, pump, add, answer, advance };
+  return { actor, clock, steps, timers, book, sessions, sent, released, finished, consumer, emitted, value, pump, add, answer, advance };
 }

@@ -38,9 +38,11 @@ describe('lane machine (simulated clock)', () => {
     for (let i = 0; i < 60; i++) lane.add(`m${i}`, i % 3 === 0 ? 2 : 1);
     expect(lane.value()).toEqual({ consuming: 'pacing' });
     const steps = lane.steps.count;
+    const timers = lane.timers.set;
     lane.advance(5_000);
-    // the pacing delay is the limiter's wait: one wake-up per send, not a poll
-    expect(lane.steps.count - steps).toBeLessThanOrEqual(lane.sent.length);
+    // the pacing delay is the limiter's wait: one wake-up per send, not a poll; and no machine step per send
+    expect(lane.timers.set - timers).toBeLessThanOrEqual(lane.sent.length);
+    expect(lane.steps.count - steps).toBe(0);
     const times = lane.sent.map((s) => s.at);
     for (const t of times) expect(times.filter((u) => u >= t && u < t + RATE_WINDOW_MS).length).toBeLessThanOrEqual(mps);
     // ~10/s for 5 s (the limiter keeps a 1% jitter margin)

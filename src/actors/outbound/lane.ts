@@ -69,7 +69,7 @@ export class Lane {
     const { limits } = d.engine;
     this.machine = createActor(laneMachine.provide({ actors: { mtConsumer: fromCallback(() => this.consume()) } }), {
       input: {
-        book: this.book, io: this.io, now: this.now,
+        book: this.book, io: this.io, clock: { now: Date.now, setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (t) => clearTimeout(t as NodeJS.Timeout) },
         timers: { throttleBackoffMs: limits.throttleBackoffMs, throttleBackoffMaxMs: limits.throttleBackoffMaxMs, requeueDelayMs: limits.requeueDelayMs },
       },
     });
@@ -107,13 +107,16 @@ export class Lane {
 
   /** Called whenever the integration's state or its binds' capacity may have changed. */
   sync(): void {
+    if (!this.syncActive()) this.pump();
+  }
+
+  /** Tells the machine when the integration became active or stopped being so; false: unchanged. */
+  private syncActive(): boolean {
     const active = this.d.actor.active;
-    if (active !== this.active) {
-      this.active = active;
-      this.machine.send({ type: active ? 'lane.active' : 'lane.inactive' });
-    } else {
-      this.pump();
-    }
+    if (active === this.active) return false;
+    this.active = active;
+    this.machine.send({ type: active ? 'lane.active' : 'lane.inactive' });
+    return true;
   }
 
   /**
@@ -121,6 +124,8 @@ export class Lane {
    * JetStream; started ones get up to `drainMs` to finish, so a restart does not send them twice.
    */
   async stop(drainMs = 0): Promise<void> {
+    // gone inactive unnoticed? then nothing can finish: stop at once (a lane never started stays so)
+    if (this.active) this.syncActive();
     this.machine.send({ type: 'lane.stop', drainMs });
     await toPromise(this.machine).catch((err: unknown) => this.log.error({ err }, 'lane machine failed while stopping'));
     clearInterval(this.keepAlive);
