@@ -32,6 +32,10 @@ export function createMetrics(): Metrics {
   const delivers = new Counter({
     name: 'byo_deliver_sm_total', help: 'deliver_sm received, by kind (receipt, mo)', labelNames: ['org', 'integration', 'kind'] as const, registers: [registry],
   });
+  const answers = new Counter({
+    name: 'byo_deliver_sm_answers_total', help: 'deliver_sm not simply handled, by answer (retried, notStored, unmatched, unmatchedGivenUp)',
+    labelNames: ['org', 'integration', 'answer'] as const, registers: [registry],
+  });
   const mos = new Counter({
     name: 'byo_mo_messages_total', help: 'inbound messages published, by compliance keyword (none, help, optOut, optIn)', labelNames: ['org', 'integration', 'keyword'] as const, registers: [registry],
   });
@@ -40,6 +44,7 @@ export function createMetrics(): Metrics {
     submitted: (seconds) => submitLatency.observe(seconds),
     submitOutcome: (org, integration, status) => submits.inc({ org, integration, status }),
     deliverSm: (org, integration, kind) => delivers.inc({ org, integration, kind }),
+    deliverSmAnswer: (org, integration, answer) => answers.inc({ org, integration, answer }),
     mo: (org, integration, keyword) => mos.inc({ org, integration, keyword: keyword ?? 'none' }),
   };
   const observe = (src: MetricsSources): void => {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { UsageError, phone, type Context } from './context.js';
-import { card, health, stateTree, table, type StateView } from './render.js';
+import { card, health, instancesTable, stateTree, table, type InstanceView, type StateView } from './render.js';
 import type { Action } from './program.js';
 
 const path = {
@@ -127,17 +127,21 @@ export function lookupCommands(program: Command, act: Action): void {
         ...r.history.map((e) => `  ${e.at}  ${e.keyword}`)].join('\n'));
     }));
 
-  program.command('state').description('integrations and their binds as a tree, coloured by health')
+  program.command('state').description('the engine instances (live, snapshot age), then integrations and their binds as a tree, coloured by health')
     .option('--org <org>', 'only this organisation').argument('[id]', 'only this integration')
     .action(act(async (ctx, o, id?: string) => {
-      let views: StateView[];
       if (id) {
         if (!o.org) throw new UsageError('state ID needs --org');
-        views = [await ctx.api<StateView>('GET', `${path.integration(o.org, id)}/state`)];
-      } else {
-        views = (await ctx.api<{ integrations: StateView[] }>('GET', '/v1/state')).integrations.filter((v) => !o.org || v.org === o.org);
+        const view = await ctx.api<StateView>('GET', `${path.integration(o.org, id)}/state`);
+        ctx.print(view, () => stateTree(ctx, [view]));
+        return;
       }
-      ctx.print(id ? views[0] : views, () => stateTree(ctx, views));
+      // the whole fleet: which instances answered (and how fresh each one's view is), then the tree
+      const r = await ctx.api<{ instances?: InstanceView[]; integrations: StateView[] }>('GET', '/v1/state');
+      const integrations = r.integrations.filter((v) => !o.org || v.org === o.org);
+      const instances = r.instances ?? [];
+      ctx.print({ instances, integrations }, () =>
+        [...(instances.length > 0 ? [instancesTable(ctx, instances)] : []), stateTree(ctx, integrations)].join('\n'));
     }));
 
   program.command('trace').description('a message\'s timeline: received, each segment\'s submit_sm, receipts, final status')

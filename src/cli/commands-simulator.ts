@@ -40,6 +40,7 @@ export function simulatorCommands(program: Command, act: Action): void {
     .option('--receipt-delay <ms>', 'send each delivery receipt this long after the submit_sm_resp', int('--receipt-delay'), 0)
     .option('--receipt-stat <stat>', `receipt outcome: ${RECEIPT_STATS.join('|')}`, 'DELIVRD')
     .option('--no-receipts', 'never send delivery receipts')
+    .option('--drop-refused-receipts', 'never resend a receipt the ESME refused (as several real SMSCs do)')
     .option('--throttle-every <n>', 'answer every Nth submit_sm with ESME_RTHROTTLED', int('--throttle-every'))
     .option('--preset <name>', `a canned behaviour: ${Object.keys(SIMULATOR_PRESETS).join(', ')}`)
     .option('--control <host:port>', 'HTTP control port on loopback (MO, faults); port 0 picks one')
@@ -113,7 +114,7 @@ async function runSimulator(ctx: Context, o: Record<string, any>): Promise<void>
   const stat = o.receiptStat as ReceiptStat;
   const smsc = await startSimulator({
     preset: o.preset as SimulatorPreset | undefined, host: listen.host, port: listen.port, tls, accounts: o.account,
-    autoDlr: o.receipts === false ? false : { delayMs: o.receiptDelay, outcome: () => stat },
+    autoDlr: o.receipts === false ? false : { delayMs: o.receiptDelay, outcome: () => stat, retryRefused: !o.dropRefusedReceipts },
     throttle: o.throttleEvery ? { everyNth: o.throttleEvery } : undefined, recordSubmits: false,
   }).catch((err: Error) => {
     throw new RefusedError(`cannot listen on ${o.listen}: ${err.message}`, 'LISTEN_FAILED');

@@ -28,6 +28,20 @@ export function card(ctx: Context, obj: Record<string, unknown>): string {
   }).join('\n');
 }
 
+/** an engine instance as GET /v1/state names it: live, or its snapshot too old to count */
+export interface InstanceView { id: string; live: boolean; snapshotAgeMs: number }
+
+/** snapshot age as people read it: ms under a second, else seconds with one decimal */
+export function age(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** the instances a fleet answer is built from: which answer, and how old each one's snapshot is */
+export function instancesTable(ctx: Context, instances: InstanceView[]): string {
+  return table(['instance', 'status', 'snapshot age'], instances.map((i) => [
+    i.id, i.live ? ctx.colour('good', 'live') : ctx.colour('bad', 'not answering'), age(i.snapshotAgeMs)]));
+}
+
 export interface BindView { index: number; state: string; since?: string; lastError?: string; outstanding?: number }
 export interface StateView { org: string; id: string; state: string; desired: string; since?: string; binds: BindView[]; instance?: string | null; name?: string }
 

@@ -78,6 +78,15 @@ export const limitsSchema = z.object({
   /** how long a receipt that matches no submit yet is held before the SMSC is told to retry it;
    *  well under an SMSC's own deliver_sm response timeout (often 10-30 s) */
   receiptHoldMs: ms(3_000),
+  /** how long a deliver_sm whose outcome cannot be stored yet (a NATS fault: a JetStream leader being elected,
+   *  a node down) is retried here before the SMSC is told to retry it (ESME_RX_T_APPN): an SMSC that drops a
+   *  refused receipt loses nothing to a fault shorter than this. Under an SMSC's deliver_sm response timeout. */
+  deliverSmRetryMaxMs: ms(8_000),
+  /** first pause between those retries, doubling up to 2 s */
+  deliverSmRetryDelayMs: ms(250),
+  /** a receipt that keeps matching no message is refused (the SMSC resends it: its record may be late) until
+   *  this long after it was first seen here; then it is acknowledged and counted, so the SMSC stops resending */
+  receiptUnmatchedGiveUpMs: ms(600_000),
   /** JetStream replicas for every stream and KV bucket; unset: 3 when the server is part of a cluster, else 1 */
   jetStreamReplicas: z.coerce.number().int().min(1).max(5).optional(),
   /** integrations an instance hands to their preferred instance per owner renewal (balancing without a rebind storm) */
@@ -141,6 +150,7 @@ const LIMIT_ENV: Record<keyof Limits, string> = {
   throttleBackoffMaxMs: 'BYO_THROTTLE_BACKOFF_MAX_MS', mtAckWaitMs: 'BYO_MT_ACK_WAIT_MS',
   maxInFlightMessagesPerIntegration: 'BYO_MAX_IN_FLIGHT_MESSAGES', ownerHandoffsPerRenew: 'BYO_OWNER_HANDOFFS_PER_RENEW',
   subscriberHistoryLimit: 'BYO_SUBSCRIBER_HISTORY_LIMIT', receiptHoldMs: 'BYO_RECEIPT_HOLD_MS',
+  deliverSmRetryMaxMs: 'BYO_DELIVER_SM_RETRY_MAX_MS', deliverSmRetryDelayMs: 'BYO_DELIVER_SM_RETRY_DELAY_MS', receiptUnmatchedGiveUpMs: 'BYO_RECEIPT_UNMATCHED_GIVE_UP_MS',
   rateLimitOverrideMps: 'BYO_RATE_LIMIT_OVERRIDE_MPS', jetStreamReplicas: 'BYO_JETSTREAM_REPLICAS',
   bindAttemptsPerSecond: 'BYO_BIND_ATTEMPTS_PER_SECOND',
   eventReplayScanMax: 'BYO_EVENT_REPLAY_SCAN_MAX', traceScanMax: 'BYO_TRACE_SCAN_MAX',

@@ -1,7 +1,10 @@
 // GET /v1/console/fleet: one row per integration with what an on-call operator looks at first —
 // org, name, state, owning instance, the 3 binds (state, window in use, last failure), queue depth,
-// messages/s, last submit and receipt, numbers, failure causes over the last hour.
-import type { BindStateView, FleetStats, IntegrationActivity, IntegrationStore, NumberStore, StateView } from '../domain/index.js';
+// messages/s, last submit and receipt, numbers, failure causes over the last hour. Above them, the
+// engine instances the answer is built from (live or not answering, snapshot age), as GET /v1/state.
+import type {
+  BindStateView, FleetStateView, FleetStats, InstanceStatusView, IntegrationActivity, IntegrationStore, NumberStore, StateView,
+} from '../domain/index.js';
 
 export interface FleetRow {
   org: string;
@@ -30,12 +33,24 @@ export interface FleetDeps {
   windowSize: number;
 }
 
+/** GET /v1/console/fleet: the instances (they carry no org data, so an org session sees them too) and the rows */
+export interface FleetPage {
+  instances: InstanceStatusView[];
+  integrations: FleetRow[];
+}
+
+/** the fleet as the state view has it; a view without instances (a single engine in tests) names this one */
+async function fleetState(d: FleetDeps): Promise<FleetStateView> {
+  if (d.state.fleet) return d.state.fleet();
+  return { instances: [{ id: d.instanceId, live: true, snapshotAgeMs: 0 }], integrations: await d.state.integrations() };
+}
+
 /** every integration's row, or only `org`'s when given (an org token's console session) */
-export async function fleetRows(d: FleetDeps, org?: string): Promise<FleetRow[]> {
-  const [listed, views, numbers, depths] = await Promise.all([d.store.list(org), d.state.integrations(), d.numbers.list(), d.stats.queueDepths()]);
+export async function fleetPage(d: FleetDeps, org?: string): Promise<FleetPage> {
+  const [listed, fleet, numbers, depths] = await Promise.all([d.store.list(org), fleetState(d), d.numbers.list(), d.stats.queueDepths()]);
   const records = listed.filter((r) => org === undefined || r.org === org);
-  const live = new Map(views.map((v) => [`${v.org}.${v.id}`, v]));
-  return records.filter((r) => r.desired !== 'deleted').map((r) => {
+  const live = new Map(fleet.integrations.map((v) => [`${v.org}.${v.id}`, v]));
+  const integrations = records.filter((r) => r.desired !== 'deleted').map((r) => {
     const key = `${r.org}.${r.id}`;
     const v = live.get(key);
     return {
@@ -46,4 +61,5 @@ export async function fleetRows(d: FleetDeps, org?: string): Promise<FleetRow[]>
       activity: v?.instance === d.instanceId ? d.stats.activity(r.org, r.id) : null,
     };
   }).sort((a, b) => a.org.localeCompare(b.org) || a.name.localeCompare(b.name));
+  return { instances: fleet.instances, integrations };
 }

@@ -17,7 +17,7 @@ import {
 } from '../adapters/http/index.js';
 import type { ApiTokenStore } from '../domain/index.js';
 import { allCharts } from './machines.js';
-import { fleetRows, type FleetDeps } from './fleet.js';
+import { fleetPage, type FleetDeps } from './fleet.js';
 
 export interface ConsoleDeps extends FleetDeps {
   apiToken: string;
@@ -106,6 +106,6 @@ export function consolePlugin(deps: ConsoleDeps): FastifyPluginAsync {
     // the charts are the same for everyone; the fleet is narrowed to an org principal's own org
     app.get('/v1/console/machines', { config: { orgPrincipal: 'allow' } satisfies RouteAuthConfig }, async () => ({ machines: charts }));
     app.get('/v1/console/fleet', { config: { orgPrincipal: 'filter' } satisfies RouteAuthConfig }, async (req) =>
-      ({ instance: deps.instanceId, integrations: await fleetRows(deps, orgScopeOf(req)) }));
+      ({ instance: deps.instanceId, ...(await fleetPage(deps, orgScopeOf(req))) }));
   };
 }

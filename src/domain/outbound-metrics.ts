@@ -10,9 +10,21 @@ export interface OutboundMetrics {
   /** one submit_sm answered (`status`: command_status name or 0x… code) or not ('timeout', 'closed', …) */
   submitOutcome(org: string, integration: string, status: string): void;
   deliverSm(org: string, integration: string, kind: 'receipt' | 'mo'): void;
+  /** how a deliver_sm was answered when it was not simply handled: see DeliverSmAnswer */
+  deliverSmAnswer(org: string, integration: string, answer: DeliverSmAnswer): void;
   mo(org: string, integration: string, keyword: KeywordKind | undefined): void;
 }
 
+/**
+ * - `retried`: its outcome could not be stored at first (NATS fault) and was, before answering
+ * - `notStored`: still not stored after BYO_DELIVER_SM_RETRY_MAX_MS: ESME_RX_T_APPN, the SMSC may resend it
+ * - `unmatched`: a receipt for no known message: ESME_RX_T_APPN (its record may come later)
+ * - `unmatchedGivenUp`: the same receipt unmatched for BYO_RECEIPT_UNMATCHED_GIVE_UP_MS: acknowledged, so the
+ *   SMSC stops resending it
+ */
+export type DeliverSmAnswer = 'retried' | 'notStored' | 'unmatched' | 'unmatchedGivenUp';
+
 export const NO_METRICS: OutboundMetrics = {
-  status: () => undefined, submitted: () => undefined, submitOutcome: () => undefined, deliverSm: () => undefined, mo: () => undefined,
+  status: () => undefined, submitted: () => undefined, submitOutcome: () => undefined, deliverSm: () => undefined,
+  deliverSmAnswer: () => undefined, mo: () => undefined,
 };

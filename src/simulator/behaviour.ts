@@ -185,8 +185,8 @@ function sendReceipt(core: SmscCore, conn: SmscConnection, submit: ReceivedSubmi
   target.deliverSm(receiptFields(submit, { receiptId, tlvId, outcome, now: new Date() }), RECEIPT_TIMEOUT_MS)
     .then((r) => {
       record.respStatus = r.header.commandStatus;
-      // not accepted (e.g. ESME_RX_T_APPN): keep it and try again later
-      if (r.header.commandStatus !== COMMAND_STATUS.ESME_ROK) setTimeout(retry, RECEIPT_RETRY_MS).unref();
+      // not accepted (e.g. ESME_RX_T_APPN): keep it and try again later, unless this SMSC drops refused receipts
+      if (r.header.commandStatus !== COMMAND_STATUS.ESME_ROK && dlr.retryRefused !== false) setTimeout(retry, RECEIPT_RETRY_MS).unref();
       core.changed();
     }, () => {
       // no resp in time on a live connection: retry there; a dead connection waits for the next bind

@@ -30,6 +30,11 @@ export interface AutoDlrOptions {
   beforeResp?: boolean;
   /** only when registered_delivery asks for one (default true) */
   onlyWhenRequested?: boolean;
+  /**
+   * false: a receipt the ESME refuses (any deliver_sm_resp error) is dropped, never sent again, as several
+   * real SMSCs do; it stays in `receipts` with its respStatus. Default true: retried until accepted.
+   */
+  retryRefused?: boolean;
 }
 
 export interface SimulatorAccount {

@@ -1,10 +1,13 @@
 // The web console in a real browser (Debian's chromium, headless, driven by playwright-core) against
 // a real engine process, nats-server and fake SMSC: a wrong token is refused, sign-in, an integration
 // goes active on the open fleet page, dropped SMSC connections show on the integration page without a
-// reload, deactivate from the page, an org token's session sees its org only. BYO_CONSOLE_SCREENSHOTS=1 rewrites docs/console-*.png.
+// reload, deactivate from the page, an org token's session sees its org only, the engines above the
+// integrations (another one live, then not answering). BYO_CONSOLE_SCREENSHOTS=1 rewrites docs/console-*.png.
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { Kvm } from '@nats-io/kv';
+import { keys } from '../../src/adapters/nats/index.js';
 import { startWorld, type World } from '../helpers/e2e-world.js';
 import { FAST_TIMERS } from '../helpers/engine-process.js';
 
@@ -80,6 +83,10 @@ describe.skipIf(!CHROMIUM && process.env.BYO_BROWSER_REQUIRED !== '1')('web cons
     await page.waitForFunction((sel) => (document.querySelector(sel)?.textContent?.match(/ago/g) ?? []).length >= 2,
       `[data-testid=integration-row][data-id="${id}"]`, { timeout: WAIT_MS });
     await page.waitForFunction(() => /0x0000000e|ESME_RINVPASWD|refused/i.test(document.body.textContent ?? ''), undefined, { timeout: WAIT_MS });
+    // the engine serving the page names itself live above the integrations
+    const self = page.locator('[data-testid=instances] [data-testid=instance][data-id=e2e]');
+    expect(await self.getAttribute('data-live')).toBe('true');
+    expect(await self.textContent()).toMatch(/live\s*e2e\s*\(this page\)\s*snapshot 0 ms old/);
     if (SCREENSHOTS) await page.screenshot({ path: 'docs/console-fleet.png' });
   });
 
@@ -151,5 +158,29 @@ describe.skipIf(!CHROMIUM && process.env.BYO_BROWSER_REQUIRED !== '1')('web cons
     } finally {
       await context.close();
     }
+  });
+
+  // last: while "ghost" counts as live the engine may hand integrations to it (taken back once it lapses)
+  it('shows another engine live while its snapshot is fresh, then not answering, without a reload', async () => {
+    await page.goto(`${world.engine.url}/console`);
+    await page.getByTestId('instances').waitFor({ timeout: WAIT_MS });
+    await page.evaluate(() => ((window as any).__noReload = true));
+    const ghost = page.locator('[data-testid=instance][data-id=ghost]');
+    const stateKv = await new Kvm(world.mt.js).open('byo_state');
+    // an engine that writes its snapshot for a while, then dies: its age grows past the live window
+    const beat = setInterval(() => void stateKv.put(keys.instanceState('ghost'), '[]').catch(() => undefined), 500);
+    try {
+      await stateKv.put(keys.instanceState('ghost'), '[]');
+      await page.waitForFunction(() => document.querySelector('[data-testid=instance][data-id=ghost]')?.getAttribute('data-live') === 'true',
+        undefined, { timeout: WAIT_MS });
+    } finally {
+      clearInterval(beat);
+    }
+    await page.waitForFunction(() => document.querySelector('[data-testid=instance][data-id=ghost]')?.getAttribute('data-live') === 'false',
+      undefined, { timeout: WAIT_MS });
+    expect(await ghost.textContent()).toMatch(/not answering\s*ghost\s*snapshot \d+\.\d s old/);
+    expect(await page.locator('[data-testid=instance][data-id=e2e]').getAttribute('data-live')).toBe('true');
+    expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
+    await stateKv.delete(keys.instanceState('ghost'));
   });
 });

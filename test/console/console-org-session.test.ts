@@ -50,6 +50,8 @@ describe('console session signed in with an org token', () => {
     const fleet = await get('/v1/console/fleet', cookie);
     expect(fleet.statusCode).toBe(200);
     expect(fleet.json<{ integrations: { org: string; id: string }[] }>().integrations.map((r) => r.id)).toEqual([acmeId]);
+    // the engines carry no org data: an org session sees which ones answer, like GET /v1/state
+    expect(fleet.json<{ instances: unknown[] }>().instances).toEqual([{ id: 'engine-1', live: true, snapshotAgeMs: 0 }]);
     const adminFleet = await h.call({ method: 'GET', url: '/v1/console/fleet' });
     expect(adminFleet.json<{ integrations: unknown[] }>().integrations).toHaveLength(2);
     expect((await get(`/v1/orgs/acme/integrations/${acmeId}`, cookie)).statusCode).toBe(200);

@@ -132,6 +132,13 @@ describe('byo-smpp against a running engine', () => {
     expect(tree.out).toContain('acme');
     expect(tree.out).toMatch(new RegExp(`${id}\\s+active`));
     expect(tree.out.match(/bind-\d\s+bound/g)).toHaveLength(3);
+    // the instances GET /v1/state is built from, above the tree: this engine answers itself
+    expect(tree.out).toMatch(/instance\s*│\s*status\s*│\s*snapshot age/);
+    expect(tree.out).toMatch(/e2e\s*│\s*live\s*│\s*0 ms/);
+    expect(tree.out.indexOf('snapshot age')).toBeLessThan(tree.out.indexOf(id));
+    const json = (await cli(['--json', 'state', '--org', 'acme'])).json();
+    expect(json.instances).toEqual([{ id: 'e2e', live: true, snapshotAgeMs: 0 }]);
+    expect(json.integrations.map((v: { id: string }) => v.id)).toContain(id);
   }, 60_000);
 
   it('send --follow prints submitted then delivered; trace shows its timeline, and 404 for an unknown message', async () => {

@@ -1,5 +1,5 @@
 // The faults of issue 11 §3, each as start/end over a FaultWorld (fault-run.ts runs one under load).
-// Not here: one node of a three-node NATS cluster killed (covered by the cluster work, not this harness).
+// clusterFaults() need a FaultWorld started with `cluster: true`.
 import { leaveSubmitsUnanswered, pauseAnswers, receiptText, throttleSubmits } from '../../src/simulator/index.js';
 import type { Fault } from './fault-run.js';
 
@@ -53,6 +53,27 @@ export function faultCatalogue(d: FaultDurations): Fault[] {
       end: async (w) => pauseAnswers(w.smscs[0]!.faults, 0),
     },
   ];
+}
+
+/**
+ * One node of a three-node JetStream cluster SIGKILLed mid-traffic (the leader of the tracking bucket,
+ * where receipts are recorded), started again `natsDownMs` later. Meant for a world whose SMSCs drop a
+ * refused receipt (dropRefusedReceipts): the engine must ride the fault out itself, not lean on retries.
+ */
+export function clusterFaults(d: Pick<FaultDurations, 'natsDownMs'>): Fault[] {
+  return [{
+    name: 'nats-node-kill', durationMs: d.natsDownMs,
+    what: `one node of a three-node cluster (the tracking bucket's leader) SIGKILLed, started again ${d.natsDownMs / 1000} s later; the SMSCs never resend a refused receipt`,
+    start: async (w) => {
+      if (!w.nats.cluster) throw new Error('nats-node-kill needs a FaultWorld started with cluster: true');
+      await w.nats.kill();
+    },
+    end: async (w) => {
+      await w.nats.restart();
+      const dropped = w.smscs.reduce((n, s) => n + s.receipts.filter((r) => r.respStatus !== undefined && r.respStatus !== 0).length, 0);
+      return `receiptsRefusedAndDropped=${dropped}`;
+    },
+  }];
 }
 
 /**

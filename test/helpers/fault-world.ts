@@ -8,6 +8,7 @@ import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jets
 import { startSimulator, type SmscSimulator } from '../../src/simulator/index.js';
 import { eventually, removeDir, startEngine, type EngineProcess } from './engine-process.js';
 import { startNatsServer, type TestNatsServer } from './nats-server.js';
+import { startNatsCluster, type TestNatsCluster } from './nats-cluster.js';
 
 export interface FaultWorldOptions {
   integrations: number;
@@ -15,6 +16,20 @@ export interface FaultWorldOptions {
   ratePerSecond: number;
   /** extra engine env on top of the world's */
   engineEnv?: Record<string, string>;
+  /** a three-node JetStream cluster (R3 streams and buckets) instead of one nats-server */
+  cluster?: boolean;
+  /** SMSCs that drop a refused receipt instead of retrying it (simulator retryRefused: false) */
+  dropRefusedReceipts?: boolean;
+}
+
+/** the single server's kill/restart, or one cluster node's: what the NATS faults act on */
+export interface FaultNats {
+  readonly url: string;
+  kill(): Promise<void>;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+  /** the cluster, when the world runs on one */
+  readonly cluster?: TestNatsCluster;
 }
 
 export interface LoadIntegration { org: string; id: string; sender: string; smsc: SmscSimulator }
@@ -34,14 +49,15 @@ export class FaultWorld {
   private lastSeq = 0;
 
   private constructor(
-    readonly opts: FaultWorldOptions, readonly nats: TestNatsServer, readonly smscs: SmscSimulator[], public engine: EngineProcess,
+    readonly opts: FaultWorldOptions, readonly nats: FaultNats, readonly smscs: SmscSimulator[], public engine: EngineProcess,
     readonly env: Record<string, string>, readonly nc: NatsConnection, readonly js: JetStreamClient, readonly integrations: LoadIntegration[],
   ) {}
 
   static async start(opts: FaultWorldOptions): Promise<FaultWorld> {
-    const nats = await startNatsServer();
+    const nats = opts.cluster ? await clusterNats() : singleNats(await startNatsServer());
     // receipts a little after the submit_sm_resp, as real SMSCs send them; every submit asks for one
-    const smscs = await Promise.all(Array.from({ length: opts.integrations }, () => startSimulator({ autoDlr: { delayMs: 100 } })));
+    const autoDlr = { delayMs: 100, retryRefused: !opts.dropRefusedReceipts };
+    const smscs = await Promise.all(Array.from({ length: opts.integrations }, () => startSimulator({ autoDlr })));
     // each integration may go twice the steady rate, so a backlog built during a fault drains (above the
     // reference's maximum of 100 per integration only through the lab override)
     const perIntegration = Math.max(1, Math.ceil((2 * opts.ratePerSecond) / opts.integrations));
@@ -49,10 +65,10 @@ export class FaultWorld {
       BYO_RATE_LIMIT_OVERRIDE_MPS: String(perIntegration),
       NATS_URL: nats.url, BYO_EXTRA_PORTS: smscs.map((s) => s.port).join(','), BYO_ALLOW_PLAINTEXT: '1', LOG_LEVEL: 'info',
       // a killed engine's un-acked messages come back after the JetStream ack wait: keep it short
-      BYO_MT_ACK_WAIT_MS: '3000', ...opts.engineEnv,
+      BYO_MT_ACK_WAIT_MS: '3000', ...(opts.cluster ? { BYO_JETSTREAM_REPLICAS: '3' } : {}), ...opts.engineEnv,
     };
     const engine = await startEngine(env, { readyTimeoutMs: 60_000 });
-    const nc = await connect({ servers: nats.url, name: 'byo-faults', maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+    const nc = await connect({ servers: nats.url.split(','), name: 'byo-faults', maxReconnectAttempts: -1, reconnectTimeWait: 250 });
     const js = jetstream(nc);
     const integrations: LoadIntegration[] = [];
     for (const [k, smsc] of smscs.entries()) {
@@ -133,5 +149,43 @@ export class FaultWorld {
     for (const s of this.smscs) await s.close();
     await this.nats.stop();
     removeDir(this.engine.dataDir);
+  }
+}
+
+function singleNats(server: TestNatsServer): FaultNats {
+  return { url: server.url, kill: () => server.kill(), restart: () => server.restart(), stop: () => server.stop() };
+}
+
+/**
+ * A three-node cluster; kill() SIGKILLs the node that leads the tracking bucket's stream (where receipts
+ * are recorded, so the fault hits the receipt path), restart() starts it again on its ports and store.
+ */
+async function clusterNats(): Promise<FaultNats> {
+  const cluster = await startNatsCluster();
+  let killed = -1;
+  return {
+    cluster,
+    get url() { return cluster.urls; },
+    kill: async () => {
+      killed = await trackingLeader(cluster);
+      await cluster.killNode(killed);
+    },
+    restart: async () => {
+      if (killed >= 0) await cluster.startNode(killed);
+      killed = -1;
+      await cluster.waitForJetStream();
+    },
+    stop: () => cluster.stop(),
+  };
+}
+
+async function trackingLeader(cluster: TestNatsCluster): Promise<number> {
+  const nc = await connect({ servers: cluster.urls.split(','), name: 'byo-faults-leader' });
+  try {
+    const info = await (await jetstreamManager(nc)).streams.info('KV_byo_tracking');
+    const k = cluster.nodes.findIndex((n) => n.name === info.cluster?.leader);
+    return k >= 0 ? k : 0;
+  } finally {
+    await nc.close();
   }
 }

@@ -28,6 +28,8 @@ export interface TestNatsCluster {
   readonly urls: string;
   /** SIGTERM one node, keeping its store: its clients fail over to the others */
   stopNode(index: number): Promise<void>;
+  /** SIGKILL one node (no shutdown of any kind), keeping its store */
+  killNode(index: number): Promise<void>;
   /** start a stopped node again on the same ports and store */
   startNode(index: number): Promise<void>;
   /** waits until the JetStream meta group has a leader (a client can read account info) */
@@ -99,6 +101,13 @@ export async function startNatsCluster(opts: StartNatsClusterOptions = {}): Prom
     stopNode: async (index) => {
       const n = nodeAt(nodes, index);
       await n.child?.stop();
+      n.child = undefined;
+    },
+    killNode: async (index) => {
+      const n = nodeAt(nodes, index);
+      if (!n.child) return;
+      process.kill(n.child.pid, 'SIGKILL');
+      await n.child.exited;
       n.child = undefined;
     },
     startNode: async (index) => {

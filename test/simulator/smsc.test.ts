@@ -69,6 +69,23 @@ describe('automatic delivery receipts', () => {
     expect(order).toEqual([`dlr ${pdu.receiptedMessageId}`, `resp ${pdu.receiptedMessageId}`]);
   });
 
+  it('retries a refused receipt by default, and drops it when told (retryRefused: false)', async () => {
+    for (const retryRefused of [true, false]) {
+      const { f, s } = await bound({ autoDlr: { retryRefused } });
+      await s.session.submit(submitSm('refused once'), 2_000);
+      const first = (await s.next('pdu.deliver_sm')).pdu;
+      s.session.respondDeliverSm(first, COMMAND_STATUS.ESME_RX_T_APPN);
+      await f.waitFor(() => f.receipts[0]?.respStatus === COMMAND_STATUS.ESME_RX_T_APPN, { what: 'the refusal' });
+      const again = await Promise.race([s.next('pdu.deliver_sm').then((e) => e.pdu), new Promise<undefined>((r) => setTimeout(r, 800))]);
+      if (retryRefused) expect(again?.receiptedMessageId).toBe(first.receiptedMessageId);
+      else expect(again).toBeUndefined();
+      if (again) s.session.respondDeliverSm(again, 0);
+      session?.close('next round');
+      await f.close();
+      smsc = undefined;
+    }
+  });
+
   it('sends none when registered_delivery does not ask, and none without TLVs when told', async () => {
     const { f, s } = await bound({ autoDlr: { tlvs: false } });
     await s.session.submit(submitSm('no receipt', { registered_delivery: 0 }), 2_000);

@@ -1,7 +1,9 @@
 // deliver_sm from the SMSC: a delivery receipt (by esm_class) goes to the tracker; an SME
 // acknowledgement (esm_class 0x08 / 0x10) becomes an `acknowledged` status; anything else is a
 // mobile-originated message (or one part of one) for mo.ts. The deliver_sm is answered only once the outcome is
-// durable; what cannot be handled now is answered ESME_RX_T_APPN so the SMSC delivers it again later.
+// durable. A NATS fault (a JetStream leader being elected, a node down) is ridden out here: the handling is
+// retried, as an SMSC's resend would be (it is idempotent), for up to BYO_DELIVER_SM_RETRY_MAX_MS before
+// the SMSC is told to retry (ESME_RX_T_APPN) — several SMSCs never resend a refused receipt.
 import type { Logger } from 'pino';
 import type { DeliverSm, SmppSession } from '../../adapters/smpp/index.js';
 import {
@@ -10,6 +12,7 @@ import {
 import type { AdvancedConfig, IntegrationConfig } from '../../config/index.js';
 import type { Tracker, StatusPublisher, OutboundMetrics } from '../outbound/index.js';
 import type { MoAssembler } from './mo-assembler.js';
+import type { UnmatchedReceipts } from './unmatched-receipts.js';
 
 const { ESME_ROK, ESME_RX_T_APPN } = COMMAND_STATUS;
 
@@ -21,6 +24,12 @@ export interface InboundDeps {
   logger: Logger;
   now: () => Date;
   receiptHoldMs: number;
+  /** how long a deliver_sm that cannot be handled (NATS fault) is retried before ESME_RX_T_APPN; first pause */
+  retryMaxMs: number;
+  retryDelayMs: number;
+  /** is a submit that one of these receipt ids could match being recorded on this instance right now? */
+  isRecording: (receiptIds: readonly string[]) => boolean;
+  unmatched: UnmatchedReceipts;
   /** resolves when a submit with one of `receiptIds` (any submit, without them) is recorded on this instance, or after `ms` */
   nextRecord: (ms: number, receiptIds?: readonly string[]) => Promise<void>;
 }
@@ -32,20 +41,38 @@ export interface InboundContext {
   advanced: AdvancedConfig;
 }
 
+/** the longest pause between two attempts at a deliver_sm that cannot be handled yet */
+const RETRY_DELAY_CAP_MS = 2_000;
+
 export async function handleDeliverSm(d: InboundDeps, ctx: InboundContext, session: SmppSession, pdu: DeliverSm): Promise<void> {
+  const receipt = receiptKind(pdu.esmClass);
+  const ack = smeAckKind(pdu.esmClass);
+  d.metrics.deliverSm(ctx.org, ctx.integration, receipt || ack ? 'receipt' : 'mo');
+  const deadline = Date.now() + d.retryMaxMs;
   let status: number = ESME_RX_T_APPN;
-  try {
-    const receipt = receiptKind(pdu.esmClass);
-    const ack = smeAckKind(pdu.esmClass);
-    d.metrics.deliverSm(ctx.org, ctx.integration, receipt || ack ? 'receipt' : 'mo');
-    status = ack ? await handleSmeAck(d, ctx, pdu, ack) : receipt ? await handleReceipt(d, ctx, pdu) : await publishMo(d, ctx, pdu);
-  } catch (err) {
-    d.logger.warn({ err, org: ctx.org, integration: ctx.integration }, 'deliver_sm not processed; asking the SMSC to retry');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      status = ack ? await handleSmeAck(d, ctx, pdu, ack) : receipt ? await handleReceipt(d, ctx, pdu, deadline) : await publishMo(d, ctx, pdu);
+      if (attempt > 1) d.metrics.deliverSmAnswer(ctx.org, ctx.integration, 'retried');
+      break;
+    } catch (err) {
+      const left = deadline - Date.now();
+      // nobody to answer, or out of time: the SMSC resends it (or, for some SMSCs, drops it)
+      if (left <= 0 || session.closed) {
+        d.metrics.deliverSmAnswer(ctx.org, ctx.integration, 'notStored');
+        d.logger.warn({ err, org: ctx.org, integration: ctx.integration, attempts: attempt }, 'deliver_sm not processed; asking the SMSC to retry');
+        break;
+      }
+      if (attempt === 1) d.logger.warn({ err, org: ctx.org, integration: ctx.integration }, 'deliver_sm not processed yet; retrying before answering');
+      await sleep(Math.min(left, RETRY_DELAY_CAP_MS, d.retryDelayMs * 2 ** Math.min(attempt - 1, 8)));
+    }
   }
   session.respondDeliverSm(pdu, status);
 }
 
-async function handleReceipt(d: InboundDeps, ctx: InboundContext, pdu: DeliverSm): Promise<number> {
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function handleReceipt(d: InboundDeps, ctx: InboundContext, pdu: DeliverSm, retryDeadline: number): Promise<number> {
   const body = pdu.shortMessage.length > 0 ? pdu.shortMessage : (pdu.messagePayload ?? Buffer.alloc(0));
   const text = decodeInbound({ shortMessage: body, dataCoding: pdu.dataCoding, esmClass: pdu.esmClass & ~0x40 }).text;
   const receipt = parseReceipt({
@@ -62,17 +89,29 @@ async function handleReceipt(d: InboundDeps, ctx: InboundContext, pdu: DeliverSm
   if (!receipt.final) return ESME_ROK;
   const ids = [receipt.messageId, ...(receipt.textMessageId ? [receipt.textMessageId] : [])];
   const failure = mapReceiptFailure(receipt, ctx.advanced.protocolSpecificCodeMapping);
-  // A receipt can overtake its submit_sm_resp (or our record of it): hold it a while, bounded.
-  const deadline = Date.now() + d.receiptHoldMs;
+  // A receipt can overtake its submit_sm_resp (or our record of it): hold it a while, bounded; longer
+  // (up to the retry deadline) while this instance is still writing a record it could match.
+  const holdUntil = Date.now() + d.receiptHoldMs;
   for (;;) {
     const outcome = await d.tracker.applyReceipt(ctx.org, ctx.integration, ids, failure,
       (t) => d.statuses.final(ctx.org, ctx.integration, t.id, t.final!, t.segments, t.smscIds, t.error));
-    if (outcome.kind !== 'unknown') return ESME_ROK;
-    const left = deadline - Date.now();
+    if (outcome.kind !== 'unknown') {
+      d.unmatched.matched(receipt.messageId);
+      return ESME_ROK;
+    }
+    const until = d.isRecording(ids) ? Math.max(holdUntil, retryDeadline) : holdUntil;
+    const left = until - Date.now();
     if (left <= 0) break;
     await d.nextRecord(Math.min(left, 250), ids);
   }
-  d.logger.warn({ org: ctx.org, integration: ctx.integration, receiptId: receipt.messageId }, 'receipt matches no submitted message; SMSC asked to retry');
+  const log = { org: ctx.org, integration: ctx.integration, receiptId: receipt.messageId };
+  if (d.unmatched.givenUp(receipt.messageId)) {
+    d.metrics.deliverSmAnswer(ctx.org, ctx.integration, 'unmatchedGivenUp');
+    d.logger.warn(log, 'receipt still matches no submitted message after BYO_RECEIPT_UNMATCHED_GIVE_UP_MS; acknowledged so the SMSC stops resending it');
+    return ESME_ROK;
+  }
+  d.metrics.deliverSmAnswer(ctx.org, ctx.integration, 'unmatched');
+  d.logger.warn(log, 'receipt matches no submitted message; SMSC asked to retry');
   return ESME_RX_T_APPN;
 }
 

@@ -11,6 +11,7 @@ import type { IntegrationActor, IntegrationEvents, SenderNumbers } from '../inde
 import type { Tracker, StatusPublisher, RecordSignal } from '../outbound/index.js';
 import { handleDeliverSm, type InboundDeps } from './deliver-sm-handler.js';
 import { MoAssembler } from './mo-assembler.js';
+import { UnmatchedReceipts } from './unmatched-receipts.js';
 import type { SubscriberRegistry } from './subscriber-registry.js';
 
 export interface InboundOptions {
@@ -46,6 +47,9 @@ export class Inbound {
     this.deps = {
       mo: this.mo, tracker: o.tracker, statuses: o.statuses, logger: o.logger, now: o.now, metrics,
       receiptHoldMs: o.engine.limits.receiptHoldMs, nextRecord: (ms, receiptIds) => o.recorded.next(ms, receiptIds),
+      retryMaxMs: o.engine.limits.deliverSmRetryMaxMs, retryDelayMs: o.engine.limits.deliverSmRetryDelayMs,
+      isRecording: (receiptIds) => o.recorded.isRecording(receiptIds),
+      unmatched: new UnmatchedReceipts(o.engine.limits.receiptUnmatchedGiveUpMs),
     };
     o.events.on('started', (actor) => this.attach(actor));
     o.events.on('stopped', (actor) => this.detach(actor));

@@ -31,8 +31,8 @@ export interface LaneDeps {
   engine: Readonly<EngineConfig>;
   logger: Logger;
   now: () => Date;
-  /** a submit was recorded: held receipts may match now */
-  onRecorded: () => void;
+  /** a submit was recorded: held receipts may match now; one is about to be (see OutcomeDeps) */
+  onRecorded: () => void; onRecording?: (smscIds: readonly string[]) => void;
   metrics: OutboundMetrics;
 }
 

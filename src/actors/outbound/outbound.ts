@@ -75,7 +75,8 @@ export class Outbound {
       actor, nats: this.d.nats, tracker: this.tracker, statuses: this.statuses,
       isActiveSender: (org, id, e164) => this.d.numbers.isActiveSender(org, id, e164),
       compliance: { isOptedOut: (s, h) => this.d.subscribers.isOptedOut(s, h), keywordsFor: (org, id, e164) => this.d.numbers.keywordsFor(org, id, e164) },
-      engine: this.d.engine, logger: this.d.logger, now: this.d.now, onRecorded: (smscIds?: readonly string[]) => this.recorded.notify(smscIds), metrics: this.metrics,
+      engine: this.d.engine, logger: this.d.logger, now: this.d.now, onRecorded: (smscIds?: readonly string[]) => this.recorded.notify(smscIds),
+      onRecording: (smscIds: readonly string[]) => this.recorded.recording(smscIds), metrics: this.metrics,
     }));
   }
 

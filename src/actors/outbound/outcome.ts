@@ -12,10 +12,13 @@ export interface OutcomeDeps {
   now: () => Date;
   /** a submit was recorded (these segment ids): held receipts for them may match now */
   onRecorded: (smscIds?: readonly string[]) => void;
+  /** a submit with these segment ids is about to be recorded: receipts for it are held meanwhile */
+  onRecording?: (smscIds: readonly string[]) => void;
 }
 
 /** `receivedAt`: when BYO_MT stored the message, kept in the track for the message trace */
 export async function recordSubmitted(d: OutcomeDeps, org: string, integration: string, id: string, smscIds: string[], receivedAt?: string): Promise<void> {
+  d.onRecording?.(smscIds);
   const track = await d.tracker.putTrack(org, integration, id, smscIds, d.now().toISOString(), receivedAt);
   await d.statuses.submitted(org, integration, id, smscIds);
   await d.tracker.putRefs(org, integration, track);

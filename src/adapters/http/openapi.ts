@@ -64,8 +64,8 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'DELETE /console/session': { summary: 'Console sign-out: clears the session cookie', ok: [204, 'signed out'] },
   'GET /v1/console/machines': { summary: 'The XState machines (states, transitions) the console draws as statecharts', ok: [200, '{ machines: [...] }'] },
   'GET /v1/console/fleet': {
-    summary: 'Every integration with its binds, window, queue depth, messages/s, last submit and receipt, numbers, failure causes (last hour)',
-    ok: [200, '{ instance, integrations: [...] }'],
+    summary: 'The engine instances (live, snapshot age), then every integration with its binds, window, queue depth, messages/s, last submit and receipt, numbers, failure causes (last hour)',
+    ok: [200, '{ instance, instances: [{ id, live, snapshotAgeMs }], integrations: [...] }'],
   },
 };
 

@@ -53,6 +53,10 @@ class Session implements SmppSession {
     return this.window.size;
   }
 
+  get closed(): boolean {
+    return this.state === 'closed';
+  }
+
   get writable(): boolean {
     return this.state === 'open'
       && this.window.windowed < this.opts.windowSize

@@ -75,6 +75,8 @@ export interface SmppSession {
   readonly outstanding: number;
   /** true when a submit would be accepted now (window and socket buffer have room) */
   readonly writable: boolean;
+  /** true once the session has ended: nothing more can be sent on it */
+  readonly closed?: boolean;
   /** ends the socket; outstanding requests reject with SessionClosedError */
   close(reason: string): void;
 }

@@ -1,5 +1,6 @@
-// Fleet view: every integration with its binds, traffic and failures; refreshed on every event of
-// the live event stream (and every few seconds for the rates).
+// Fleet view: the engine instances (live or not answering, snapshot age), then every integration with
+// its binds, traffic and failures; refreshed on every event of the live event stream (and every few
+// seconds for the rates and for instances that stop answering, which send no event).
 import { h } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import htm from 'htm';
@@ -35,12 +36,29 @@ export function Binds({ binds, windowSize }) {
   })}</div>`;
 }
 
+/** snapshot age as people read it: ms under a second, else seconds */
+const snapshotAge = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
+
+/** the engine instances the page is built from: live, or not answering (its snapshot too old to count) */
+export function Instances({ instances, serving }) {
+  return html`<div class="instances" data-testid="instances"><b>Engines:</b>
+    ${instances.map((i) => html`<span class="instance" data-testid="instance" data-id=${i.id} data-live=${String(i.live)}
+        title=${i.live ? 'its state snapshot is fresh' : 'its state snapshot is too old: stopped, cut off or overloaded'}>
+      <span class="badge ${i.live ? 's-active' : 's-failed'}">${i.live ? 'live' : 'not answering'}</span>
+      ${' '}${i.id}${i.id === serving ? html` <span class="muted">(this page)</span>` : ''}
+      <span class="muted"> snapshot ${snapshotAge(i.snapshotAgeMs)} old</span>
+    </span>`)}</div>`;
+}
+
 const causes = (failures) => Object.entries(failures ?? {}).map(([k, n]) => `${k} ×${n}`).join(', ') || '—';
 
 export function Fleet() {
   const [rows, setRows] = useState(null);
+  const [fleet, setFleet] = useState({ instances: [], instance: '' });
   const [error, setError] = useState('');
-  useLiveRefresh(() => api('GET', '/v1/console/fleet').then((f) => { setRows(f.integrations); setError(''); }, (e) => setError(e.message)), {});
+  useLiveRefresh(() => api('GET', '/v1/console/fleet').then((f) => {
+    setRows(f.integrations); setFleet({ instances: f.instances ?? [], instance: f.instance }); setError('');
+  }, (e) => setError(e.message)), {});
   if (!rows) return html`<p class="loading">${error || 'Loading…'}</p>`;
   const total = {};
   for (const r of rows) for (const [k, n] of Object.entries(r.activity?.failuresLastHour ?? {})) total[k] = (total[k] ?? 0) + n;
@@ -48,6 +66,7 @@ export function Fleet() {
   return html`<section>
     <h2>Fleet <small>${rows.length} integration${rows.length === 1 ? '' : 's'}</small></h2>
     ${error && html`<p class="error">${error}</p>`}
+    <${Instances} instances=${fleet.instances} serving=${fleet.instance} />
     <div class="summary"><b>Failure causes, last hour:</b> ${causes(total)}
       ${downBinds.length > 0 && html` · <b>binds down:</b> ${[...new Set(downBinds)].join('; ')}`}</div>
     <table class="fleet"><thead><tr>

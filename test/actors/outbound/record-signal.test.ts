@@ -50,4 +50,20 @@ describe('RecordSignal', () => {
     expect(await settled(held)).toBe(true);
     expect((signal as unknown as { waiters: unknown[] }).waiters).toHaveLength(0);
   });
+
+  it('knows which records are being written, in either id base, until they are recorded', () => {
+    expect(signal.isRecording(['255'])).toBe(false);
+    signal.recording(['000000FF']);
+    // a receipt may name the hex id in decimal
+    expect(signal.isRecording(['255'])).toBe(true);
+    expect(signal.isRecording(['256'])).toBe(false);
+    signal.notify(['000000FF']);
+    expect(signal.isRecording(['255'])).toBe(false);
+  });
+
+  it('stops counting a record as pending after ten minutes (its writer gave up or died)', async () => {
+    signal.recording(['42']);
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(signal.isRecording(['42'])).toBe(false);
+  });
 });
