@@ -74,7 +74,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     const numbers = createKvNumberStore(buckets.numbers, { logger });
     const schemas = integrationSchemas({ extraPorts: config.extraPorts, allowPlaintext: config.allowPlaintext });
     const sink = natsEventSink(nats.js, logger);
-    const metrics = createMetrics();
+    const metrics = createMetrics({ eventLoopMonitorResolutionMs: config.timers.eventLoopMonitorResolutionMs });
     const events = new IntegrationEvents(logger);
     // what the console's fleet view counts (messages/s, last submit and receipt, failure causes)
     const activity = new FleetActivity(now);

@@ -3,7 +3,7 @@
 import type { KV, KvEntry } from '@nats-io/kv';
 import type { Logger } from 'pino';
 import { keys, decodeJson, isLive, listKeys } from '../adapters/nats/index.js';
-import { instanceSnapshotSchema, type FleetStateView, type InstanceStatusView, type IntegrationStateView } from '../domain/index.js';
+import { instanceSnapshotSchema, snapshotKeysSchema, type FleetStateView, type InstanceStatusView, type IntegrationStateView } from '../domain/index.js';
 
 /** wall-clock ms (snapshot ages are measured against the server's write timestamps); tests inject one */
 export type WallClock = () => number;
@@ -20,6 +20,26 @@ async function snapshots(stateKv: KV, me: string, now: WallClock): Promise<Snaps
     if (entry && isLive(entry)) found.push({ instance, ageMs: Math.max(0, now() - entry.created.getTime()), entry });
   }
   return found;
+}
+
+/** What a renewal needs to know of the others: who is live, and which integrations they run. */
+export interface LiveFleet {
+  /** instances whose snapshot was refreshed within the fresh window, `me` included, sorted */
+  instances: string[];
+  /** integrations (`keys.integration`) a live instance other than `me` listed in its snapshot */
+  runningElsewhere: Set<string>;
+}
+
+/** The live instances and what they run, from the same reads as before (a snapshot that fails validation lists nothing). */
+export async function liveFleet(stateKv: KV, me: string, freshMs: number, logger: Logger, now: WallClock = Date.now): Promise<LiveFleet> {
+  const live = new Set([me]);
+  const runningElsewhere = new Set<string>();
+  for (const s of await snapshots(stateKv, me, now)) {
+    if (s.ageMs >= freshMs) continue;
+    live.add(s.instance);
+    for (const v of decodeJson(s.entry, snapshotKeysSchema, logger) ?? []) runningElsewhere.add(keys.integration(v.org, v.id));
+  }
+  return { instances: [...live].sort(), runningElsewhere };
 }
 
 /** Instances whose snapshot was refreshed within `freshMs`, `me` included, sorted. */

@@ -18,9 +18,14 @@ export interface Metrics {
   text(): Promise<string>;
 }
 
-export function createMetrics(): Metrics {
+export interface MetricsOptions {
+  /** how often the event-loop delay histogram samples the loop (prom-client's eventLoopMonitoringPrecision) */
+  eventLoopMonitorResolutionMs?: number;
+}
+
+export function createMetrics(opts: MetricsOptions = {}): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'byo_' });
+  collectDefaultMetrics({ register: registry, prefix: 'byo_', eventLoopMonitoringPrecision: opts.eventLoopMonitorResolutionMs ?? 100 });
   const statuses = new Counter({ name: 'byo_message_statuses_total', help: 'message statuses published', labelNames: ['state'] as const, registers: [registry] });
   const submitLatency = new Histogram({
     name: 'byo_submit_latency_seconds', help: 'from publish on byo.mt to the `submitted` status', registers: [registry],

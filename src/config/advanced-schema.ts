@@ -36,11 +36,20 @@ const codeMapping = z.record(z.string(), codeMappingEntrySchema).superRefine((m,
 /** how a message longer than one part is sent (src/domain/segments.ts; docs/encoding.md) */
 export const LONG_MESSAGE_OPTIONS = ['udh8', 'udh16', 'sar', 'payload'] as const;
 
+/**
+ * National language shift tables (3GPP TS 23.038 §6.2.1.2.4, Annex A) an integration may use for
+ * outbound GSM 7-bit text; off unless listed, since handset and SMSC must both support them.
+ */
+export const NATIONAL_LANGUAGES = ['turkish', 'spanish', 'portuguese'] as const;
+export type NationalLanguage = (typeof NATIONAL_LANGUAGES)[number];
+
 export const advancedConfigSchema = z.strictObject({
   protocolSpecificCodeMapping: codeMapping,
   charsets: z.array(charsetEntrySchema).min(1),
   /** absent: udh8 (concatenation UDH with an 8-bit reference) */
   longMessage: z.enum(LONG_MESSAGE_OPTIONS, { error: `longMessage must be one of ${LONG_MESSAGE_OPTIONS.join(', ')}` }).optional(),
+  /** absent or empty: no national tables (docs/encoding.md) */
+  nationalLanguages: z.array(z.enum(NATIONAL_LANGUAGES, { error: `nationalLanguages entries must be among ${NATIONAL_LANGUAGES.join(', ')}` })).max(NATIONAL_LANGUAGES.length).optional(),
 });
 export type AdvancedConfig = z.infer<typeof advancedConfigSchema>;
 
@@ -54,5 +63,6 @@ export function mergeAdvancedConfig(defaults: AdvancedConfig, custom: AdvancedCo
     protocolSpecificCodeMapping: { ...defaults.protocolSpecificCodeMapping, ...(custom?.protocolSpecificCodeMapping ?? {}) },
     charsets: custom?.charsets ?? defaults.charsets,
     ...(custom?.longMessage ?? defaults.longMessage ? { longMessage: custom?.longMessage ?? defaults.longMessage } : {}),
+    ...(custom?.nationalLanguages ?? defaults.nationalLanguages ? { nationalLanguages: custom?.nationalLanguages ?? defaults.nationalLanguages } : {}),
   };
 }

@@ -57,6 +57,8 @@ export const timersSchema = z.object({
   sseHeartbeatMs: ms(15_000),
   /** an instance rewrites its state snapshot (KV byo_state, read by GET /v1/state elsewhere) this long after an integration changed state; at most one write per this */
   stateSnapshotDebounceMs: ms(200),
+  /** the event-loop delay metric samples the loop this often: each sample wakes an idle engine, so 10 ms (prom-client's default) cost every idle engine 100 wake-ups a second */
+  eventLoopMonitorResolutionMs: ms(100),
 });
 export type Timers = Omit<z.infer<typeof timersSchema>, 'ownerFenceMs'> & { ownerFenceMs: number };
 
@@ -143,6 +145,7 @@ const TIMER_ENV: Record<keyof Timers, string> = {
   consoleSessionTtlMs: 'BYO_CONSOLE_SESSION_TTL_MS', traceLookbackMs: 'BYO_TRACE_LOOKBACK_MS',
   sseHeartbeatMs: 'BYO_SSE_HEARTBEAT_MS',
   stateSnapshotDebounceMs: 'BYO_STATE_SNAPSHOT_DEBOUNCE_MS',
+  eventLoopMonitorResolutionMs: 'BYO_EVENT_LOOP_MONITOR_RESOLUTION_MS',
 };
 const LIMIT_ENV: Record<keyof Limits, string> = {
   windowSize: 'BYO_WINDOW_SIZE', trackingTtlMs: 'BYO_TRACKING_TTL_MS', requeueDelayMs: 'BYO_REQUEUE_DELAY_MS',

@@ -190,7 +190,15 @@ export function chooseEncoding(text: string, charsets: readonly CharsetEntry[]):
   return undefined;
 }
 
-function decodeGsm(buf: Uint8Array): DecodeResult {
+/**
+ * Unpacked septets through a basic table (the default alphabet or a national locking shift table) and
+ * the table ESC selects (the extension table or a national single shift table).
+ */
+export function decodeSeptets(
+  buf: Uint8Array,
+  basic: readonly string[] = GSM_DECODE_BASIC,
+  extension: ReadonlyMap<number, string> = GSM_DECODE_EXTENSION,
+): DecodeResult {
   let text = '';
   let lossy = false;
   for (let i = 0; i < buf.length; i++) {
@@ -201,13 +209,13 @@ function decodeGsm(buf: Uint8Array): DecodeResult {
       if (next === undefined || next === GSM_ESCAPE) { text += ' '; i++; continue; }
       i++;
       // 23.038: an unknown extension code shows the basic-table character instead.
-      text += GSM_DECODE_EXTENSION.get(next) ?? GSM_DECODE_BASIC[next] ?? REPLACEMENT;
+      text += extension.get(next) ?? basic[next] ?? REPLACEMENT;
       if (next > 0x7f) lossy = true;
     } else if (b > 0x7f) {
       text += REPLACEMENT;
       lossy = true;
     } else {
-      text += GSM_DECODE_BASIC[b];
+      text += basic[b];
     }
   }
   return { text, lossy };
@@ -230,7 +238,7 @@ export function decode(buf: Uint8Array, charset: CharsetName): DecodeResult {
   const bytes = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   switch (charset) {
     case 'gsm_0338':
-      return decodeGsm(bytes);
+      return decodeSeptets(bytes);
     case 'ASCII':
       return decodeTable(bytes, ASCII_DECODE);
     case 'ISO-8859-1':

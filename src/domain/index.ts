@@ -11,6 +11,8 @@ export * from './keywords.js';
 export * from './keyword-normalise.js';
 export * from './message-id.js';
 export * from './mo-text.js';
+export * from './national-gsm.js';
+export * from './national-tables.js';
 export * from './msisdn.js';
 export * from './mt-message.js';
 export * from './number-schema.js';

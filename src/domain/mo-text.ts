@@ -3,6 +3,8 @@
 import type { CharsetEntry, CharsetName } from '../config/index.js';
 import { decode } from './charsets.js';
 import { ESM_CLASS_UDHI } from './segments.js';
+import { IEI_LOCKING_SHIFT, IEI_SINGLE_SHIFT, NATIONAL_TABLES, languageOfCode } from './national-tables.js';
+import { decodeNational, type ShiftPair } from './national-gsm.js';
 
 export interface ConcatInfo {
   readonly reference: number;
@@ -17,6 +19,8 @@ export interface UdhSplit {
   /** The whole UDH including its length octet, when one was stripped. */
   readonly udh?: Buffer;
   readonly concat?: ConcatInfo;
+  /** National language identifiers of IEs 0x24 (single shift) / 0x25 (locking shift), when present. */
+  readonly shift?: { readonly single?: number; readonly locking?: number };
   /** The user data after the UDH (all of it when there is none). */
   readonly payload: Buffer;
   /** UDHI was set but the header did not fit: nothing was stripped. */
@@ -39,6 +43,7 @@ export function splitUdh(shortMessage: Uint8Array, esmClass: number): UdhSplit {
 
   const end = 1 + udhl;
   let concat: ConcatInfo | undefined;
+  let shift: { single?: number; locking?: number } | undefined;
   for (let i = 1; i < end; ) {
     const iei = buf[i] as number;
     const len = buf[i + 1];
@@ -48,10 +53,14 @@ export function splitUdh(shortMessage: Uint8Array, esmClass: number): UdhSplit {
       concat = validConcat({ reference: buf[d] as number, total: buf[d + 1] as number, sequence: buf[d + 2] as number, referenceBits: 8 });
     } else if (iei === IEI_CONCAT_16 && len === 4) {
       concat = validConcat({ reference: buf.readUInt16BE(d), total: buf[d + 2] as number, sequence: buf[d + 3] as number, referenceBits: 16 });
+    } else if (iei === IEI_SINGLE_SHIFT && len === 1) {
+      shift = { ...shift, single: buf[d] as number };
+    } else if (iei === IEI_LOCKING_SHIFT && len === 1) {
+      shift = { ...shift, locking: buf[d] as number };
     }
     i = d + len;
   }
-  return { udh: buf.subarray(0, end), ...(concat ? { concat } : {}), payload: buf.subarray(end), malformed: false };
+  return { udh: buf.subarray(0, end), ...(concat ? { concat } : {}), ...(shift ? { shift } : {}), payload: buf.subarray(end), malformed: false };
 }
 
 /** Octet-unspecified data codings (SMPP 2 and 4): not text. */
@@ -77,7 +86,8 @@ export function charsetForDataCoding(
   return configured?.charset ?? BUILT_IN.get(dataCoding);
 }
 
-export type InboundFlag = 'binary' | 'unknown_data_coding' | 'lossy' | 'malformed_udh';
+/** unknown_national_table: a shift IE named a table we do not have; the default table was used (23.038: a non-supporting receiver ignores it) */
+export type InboundFlag = 'binary' | 'unknown_data_coding' | 'lossy' | 'malformed_udh' | 'unknown_national_table';
 
 export interface InboundText {
   /** Decoded text; lower-case hex for binary payloads. */
@@ -113,7 +123,17 @@ export function decodeInbound(input: InboundInput): InboundText {
     return { ...base, text: split.payload.toString('hex'), encoding: 'binary', flags };
   }
   if (charset === undefined) flags.push('unknown_data_coding');
-  const decoded = decode(split.payload, charset ?? 'ISO-8859-1');
+  const pair = charset === 'gsm_0338' && split.shift ? shiftPairOf(split.shift, flags) : undefined;
+  const decoded = pair ? decodeNational(split.payload, pair) : decode(split.payload, charset ?? 'ISO-8859-1');
   if (decoded.lossy) flags.push('lossy');
   return { ...base, text: decoded.text, encoding: charset ?? 'ISO-8859-1', flags };
+}
+
+/** The tables a part's shift IEs name; an identifier we have no table for (or 0) keeps the default. */
+function shiftPairOf(ids: { readonly single?: number; readonly locking?: number }, flags: InboundFlag[]): ShiftPair | undefined {
+  const single = ids.single ? languageOfCode(ids.single) : undefined;
+  const named = ids.locking ? languageOfCode(ids.locking) : undefined;
+  const locking = named && NATIONAL_TABLES[named].locking ? named : undefined; // Spanish has none
+  if ((ids.single && !single) || (ids.locking && !locking)) flags.push('unknown_national_table');
+  return single || locking ? { ...(single ? { single } : {}), ...(locking ? { locking } : {}) } : undefined;
 }

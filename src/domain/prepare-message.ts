@@ -3,6 +3,7 @@
 import type { IntegrationConfig, AdvancedConfig } from '../config/index.js';
 import { chooseEncoding } from './charsets.js';
 import { segmentMessage } from './segments.js';
+import { chooseNationalEncoding, type ShiftPair } from './national-gsm.js';
 import { isE164, toSmppAddress } from './msisdn.js';
 import { isShortCodeAddress } from './numbers.js';
 import type { MtMessage, MtRejection } from './mt-message.js';
@@ -15,6 +16,8 @@ export interface PreparedMessage {
   id: string;
   pdus: SubmitSm[];
   charset: string;
+  /** The national language tables the text went out with (UDH IEs 0x24 / 0x25), when any. */
+  national?: ShiftPair;
 }
 
 export function prepareMessage(
@@ -30,7 +33,11 @@ export function prepareMessage(
   }
   if (!ctx.senderActive) return reject('SOURCE_ADDR_INVALID', `from ${m.from} is not an active number of this integration: import it first`);
   if (!isE164(m.to)) return reject('DEST_ADDR_INVALID', `to "${m.to}" is not a valid E.164 number (+ and 7 to 15 digits)`);
-  const choice = chooseEncoding(m.text, advanced.charsets);
+  const listed = chooseEncoding(m.text, advanced.charsets);
+  const national = advanced.nationalLanguages?.length
+    ? chooseNationalEncoding(m.text, listed, { languages: advanced.nationalLanguages, charsets: advanced.charsets, longMessage: advanced.longMessage ?? 'udh8' })
+    : undefined;
+  const choice = national ?? listed;
   if (!choice) {
     const names = advanced.charsets.map((c) => c.charset).join(', ');
     return reject('MESSAGE_DATA_INVALID', `text cannot be encoded with any configured charset (${names})`);
@@ -48,7 +55,7 @@ export function prepareMessage(
     destination_addr: toSmppAddress(m.to, { plusPrefix: false }),
     esm_class: seg.esmClass, registered_delivery: REGISTERED_DELIVERY_ALL, data_coding: seg.dataCoding,
   };
-  return { ok: true, message: { id: m.id, charset: choice.charset, pdus: seg.segments.map((short_message, i) => {
+  return { ok: true, message: { id: m.id, charset: choice.charset, ...(national ? { national: national.shift } : {}), pdus: seg.segments.map((short_message, i) => {
     const tlvs = seg.tlvs?.[i];
     return tlvs?.length ? { ...base, short_message, tlvs } : { ...base, short_message };
   }) } };

@@ -45,6 +45,12 @@ export interface EncodedText {
   readonly dcs: number;
   /** Already-encoded text (chooseEncoding's `bytes`); encoded here when absent. */
   readonly bytes?: Buffer;
+  /**
+   * Information elements every part's UDH must carry besides concatenation (the national language
+   * shift IEs 0x24 / 0x25): a text that fits one part then gets a UDH too, and every part holds that
+   * much less text.
+   */
+  readonly ies?: readonly number[];
 }
 
 export interface SegmentedMessage {
@@ -83,6 +89,33 @@ function cutPoint(bytes: Buffer, start: number, max: number, charset: CharsetNam
   return end;
 }
 
+type Part = readonly [start: number, end: number];
+
+/**
+ * Where the parts of an encoded text start and end, or undefined past MAX_SEGMENTS. `ieOctets` of
+ * other IEs ride in every part's UDH; a single part has no concatenation IE.
+ */
+function partBounds(bytes: Buffer, charset: CharsetName, mode: LongMessageMode, ieOctets: number): Part[] | undefined {
+  const whole = charset === 'utf-16be' ? ~1 : ~0; // UCS2 parts hold whole 2-octet units
+  if (bytes.length <= (capacity(charset, ieOctets ? 1 + ieOctets : 0) & whole)) return [[0, bytes.length]];
+  const concat = mode === 'udh16' ? CONCAT16_UDH_LENGTH : CONCAT_UDH_LENGTH;
+  // e.g. UCS2: 133 octets left by the 16-bit UDH carry 66 characters
+  const multi = capacity(charset, concat + ieOctets) & whole;
+  const parts: Part[] = [];
+  for (let start = 0; start < bytes.length; ) {
+    if (parts.length === MAX_SEGMENTS) return undefined;
+    const end = cutPoint(bytes, start, multi, charset);
+    parts.push([start, end]);
+    start = end;
+  }
+  return parts;
+}
+
+/** How many parts an encoded text needs (Infinity past MAX_SEGMENTS), as segmentMessage would split it. */
+export function countSegments(bytes: Buffer, charset: CharsetName, mode: LongMessageMode = 'udh8', ieOctets = 0): number {
+  return partBounds(bytes, charset, mode, ieOctets)?.length ?? Infinity;
+}
+
 /**
  * Split into parts. `reference` (the concat reference number, taken mod 256 for udh8, mod 65536 for
  * udh16 and sar) is the caller's: it must differ between concurrent multi-part messages to the same
@@ -99,25 +132,23 @@ export function segmentMessage(
   }
   const units = unitsOf(bytes, encoding.charset);
   const mode = opts.longMessage ?? 'udh8';
-  const single = capacity(encoding.charset, 0);
-  if (bytes.length <= single) {
-    return { ok: true, dataCoding: encoding.dcs, esmClass: 0, segments: [bytes], units };
+  const ies = encoding.ies ?? [];
+  // sar and payload leave the UDH to the SMSC, which would not add these IEs
+  if (ies.length && (mode === 'sar' || mode === 'payload')) {
+    return { ok: false, code: 'UNENCODABLE', message: `national language tables need a UDH of ours: longMessage ${mode} cannot carry them` };
   }
-  const octets = capacity(encoding.charset, mode === 'udh16' ? CONCAT16_UDH_LENGTH : CONCAT_UDH_LENGTH);
-  // UCS2 parts hold whole 2-octet units: 133 octets left by the 16-bit UDH carry 66 characters
-  const multi = encoding.charset === 'utf-16be' ? octets & ~1 : octets;
-  const parts: Array<readonly [start: number, end: number]> = [];
-  for (let start = 0; start < bytes.length; ) {
-    if (parts.length === MAX_SEGMENTS) {
-      return {
-        ok: false,
-        code: 'TOO_MANY_SEGMENTS',
-        message: `message needs more than ${MAX_SEGMENTS} segments (${units} units as ${encoding.charset})`,
-      };
-    }
-    const end = cutPoint(bytes, start, multi, encoding.charset);
-    parts.push([start, end]);
-    start = end;
+  const parts = partBounds(bytes, encoding.charset, mode, ies.length);
+  if (!parts) {
+    return {
+      ok: false,
+      code: 'TOO_MANY_SEGMENTS',
+      message: `message needs more than ${MAX_SEGMENTS} segments (${units} units as ${encoding.charset})`,
+    };
+  }
+  if (parts.length === 1) {
+    if (!ies.length) return { ok: true, dataCoding: encoding.dcs, esmClass: 0, segments: [bytes], units };
+    const part = Buffer.concat([Buffer.from([ies.length, ...ies]), bytes]);
+    return { ok: true, dataCoding: encoding.dcs, esmClass: ESM_CLASS_UDHI, segments: [part], units };
   }
   // The SMSC splits a message_payload itself: the text goes whole, in one PDU.
   if (mode === 'payload') {
@@ -134,14 +165,16 @@ export function segmentMessage(
     ]);
     return { ok: true, dataCoding: encoding.dcs, esmClass: 0, segments: parts.map(([a, b]) => bytes.subarray(a, b)), units, tlvs };
   }
-  const udh = mode === 'udh16'
-    ? [0x06, 0x08, 0x04, (opts.reference >> 8) & 0xff, opts.reference & 0xff, total]
-    : [0x05, 0x00, 0x03, opts.reference & 0xff, total];
+  // the sequence number (0 here) is the concatenation IE's last octet
+  const concat = mode === 'udh16'
+    ? [0x08, 0x04, (opts.reference >> 8) & 0xff, opts.reference & 0xff, total, 0]
+    : [0x00, 0x03, opts.reference & 0xff, total, 0];
+  const udh = [concat.length + ies.length, ...concat, ...ies];
   const segments = parts.map(([start, end], i) => {
-    const part = Buffer.allocUnsafe(udh.length + 1 + end - start);
+    const part = Buffer.allocUnsafe(udh.length + end - start);
     for (let k = 0; k < udh.length; k++) part[k] = udh[k]!;
-    part[udh.length] = i + 1; // sequence number, the last octet of the IE
-    bytes.copy(part, udh.length + 1, start, end);
+    part[concat.length] = i + 1;
+    bytes.copy(part, udh.length, start, end);
     return part;
   });
   return { ok: true, dataCoding: encoding.dcs, esmClass: ESM_CLASS_UDHI, segments, units };

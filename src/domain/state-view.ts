@@ -28,6 +28,9 @@ export type IntegrationStateView = z.infer<typeof integrationStateViewSchema>;
 /** one instance's snapshot in KV `byo_state` */
 export const instanceSnapshotSchema = z.array(integrationStateViewSchema);
 
+/** the same snapshot read for which integrations it lists only (each renewal: the rest is not looked at) */
+export const snapshotKeysSchema = z.array(z.looseObject({ org: z.string(), id: z.string() }));
+
 /** An engine instance as the serving one sees it: `live` when its snapshot is fresh enough to count. */
 export interface InstanceStatusView {
   id: string;

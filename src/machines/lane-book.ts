@@ -5,7 +5,8 @@
 import { nextWritable, RateLimiter, type CommandStatusClass, type GenericError, type PreparedMessage } from '../domain/index.js';
 
 export interface LaneJob<M> {
-  readonly msg: M;
+  /** the delivery it is settled through: a redelivery of a message still open here replaces it */
+  msg: M;
   readonly prepared: PreparedMessage;
   /** per segment: the SMSC's message_id once answered ESME_ROK */
   readonly smscIds: (string | undefined)[];
@@ -159,6 +160,12 @@ export class LaneBook<M, S extends WritableSession> {
     this.jobs.clear();
     this.queue.length = 0;
     return idle;
+  }
+
+  /** the open job of the message with this id, if any */
+  openJob(id: string): LaneJob<M> | undefined {
+    for (const job of this.jobs) if (job.prepared.id === id) return job;
+    return undefined;
   }
 
   anyStarted(): boolean {

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
-import { fleetState, liveInstances } from '../../src/actors/fleet-view.js';
+import { fleetState, liveFleet, liveInstances } from '../../src/actors/fleet-view.js';
 import { keys } from '../../src/adapters/nats/index.js';
 import type { IntegrationStateView } from '../../src/domain/index.js';
 import { useNatsServer } from '../helpers/nats-fixture.js';
@@ -66,5 +66,20 @@ describe('fleetState', () => {
     await state.delete(keys.instanceState('beta'));
     const fleet = await fleetState(state, 'alpha', [], FRESH_MS, logger, () => at);
     expect(fleet).toEqual({ instances: [{ id: 'alpha', live: true, snapshotAgeMs: 0 }], integrations: [] });
+  });
+
+  it('tells a renewal who is live and what the live others run (our own snapshot and stale ones left out)', async () => {
+    const at = await snapshot('beta', [view('b1', 'beta'), view('b2', 'beta')]);
+    await snapshot('alpha', [view('a1', 'alpha')]);
+    let gammaAt = await snapshot('gamma', [view('g1', 'gamma')]);
+    while (gammaAt <= at) gammaAt = await snapshot('gamma', [view('g1', 'gamma')]);
+    // beta's snapshot just too old, gamma's still fresh
+    const fleet = await liveFleet(state, 'alpha', FRESH_MS, logger, () => at + FRESH_MS);
+    expect(fleet.instances).toEqual(['alpha', 'gamma']);
+    expect([...fleet.runningElsewhere]).toEqual([keys.integration('acme', 'g1')]);
+    await state.put(keys.instanceState('gamma'), JSON.stringify([{ org: 1 }]));
+    const unreadable = await liveFleet(state, 'alpha', FRESH_MS, logger, () => Date.now());
+    expect(unreadable.instances).toEqual(['alpha', 'beta', 'gamma']);
+    expect([...unreadable.runningElsewhere].sort()).toEqual([keys.integration('acme', 'b1'), keys.integration('acme', 'b2')]);
   });
 });

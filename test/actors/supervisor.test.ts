@@ -1,12 +1,14 @@
 // Supervisor on a real nats-server KV. Its integration watch and its owner renewal both reconcile an
 // integration; when both find no actor and both claim (a claim confirms one that is already ours), only
-// one actor may start: a second would run untracked, with its own binds, forever.
+// one actor may start: a second would run untracked, with its own binds, forever. An integration another
+// live instance runs (its snapshot lists it) costs no claim read at the renewals.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { Supervisor } from '../../src/actors/supervisor.js';
+import { preferredInstance } from '../../src/actors/ownership.js';
 import { IntegrationEvents } from '../../src/actors/integration-events.js';
 import { loadEngineConfig } from '../../src/config/engine-config.js';
 import { integrationSchemas } from '../../src/config/integration-schema.js';
@@ -63,6 +65,54 @@ describe('Supervisor', () => {
       expect(started).toEqual(['acme.i1']);
     } finally {
       await supervisor.stop(1_000);
+    }
+  });
+
+  it('reads no claim of an integration another live instance lists in its snapshot; reads it when none lists it', async () => {
+    const store = new MemoryIntegrationStore();
+    const at = new Date().toISOString();
+    // an id whose preferred instance is beta, so solo would only take it over after checking the claim
+    const id = Array.from({ length: 50 }, (_, k) => `j${k}`).find((x) => preferredInstance(`acme.${x}`, ['beta', 'solo']) === 'beta')!;
+    await store.create({
+      version: 1, org: 'acme', id, config: { name: 'Vendor B', smscAddress: 'smsc.example.com' }, desired: 'inactive',
+      configRevision: 1, createdAt: at, updatedAt: at,
+    });
+    await owners.put(`acme.${id}`, new TextEncoder().encode('beta'));
+    const betaView = { org: 'acme', id, state: 'inactive', desired: 'inactive', since: at, binds: [], counters: {}, instance: 'beta' };
+    await stateKv.put('instance.beta', JSON.stringify([betaView]));
+    const reads: string[] = [];
+    const counted = new Proxy(owners, {
+      get(target, prop) {
+        if (prop === 'get') return (k: string) => { reads.push(k); return target.get(k); };
+        const v: unknown = Reflect.get(target, prop);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    const supervisor = new Supervisor({
+      store, owners: counted, stateKv, ownerRenewMs: 50, ownerHandoffsPerRenew: 1, ownerFenceMs: 60_000,
+      engine: loadEngineConfig({}), schemas: integrationSchemas({ extraPorts: [], allowPlaintext: false }),
+      masterKey: randomBytes(32), sink: () => undefined, logger, now: () => new Date(), instanceId: 'solo',
+      events: new IntegrationEvents(logger),
+    });
+    await supervisor.start();
+    try {
+      // several renewals with beta live and running it: no read, no actor here
+      const renewals = async (n: number) => {
+        const seq = (await stateKv.get('instance.solo'))!.revision;
+        await eventually(async () => (await stateKv.get('instance.solo'))!.revision >= seq + n, { what: `${n} renewals` });
+      };
+      await renewals(5);
+      expect(reads.filter((k) => k === `acme.${id}`)).toEqual([]);
+      expect(supervisor.actors.size).toBe(0);
+      // beta no longer lists it (a hand-over under way): the claim is read again, and still beta's
+      await stateKv.put('instance.beta', '[]');
+      await eventually(() => reads.includes(`acme.${id}`), { what: 'a claim read' });
+      await renewals(3);
+      expect(supervisor.actors.size).toBe(0);
+    } finally {
+      await supervisor.stop(1_000);
+      await owners.delete(`acme.${id}`);
+      await stateKv.delete('instance.beta');
     }
   });
 });

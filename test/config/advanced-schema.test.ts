@@ -73,7 +73,18 @@ describe('advanced configuration', () => {
     ['an unknown field in a mapping entry', { protocolSpecificCodeMapping: { '88': { genericErrorCode: 1, genericErrorCause: 'X', description: '', retry: true } } },
       ['protocolSpecificCodeMapping.88', 'retry']],
     ['an unknown section', { charset: [] }, ['unknown field(s): charset']],
+    ['an unknown national language', { nationalLanguages: ['klingon'] }, ['nationalLanguages.0', 'turkish, spanish, portuguese']],
+    ['nationalLanguages that is not a list', { nationalLanguages: 'turkish' }, ['nationalLanguages']],
   ];
+
+  it('nationalLanguages: absent by default (off), kept by the merge, replaced by a custom list', () => {
+    expect(DEFAULT_ADVANCED_CONFIG.nationalLanguages).toBeUndefined();
+    expect(mergeAdvancedConfig(DEFAULT_ADVANCED_CONFIG, {}).nationalLanguages).toBeUndefined();
+    const merged = mergeAdvancedConfig(DEFAULT_ADVANCED_CONFIG, { nationalLanguages: ['turkish', 'portuguese'] });
+    expect(merged.nationalLanguages).toEqual(['turkish', 'portuguese']);
+    expect(mergeAdvancedConfig({ ...DEFAULT_ADVANCED_CONFIG, nationalLanguages: ['spanish'] }, {}).nationalLanguages).toEqual(['spanish']);
+    expect(accepted({ advanced: { nationalLanguages: ['spanish'] } }).advanced).toEqual({ nationalLanguages: ['spanish'] });
+  });
 
   it.each(invalid)('rejects %s, naming the field', (_what, input, expected) => {
     const r = advancedConfigInputSchema.safeParse(input);

@@ -43,6 +43,7 @@ const DEFAULT_TIMERS: Timers = {
   traceLookbackMs: 24 * HOUR,
   sseHeartbeatMs: 15_000,
   stateSnapshotDebounceMs: 200,
+  eventLoopMonitorResolutionMs: 100,
 };
 
 const DEFAULT_LIMITS: Limits = {

@@ -35,8 +35,14 @@ describe('receipt answers (engine + nats-server + fake SMSC)', () => {
   };
 
   beforeAll(async () => {
-    // no automatic receipts: the test sends them; short hold so the unmatched case answers quickly
-    world = await startWorld([{}], { BYO_RECEIPT_HOLD_MS: '300', BYO_RECEIPT_UNMATCHED_GIVE_UP_MS: String(GIVE_UP_MS) });
+    // no automatic receipts: the test sends them; short hold so the unmatched case answers quickly. The owner
+    // claim outlives the outage (its fence would close the binds after ~5 s without NATS, sooner on a loaded
+    // host, and a closed session takes its unanswered receipt with it): this test is about the hold.
+    world = await startWorld([{}], {
+      BYO_RECEIPT_HOLD_MS: '300', BYO_RECEIPT_UNMATCHED_GIVE_UP_MS: String(GIVE_UP_MS), BYO_OWNER_CLAIM_TTL_MS: '60000', BYO_OWNER_FENCE_MS: '55000',
+      // room for nats-server's restart and the client's reconnect on a loaded host
+      BYO_DELIVER_SM_RETRY_MAX_MS: '12000',
+    });
     smsc = world.smscs[0]!;
     id = await setUpIntegration(world.engine, smsc.port, SENDER);
     await eventually(async () => smsc.connectionList().filter((c) => c.canReceive).length === 3, { what: '3 receiving binds' });

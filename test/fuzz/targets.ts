@@ -12,6 +12,7 @@ import {
 } from '../../src/domain/index.js';
 import { CHARSET_NAMES, type CharsetEntry } from '../../src/config/index.js';
 import { mutatedPdu, pduStream, randomBodyPdu } from './pdu-inputs.js';
+import { NATIONAL_TARGET } from './national-target.js';
 
 const MAX_PDU = 70_000;
 
@@ -25,6 +26,12 @@ export interface FuzzTarget {
 
 export class FuzzFinding extends Error {
   override name = 'FuzzFinding';
+}
+/** septets a GSM part takes once the SMSC packs it: a UDH rounds up to whole septets (fill bits), then the text */
+export function packedSeptets(part: Buffer, udhi: boolean): number {
+  if (!udhi) return part.length;
+  const udh = 1 + (part[0] ?? 0);
+  return Math.ceil((udh * 8) / 7) + part.length - udh;
 }
 const check = (ok: boolean, what: string): void => {
   if (!ok) throw new FuzzFinding(what);
@@ -116,7 +123,9 @@ export const TARGETS: readonly FuzzTarget[] = [
       const choice = chooseEncoding(text, list);
       if (!choice) return;
       const seg = segmentMessage(text, choice, { reference: text.length });
-      if (seg.ok) for (const s of seg.segments) check(s.length <= 140, `segment of ${s.length} octets`);
+      // GSM goes unpacked (a septet an octet): 160 septets fit the 140 octets the SMSC packs them into
+      const fits = (s: Buffer) => (choice.charset === 'gsm_0338' ? packedSeptets(s, seg.ok && seg.esmClass === 0x40) <= 160 : s.length <= 140);
+      if (seg.ok) for (const s of seg.segments) check(fits(s), `segment of ${s.length} octets (${choice.charset})`);
     }) },
   { name: 'receipt text and TLVs', weight: 8, property: () => fc.property(
     fc.oneof(receiptLike, fc.string({ unit: 'binary', maxLength: 200 })), fc.integer({ min: 0, max: 255 }),
@@ -129,5 +138,5 @@ export const TARGETS: readonly FuzzTarget[] = [
   { name: 'byo.mt payload (any JSON value)', weight: 6, property: () => fc.property(fc.oneof(fc.anything(), fc.jsonValue(), fc.record({ id: fc.anything(), from: fc.anything(), to: fc.anything(), text: fc.anything() }, { requiredKeys: [] })), (v) => {
     const r = parseMtPayload(v);
     if (r.ok) check(typeof r.message.text === 'string' && r.message.text.length > 0 && typeof r.message.from === 'string', 'accepted a payload without text/from');
-  }) },
+  }) },  NATIONAL_TARGET,
 ];

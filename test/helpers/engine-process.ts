@@ -29,9 +29,12 @@ export const FAST_TIMERS: Record<string, string> = {
   BYO_REQUEUE_DELAY_MS: '200',
 };
 
-export async function startEngine(env: Record<string, string>, opts: { dataDir?: string; readyTimeoutMs?: number } = {}): Promise<EngineProcess> {
+/** `nodeArgs`: node flags before the entry point (e.g. --cpu-prof, which NODE_OPTIONS refuses) */
+export async function startEngine(
+  env: Record<string, string>, opts: { dataDir?: string; readyTimeoutMs?: number; nodeArgs?: string[] } = {},
+): Promise<EngineProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'byo-engine-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'], {
     cwd: join(import.meta.dirname, '..', '..'),
     env: {
       PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', BYO_HTTP: '127.0.0.1:0', BYO_DATA_DIR: dataDir,

@@ -12,6 +12,8 @@ export interface FaultDurations {
   /** receipts per second in the storm, as a multiple of the submit rate */
   stormFactor: number;
   blackHoleMs: number;
+  /** the engine process stopped (SIGSTOP) this long: a GC pause or a starved host; default 4 s */
+  enginePausedMs?: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -44,6 +46,13 @@ export function faultCatalogue(d: FaultDurations): Fault[] {
       name: 'engine-sigkill', what: `the engine SIGKILLed, started again ${d.engineDownMs / 1000} s later on the same data dir`, durationMs: d.engineDownMs,
       start: (w) => w.engine.kill(),
       end: (w) => w.restartEngine(),
+    },
+    {
+      // longer than the MT lease of the tests (3 s): JetStream redelivers messages the engine still holds
+      name: 'engine-paused', what: `the engine process stopped (SIGSTOP) for ${(d.enginePausedMs ?? 4_000) / 1000} s, then continued (SIGCONT)`,
+      durationMs: d.enginePausedMs ?? 4_000,
+      start: async (w) => { w.engine.child.kill('SIGSTOP'); },
+      end: async (w) => { w.engine.child.kill('SIGCONT'); },
     },
     receiptStorm(d),
     {

@@ -58,6 +58,28 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** wait before retrying a publish JetStream did not acknowledge */
 const PUBLISH_RETRY_MS = 250;
 
+/**
+ * Publishes one MT message on BYO_MT until JetStream acknowledges it (retried with the same Nats-Msg-Id, so
+ * at most one copy is stored), or until `giveUpAt()` has passed; tracked in `pending` meanwhile.
+ */
+export function publishUntilAcked(w: FaultWorld, subject: string, payload: string, id: string, pending: Set<Promise<void>>,
+  giveUpAt: () => number, onAcked: () => void): void {
+  const attempt = async (): Promise<void> => {
+    for (;;) {
+      try {
+        await w.js.publish(subject, payload, { msgID: id, timeout: 5_000 });
+        onAcked();
+        return;
+      } catch {
+        if (Date.now() > giveUpAt()) return;
+        await sleep(PUBLISH_RETRY_MS);
+      }
+    }
+  };
+  const p = attempt().finally(() => pending.delete(p));
+  pending.add(p);
+}
+
 export async function runFault(w: FaultWorld, fault: Fault, o: RunOptions): Promise<FaultFigures> {
   const prefix = `${fault.name}-${Date.now().toString(36)}-`;
   const { ratePerSecond } = w.opts;
@@ -74,20 +96,7 @@ export async function runFault(w: FaultWorld, fault: Fault, o: RunOptions): Prom
     const k = i % n;
     const { org, id: integration, sender } = w.integrations[k]!;
     const payload = JSON.stringify({ id, from: sender, to: `+1666${String(i).padStart(7, '0')}`, text: `faults ${id}` });
-    const attempt = async (): Promise<void> => {
-      for (;;) {
-        try {
-          await w.js.publish(`byo.mt.${org}.${integration}`, payload, { msgID: id, timeout: 5_000 });
-          acked.set(id, Date.now());
-          return;
-        } catch {
-          if (Date.now() > giveUpAt) return;
-          await sleep(PUBLISH_RETRY_MS);
-        }
-      }
-    };
-    const p = attempt().finally(() => pending.delete(p));
-    pending.add(p);
+    publishUntilAcked(w, `byo.mt.${org}.${integration}`, payload, id, pending, () => giveUpAt, () => acked.set(id, Date.now()));
   };
 
   const resentBefore = await w.resends();

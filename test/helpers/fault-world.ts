@@ -130,11 +130,7 @@ export class FaultWorld {
    * each may have reached the SMSC twice. NaN when the engine does not answer.
    */
   async resends(): Promise<number> {
-    const res = await this.engine.api('GET', '/metrics').catch(() => undefined);
-    if (!res || res.status !== 200) return Number.NaN;
-    let sum = 0;
-    for (const m of res.text.matchAll(/^byo_submit_sm_total\{[^}]*status="(?:timeout|closed|nack)"[^}]*\} ([0-9.e+]+)$/gm)) sum += Number(m[1]);
-    return sum;
+    return countedResends(this.engine);
   }
 
   /** SIGKILL happened: a new engine process on the same data dir */
@@ -188,4 +184,13 @@ async function trackingLeader(cluster: TestNatsCluster): Promise<number> {
   } finally {
     await nc.close();
   }
+}
+
+/** submit_sm one engine sent again and counted (see FaultWorld.resends); NaN when it does not answer */
+export async function countedResends(engine: EngineProcess): Promise<number> {
+  const res = await engine.api('GET', '/metrics').catch(() => undefined);
+  if (!res || res.status !== 200) return Number.NaN;
+  let sum = 0;
+  for (const m of res.text.matchAll(/^byo_submit_sm_total\{[^}]*status="(?:timeout|closed|nack)"[^}]*\} ([0-9.e+]+)$/gm)) sum += Number(m[1]);
+  return sum;
 }

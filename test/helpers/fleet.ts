@@ -31,6 +31,8 @@ export interface StartFleetOptions {
    */
   fastTimers?: boolean;
   logLevel?: string;
+  /** node flags for every engine (the benchmark's --cpu-prof) */
+  nodeArgs?: string[];
 }
 
 export async function startFleet(opts: StartFleetOptions = {}): Promise<Fleet> {
@@ -52,7 +54,7 @@ export async function startFleet(opts: StartFleetOptions = {}): Promise<Fleet> {
     };
     const instanceIds = Array.from({ length: count }, (_, i) => `engine-${i + 1}`);
     // one at a time: the first creates the streams and buckets, the others find them
-    for (const id of instanceIds) engines.push(await startEngine({ ...env, BYO_INSTANCE_ID: id }));
+    for (const id of instanceIds) engines.push(await startEngine({ ...env, BYO_INSTANCE_ID: id }, { nodeArgs: opts.nodeArgs }));
     const fleetSmsc = smsc;
     return {
       cluster, smsc: fleetSmsc, engines, instanceIds, env,
@@ -60,7 +62,7 @@ export async function startFleet(opts: StartFleetOptions = {}): Promise<Fleet> {
         const old = engines[index];
         if (!old) throw new Error(`no engine ${index}`);
         await old.kill().catch(() => undefined);
-        engines[index] = await startEngine({ ...env, BYO_INSTANCE_ID: instanceIds[index]! }, { dataDir: old.dataDir });
+        engines[index] = await startEngine({ ...env, BYO_INSTANCE_ID: instanceIds[index]! }, { dataDir: old.dataDir, nodeArgs: opts.nodeArgs });
         return engines[index];
       },
       close: async () => {

@@ -1,6 +1,6 @@
 // A user of the engine over NATS: publishes MT messages (with Nats-Msg-Id = id) and collects statuses.
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { expect } from 'vitest';
 import type { EngineProcess } from './engine-process.js';
 import { eventually } from './engine-process.js';
@@ -119,4 +119,14 @@ export async function setUpIntegration(engine: EngineProcess, port: number, send
   expect((await engine.api('POST', `/v1/orgs/acme/integrations/${id}/activate`)).status).toBe(200);
   await eventually(async () => (await engine.api('GET', `/v1/orgs/acme/integrations/${id}/state`)).body?.state === 'active', { what: 'active' });
   return id;
+}
+
+/** every MO published so far on byo.mo.<org>.<integration> (oldest first), read with a fresh consumer */
+export async function readMos<T>(js: JetStreamClient, org: string, integration: string): Promise<T[]> {
+  const consumer = await js.consumers.get('BYO_MO', { filter_subjects: `byo.mo.${org}.${integration}`, deliver_policy: DeliverPolicy.All });
+  const pending = (await consumer.info()).num_pending;
+  const out: T[] = [];
+  if (pending === 0) return out;
+  for await (const m of await consumer.fetch({ max_messages: pending, expires: 2_000 })) out.push(m.json<T>());
+  return out;
 }

@@ -2,6 +2,7 @@
 export * from './outbound-metrics.js';
 export * from './outbound.js';
 export * from './outcome.js';
+export * from './pending-records.js';
 export * from './read-mt.js';
 export * from './record-signal.js';
 export * from './status-publisher.js';

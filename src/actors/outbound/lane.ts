@@ -18,8 +18,9 @@ import type { IntegrationActor } from '../index.js';
 import { readMt } from './read-mt.js';
 import { commandStatusLabel, submitErrorLabel, type OutboundMetrics } from './outbound-metrics.js';
 import type { StatusPublisher } from './status-publisher.js';
-import { recordFailed, recordSubmitted, replayRecorded, untilDone } from './outcome.js';
+import { recordFailed, recordSubmitted, replayIfKnown, untilDone } from './outcome.js';
 import type { Tracker } from './tracker.js';
+import type { PendingRecords } from './pending-records.js';
 
 export interface LaneDeps {
   actor: IntegrationActor;
@@ -34,6 +35,7 @@ export interface LaneDeps {
   /** a submit was recorded: held receipts may match now; one is about to be (see OutcomeDeps) */
   onRecorded: () => void; onRecording?: (smscIds: readonly string[]) => void;
   metrics: OutboundMetrics;
+  pendingRecords: PendingRecords; // outcome records being written by any lane of this engine
 }
 
 type Job = LaneJob<JsMsg>;
@@ -183,15 +185,16 @@ export class Lane {
 
   private async admit(m: JsMsg, message: { id: string; from: string; to: string; text: string }, lookup: boolean): Promise<void> {
     try {
-      const known = lookup ? await this.d.tracker.find(this.org, this.id, message.id) : undefined;
-      if (known) {
-        if (m.info.redelivered) await replayRecorded(this.d, this.org, this.id, known);
-        settleMt(m, { kind: 'replayed' });
-        return;
-      }
+      if (await replayIfKnown(this.d, this.org, this.id, m, message.id, lookup)) return;
     } catch (err) {
       this.log.warn({ err }, 'tracking lookup failed; redelivering later');
       settleMt(m, { kind: 'deferred', reason: 'tracking lookup failed', delayMs: this.d.engine.limits.requeueDelayMs });
+      return;
+    }
+    // redelivered while still open here (its lease lapsed under load): the job goes on under the new delivery
+    const open = m.info.redelivered ? this.book.openJob(message.id) : undefined;
+    if (open) {
+      open.msg = m;
       return;
     }
     const optedOut = optOutRejection(this.d.compliance, this.org, this.id, message, m.headers?.get(AUTO_RESPONSE_HEADER));
@@ -252,13 +255,13 @@ export class Lane {
     const work = failure
       ? () => recordFailed(this.d, this.org, this.id, job.prepared.id, job.smscIds.length, ids, failure, receivedAt)
       : () => recordSubmitted(this.d, this.org, this.id, job.prepared.id, ids, receivedAt);
-    void untilDone(work, {
+    void this.d.pendingRecords.track(this.org, this.id, job.prepared.id, untilDone(work, {
       retryDelayMs: this.d.engine.limits.requeueDelayMs, maxDelayMs: this.d.engine.limits.throttleBackoffMaxMs,
       onRetry: (err, attempt) => {
         this.log.warn({ err, message: job.prepared.id, attempt }, 'recording a message outcome failed; retrying');
         settleMt(job.msg, { kind: 'inProgress' });
       },
-    }).then(() => {
+    })).then(() => {
       settleMt(job.msg, { kind: 'recorded' });
       if (!failure) this.d.metrics.submitted(Math.max(0, Date.now() - job.msg.info.timestampNanos / 1e6) / 1000);
     });

@@ -13,6 +13,7 @@ import { UnroutableMt } from './unroutable.js';
 import { NO_METRICS, type IntegrationStore, type OutboundMetrics } from '../../domain/index.js';
 import type { SubscriberRegistry } from '../inbound/index.js';
 import { RecordSignal } from './record-signal.js';
+import { PendingRecords } from './pending-records.js';
 
 export interface OutboundDeps {
   nats: NatsHandle;
@@ -42,6 +43,8 @@ export class Outbound {
   readonly statuses: StatusPublisher;
   /** fires when a submit is recorded: receipts that overtook it retry then */
   readonly recorded = new RecordSignal();
+  /** outcome records being written, shared by every lane: a lane replacing another waits for them */
+  readonly pendingRecords: PendingRecords;
   private readonly publisher: JsPublisher;
   private readonly metrics: OutboundMetrics;
   readonly unroutable: UnroutableMt;
@@ -49,6 +52,7 @@ export class Outbound {
   constructor(private readonly d: OutboundDeps) {
     this.publisher = d.publisher;
     this.tracker = new Tracker(d.tracking, d.logger, d.fastTracking);
+    this.pendingRecords = new PendingRecords(Math.max(1000, d.engine.limits.mtAckWaitMs / 3));
     this.metrics = d.metrics ?? NO_METRICS;
     const metrics = this.metrics;
     this.statuses = natsStatusPublisher(this.publisher, d.now, (state) => metrics.status(state));
@@ -77,6 +81,7 @@ export class Outbound {
       compliance: { isOptedOut: (s, h) => this.d.subscribers.isOptedOut(s, h), keywordsFor: (org, id, e164) => this.d.numbers.keywordsFor(org, id, e164) },
       engine: this.d.engine, logger: this.d.logger, now: this.d.now, onRecorded: (smscIds?: readonly string[]) => this.recorded.notify(smscIds),
       onRecording: (smscIds: readonly string[]) => this.recorded.recording(smscIds), metrics: this.metrics,
+      pendingRecords: this.pendingRecords,
     }));
   }
 

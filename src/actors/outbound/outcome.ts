@@ -2,7 +2,10 @@
 // the caller acks the JetStream message only after both, so a crash in between means a redelivery
 // (which finds the record), never a loss. Order matters for receipts too: they find a message only
 // through its segment references, written after `submitted` is published, so no final overtakes it.
+import type { JsMsg } from '@nats-io/jetstream';
+import { settleMt } from '../../adapters/nats/index.js';
 import type { GenericError } from '../../domain/index.js';
+import type { PendingRecords } from './pending-records.js';
 import type { StatusPublisher } from './status-publisher.js';
 import type { MessageTrack, Tracker } from './tracker.js';
 
@@ -43,6 +46,30 @@ export async function replayRecorded(d: OutcomeDeps, org: string, integration: s
   await d.statuses.submitted(org, integration, known.id, known.smscIds);
   await d.tracker.putRefs(org, integration, known);
   d.onRecorded(known.smscIds);
+}
+
+/**
+ * Admission of a message that may be a repeat (`lookup`: a redelivery, or not published under its own id).
+ * Its record still being written by this engine (NATS away; this lane or one the owner fence replaced)
+ * is waited for first, with the delivery kept in progress; a message found recorded is finished (replayed)
+ * and its delivery settled: true. Throws when tracking cannot be read. Returning false, no record of it is
+ * being written: the caller decides in the same tick (no await between) whether it still holds the message.
+ */
+export async function replayIfKnown(d: OutcomeDeps & { pendingRecords: PendingRecords }, org: string, integration: string,
+  m: JsMsg, id: string, lookup: boolean): Promise<boolean> {
+  for (let waited = false; ;) {
+    waited = (await d.pendingRecords.settled(org, integration, id, () => settleMt(m, { kind: 'inProgress' }))) || waited;
+    const lookedAt = performance.now();
+    const known = lookup || waited ? await d.tracker.find(org, integration, id) : undefined;
+    if (known) {
+      if (m.info.redelivered || waited) await replayRecorded(d, org, integration, known);
+      settleMt(m, { kind: 'replayed' });
+      return true;
+    }
+    // a lane recorded it (or began to) while we read: its submit_sm_resp came meanwhile; look again
+    if (!d.pendingRecords.has(org, integration, id, lookedAt)) return false;
+    lookup = true;
+  }
 }
 
 /** Retries `work` until it succeeds: doubling from `retryDelayMs`, at most `maxDelayMs` apart. */
