@@ -1,16 +1,19 @@
-// One integration's outbound lane: a durable JetStream consumer on byo.mt.<org>.<int> that runs only
-// while the integration is active (otherwise messages wait in JetStream), a queue of segments paced by
-// the rate limiter, spread round-robin over the bound binds, and the JetStream ack sent only once every
-// segment has a final submit_sm_resp (or the message a final status).
+// One integration's outbound lane: the lane machine (src/machines/lane-machine.ts) decides when it
+// consumes, paces, pauses and drains; this actor does its I/O. A durable JetStream consumer on
+// byo.mt.<org>.<int> runs while the integration is active (otherwise messages wait in JetStream), the
+// book queues segments, the pump spreads them round-robin over the bound binds, and the JetStream ack
+// goes out only once every segment has a final submit_sm_resp (or the message a final status).
+import { createActor, fromCallback, toPromise, type Actor } from 'xstate';
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { consumeMt, settleMt, type NatsHandle } from '../../adapters/nats/index.js';
 import type { SmppSession, SubmitSmResp } from '../../adapters/smpp/index.js';
 import { DEFAULT_ADVANCED_CONFIG, mergeAdvancedConfig, type AdvancedConfig, type EngineConfig } from '../../config/index.js';
 import {
-  AUTO_RESPONSE_HEADER, classifyCommandStatus, COMMAND_STATUS, GENERIC_PERMANENT, mapProtocolCode, nextWritable, optOutRejection,
-  prepareMessage, RateLimiter, throttlePauseMs, type ComplianceDeps, type GenericError, type MtRejection, type PreparedMessage,
+  AUTO_RESPONSE_HEADER, classifyCommandStatus, GENERIC_PERMANENT, mapProtocolCode, optOutRejection,
+  prepareMessage, type ComplianceDeps, type MtRejection,
 } from '../../domain/index.js';
+import { LaneBook, laneMachine, type LaneIo, type LaneJob, type LaneSegment } from '../../machines/index.js';
 import type { IntegrationActor } from '../index.js';
 import { readMt } from './read-mt.js';
 import { commandStatusLabel, submitErrorLabel, type OutboundMetrics } from './outbound-metrics.js';
@@ -29,37 +32,29 @@ export interface LaneDeps {
   engine: Readonly<EngineConfig>;
   logger: Logger;
   now: () => Date;
-  onRecorded: () => void; onRecording?: (smscIds: readonly string[]) => void; // recorded: held receipts may match now; about to be
+  /** a submit was recorded: held receipts may match now; one is about to be (see OutcomeDeps) */
+  onRecorded: () => void; onRecording?: (smscIds: readonly string[]) => void;
   metrics: OutboundMetrics;
   pendingRecords: PendingRecords; // outcome records being written by any lane of this engine
 }
 
-interface Job {
-  msg: JsMsg;
-  prepared: PreparedMessage;
-  smscIds: (string | undefined)[];
-  inFlight: number;
-  remaining: number;
-  started: boolean;
-  failure?: GenericError;
-  lastWorkingMs: number;
-}
-interface Segment { job: Job; index: number }
+type Job = LaneJob<JsMsg>;
+type Segment = LaneSegment<JsMsg>;
 
 export class Lane {
-  private readonly queue: Segment[] = [];
-  private readonly jobs = new Set<Job>();
-  private consuming: ConsumerMessages | undefined;
-  private starting = false;
-  private pausedUntilMs = 0;
-  private throttles = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private nextBind = 0;
+  private readonly book = new LaneBook<JsMsg, SmppSession>();
+  private readonly io: LaneIo<JsMsg, SmppSession>;
+  private readonly machine: Actor<typeof laneMachine>;
+  /** the machine is `ready`: the hot path pumps without an event */
+  private flowing = false;
+  private draining = false;
+  /** what the machine was last told (lane.active / lane.inactive) */
+  private active = false;
   private reference = Math.floor(Math.random() * 256);
-  private limiter: RateLimiter | undefined;
   private advanced: AdvancedConfig;
   private readonly log: Logger;
   private readonly keepAlive: NodeJS.Timeout;
+  private readonly now = Date.now;
   /** segments re-sent after a timeout or a lost bind: their first copy may have reached the SMSC */
   resubmitted = 0;
 
@@ -67,8 +62,35 @@ export class Lane {
     this.log = d.logger.child({ org: d.actor.org, integration: d.actor.id, part: 'outbound' });
     this.advanced = mergeAdvancedConfig(DEFAULT_ADVANCED_CONFIG, d.actor.config.advanced);
     this.configure();
+    this.io = {
+      sessions: d.actor.sessions,
+      submit: (seg, session) => this.submit(seg, session),
+      settleIfDone: (job) => this.settleIfDone(job),
+      release: (job) => settleMt(job.msg, { kind: 'released' }),
+    };
+    const { limits } = d.engine;
+    this.machine = createActor(laneMachine.provide({ actors: { mtConsumer: fromCallback(() => this.consume()) } }), {
+      input: {
+        book: this.book, io: this.io, clock: { now: Date.now, setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (t) => clearTimeout(t as NodeJS.Timeout) },
+        timers: { throttleBackoffMs: limits.throttleBackoffMs, throttleBackoffMaxMs: limits.throttleBackoffMaxMs, requeueDelayMs: limits.requeueDelayMs },
+      },
+    });
+    this.machine.subscribe({
+      next: (s) => {
+        const v = s.value as string | { consuming?: string; draining?: string };
+        this.flowing = typeof v === 'object' && (v.consuming ?? v.draining) === 'ready';
+        this.draining = typeof v === 'object' && v.draining !== undefined;
+      },
+      complete: () => { this.flowing = false; this.draining = false; },
+    });
+    this.machine.on('rebind', ({ bind, reason }) => {
+      this.log.warn({ bind }, 'SMSC says the bind is not bound (ESME_RINVBNDSTS): rebinding it');
+      d.actor.requestRebind(bind, reason);
+    });
+    this.machine.start();
     // Messages that wait for a bind keep their JetStream lease instead of being redelivered.
-    this.keepAlive = setInterval(() => this.touchJobs(), Math.max(1000, d.engine.limits.mtAckWaitMs / 3)).unref();
+    this.keepAlive = setInterval(() => this.touchJobs(), Math.max(1000, d.engine.limits.mtAckWaitMs / 3));
+    this.keepAlive.unref();
   }
 
   get org() { return this.d.actor.org; }
@@ -76,24 +98,27 @@ export class Lane {
   private get id() { return this.d.actor.id; }
 
   depth(): { queuedSegments: number; openMessages: number } {
-    return { queuedSegments: this.queue.length, openMessages: this.jobs.size };
+    return this.book.depth();
   }
 
   /** Re-read config (rate, advanced) after an update. */
   configure(): void {
     this.advanced = mergeAdvancedConfig(DEFAULT_ADVANCED_CONFIG, this.d.actor.config.advanced);
-    const mps = this.d.engine.limits.rateLimitOverrideMps ?? this.d.actor.config.messagesPerSecond;
-    if (this.limiter?.messagesPerSecond !== mps) this.limiter = mps > 0 ? new RateLimiter(mps) : undefined;
+    this.book.setRate(this.d.engine.limits.rateLimitOverrideMps ?? this.d.actor.config.messagesPerSecond);
   }
 
   /** Called whenever the integration's state or its binds' capacity may have changed. */
   sync(): void {
-    if (this.d.actor.active) {
-      if (!this.consuming && !this.starting) void this.startConsuming();
-      this.pump();
-    } else if (this.consuming) {
-      this.stopConsuming();
-    }
+    if (!this.syncActive()) this.pump();
+  }
+
+  /** Tells the machine when the integration became active or stopped being so; false: unchanged. */
+  private syncActive(): boolean {
+    const active = this.d.actor.active;
+    if (active === this.active) return false;
+    this.active = active;
+    this.machine.send({ type: active ? 'lane.active' : 'lane.inactive' });
+    return true;
   }
 
   /**
@@ -101,46 +126,45 @@ export class Lane {
    * JetStream; started ones get up to `drainMs` to finish, so a restart does not send them twice.
    */
   async stop(drainMs = 0): Promise<void> {
-    this.stopConsuming();
-    const deadline = Date.now() + drainMs;
-    while ([...this.jobs].some((j) => j.started) && Date.now() < deadline && this.d.actor.active) await new Promise((r) => setTimeout(r, 20));
+    // gone inactive unnoticed? then nothing can finish: stop at once (a lane never started stays so)
+    if (this.active) this.syncActive();
+    this.machine.send({ type: 'lane.stop', drainMs });
+    await toPromise(this.machine).catch((err: unknown) => this.log.error({ err }, 'lane machine failed while stopping'));
     clearInterval(this.keepAlive);
-    if (this.timer) clearTimeout(this.timer);
-    // Whatever is left goes back to JetStream for the next owner.
-    for (const job of this.jobs) if (job.inFlight === 0) settleMt(job.msg, { kind: 'released' });
-    this.jobs.clear();
-    this.queue.length = 0;
   }
 
-  private async startConsuming(): Promise<void> {
-    this.starting = true;
-    try {
-      const { limits } = this.d.engine;
-      const messages = await consumeMt(this.d.nats, this.org, this.id,
+  /** The hot path: while the machine is `ready`, pump without an event; only a wait is one. */
+  private pump(): void {
+    if (this.flowing && this.book.pump(this.now, this.io) === 'wait') this.machine.send({ type: 'lane.wait' });
+  }
+
+  /** The JetStream consumer, run by the machine while `consuming`; returns how to stop it. */
+  private consume(): () => void {
+    let stopped = false;
+    let messages: ConsumerMessages | undefined;
+    let retry: NodeJS.Timeout | undefined;
+    const { limits } = this.d.engine;
+    const start = (): void => {
+      consumeMt(this.d.nats, this.org, this.id,
         { ackWaitMs: limits.mtAckWaitMs, maxInFlight: limits.maxInFlightMessagesPerIntegration, pullExpiresMs: this.d.engine.timers.mtPullExpiresMs },
-        (m) => this.acceptSafely(m), (err) => this.log.warn({ err }, 'MT consumer ended'));
-      // deactivated while the consumer was being set up: hand everything back at once
-      if (!this.d.actor.active) messages.stop();
-      else this.consuming = messages;
-    } catch (err) {
-      this.log.error({ err }, 'cannot start MT consumer; retrying');
-      setTimeout(() => this.sync(), this.d.engine.limits.requeueDelayMs).unref();
-    } finally {
-      this.starting = false;
-    }
-  }
-
-  private stopConsuming(): void {
-    this.consuming?.stop();
-    this.consuming = undefined;
-    // Not started yet: back to JetStream, where they wait for the integration to be active again.
-    for (let i = this.queue.length - 1; i >= 0; i--) {
-      const { job } = this.queue[i]!;
-      if (!job.started) {
-        this.queue.splice(i, 1);
-        if (this.jobs.delete(job)) settleMt(job.msg, { kind: 'released' });
-      }
-    }
+        (m) => this.acceptSafely(m), (err) => this.log.warn({ err }, 'MT consumer ended'))
+        .then((m) => {
+          // stopped while the consumer was being set up: hand everything back at once
+          if (stopped) m.stop();
+          else messages = m;
+        }, (err: unknown) => {
+          if (stopped) return;
+          this.log.error({ err }, 'cannot start MT consumer; retrying');
+          retry = setTimeout(start, limits.requeueDelayMs);
+          retry.unref();
+        });
+    };
+    start();
+    return () => {
+      stopped = true;
+      clearTimeout(retry);
+      messages?.stop();
+    };
   }
 
   private acceptSafely(m: JsMsg): void {
@@ -168,7 +192,7 @@ export class Lane {
       return;
     }
     // redelivered while still open here (its lease lapsed under load): the job goes on under the new delivery
-    const open = m.info.redelivered ? [...this.jobs].find((j) => j.prepared.id === message.id) : undefined;
+    const open = m.info.redelivered ? this.book.openJob(message.id) : undefined;
     if (open) {
       open.msg = m;
       return;
@@ -179,12 +203,7 @@ export class Lane {
     this.reference = (this.reference + 1) & 0xff;
     const p = prepareMessage(message, this.d.actor.config, this.advanced, { senderActive, reference: this.reference });
     if (!p.ok) return this.reject(m, message.id, p.rejection);
-    const job: Job = {
-      msg: m, prepared: p.message, smscIds: p.message.pdus.map(() => undefined), inFlight: 0,
-      remaining: p.message.pdus.length, started: false, lastWorkingMs: Date.now(),
-    };
-    this.jobs.add(job);
-    for (let index = 0; index < job.remaining; index++) this.queue.push({ job, index });
+    this.book.admit(m, p.message, Date.now());
     this.pump();
   }
 
@@ -197,80 +216,41 @@ export class Lane {
       });
   }
 
-  /** Sends as many queued segments as pacing, throttling and the binds' windows allow. */
-  private pump(): void {
-    if (this.timer) return;
-    while (this.queue.length > 0) {
-      if (!this.d.actor.active) return;
-      const nowMs = Date.now();
-      const wait = Math.max(this.pausedUntilMs - nowMs, this.limiter?.waitMs(nowMs) ?? 0);
-      if (wait > 0) {
-        this.timer = setTimeout(() => { this.timer = undefined; this.pump(); }, wait);
-        return;
-      }
-      const session = this.pickSession();
-      if (!session) return; // smpp.window_open or a new bind calls sync() again
-      const seg = this.queue.shift()!;
-      if (seg.job.failure) { this.settleIfDone(seg.job); continue; }
-      this.limiter?.take(nowMs);
-      seg.job.started = true;
-      seg.job.inFlight++;
-      session.submit(seg.job.prepared.pdus[seg.index]!, this.d.engine.timers.responseTimeoutMs)
-        .then((resp) => this.onResp(seg, resp, session), (err: unknown) => this.onSubmitError(seg, err));
-    }
-  }
-
-  private pickSession(): SmppSession | undefined {
-    const picked = nextWritable(this.d.actor.sessions, this.nextBind);
-    if (picked) this.nextBind = picked.next;
-    return picked?.session;
+  private submit(seg: Segment, session: SmppSession): void {
+    session.submit(seg.job.prepared.pdus[seg.index]!, this.d.engine.timers.responseTimeoutMs)
+      .then((resp) => this.onResp(seg, resp, session), (err: unknown) => this.onSubmitError(seg, err));
   }
 
   private onResp(seg: Segment, resp: SubmitSmResp, session: SmppSession): void {
-    const { job } = seg;
-    job.inFlight--;
     this.d.metrics.submitOutcome(this.org, this.id, commandStatusLabel(resp.commandStatus));
-    const verdict = classifyCommandStatus(resp.commandStatus, this.advanced.protocolSpecificCodeMapping);
-    if (verdict === 'ok') {
-      this.throttles = 0;
-      job.smscIds[seg.index] = resp.messageId ?? '';
-      job.remaining--;
-    } else if (verdict === 'retry' || verdict === 'rebind') {
-      // Temporary (THROTTLED, MSGQFUL, SYSERR…): pause the whole lane and send this segment again.
-      this.throttles++;
-      const base = resp.commandStatus === COMMAND_STATUS.ESME_RTHROTTLED ? this.d.engine.limits.throttleBackoffMs : this.d.engine.limits.requeueDelayMs;
-      this.pausedUntilMs = Date.now() + throttlePauseMs(this.throttles, base, this.d.engine.limits.throttleBackoffMaxMs);
-      this.queue.unshift(seg);
+    const mapping = this.advanced.protocolSpecificCodeMapping;
+    const verdict = classifyCommandStatus(resp.commandStatus, mapping);
+    const consecutive = this.book.answer(seg, verdict, resp.messageId, () => mapProtocolCode(resp.commandStatus, mapping));
+    if (consecutive > 0) {
+      // Temporary (THROTTLED, MSGQFUL, SYSERR…): the machine pauses the lane; the segment goes again.
       // ESME_RINVBNDSTS: the SMSC no longer counts this session as bound; its bind machine rebinds it
       // (a late answer from a session already replaced names no bind and is ignored)
       const bind = verdict === 'rebind' ? this.d.actor.sessions.indexOf(session) : -1;
-      if (bind >= 0) {
-        this.log.warn({ bind, commandStatus: resp.commandStatus }, 'SMSC says the bind is not bound (ESME_RINVBNDSTS): rebinding it');
-        this.d.actor.requestRebind(bind, 'SMSC answered ESME_RINVBNDSTS');
-      }
-    } else if (!job.failure) {
-      job.failure = mapProtocolCode(resp.commandStatus, this.advanced.protocolSpecificCodeMapping);
+      this.machine.send({ type: 'lane.retry', commandStatus: resp.commandStatus, consecutive, bind: bind >= 0 ? bind : undefined });
     }
-    this.settleIfDone(job);
+    this.settleIfDone(seg.job);
     this.pump();
   }
 
   private onSubmitError(seg: Segment, err: unknown): void {
-    seg.job.inFlight--;
     const code = (err as { code?: string }).code;
     if (code === 'RESPONSE_TIMEOUT' || code === 'SESSION_CLOSED' || code === 'GENERIC_NACK') this.resubmitted++;
     this.d.metrics.submitOutcome(this.org, this.id, submitErrorLabel(code));
     this.log.debug({ err, message: seg.job.prepared.id, segment: seg.index }, 'submit_sm not answered; sending again');
-    this.queue.unshift(seg);
+    this.book.unanswered(seg);
     this.pump();
   }
 
   private settleIfDone(job: Job): void {
-    if (!this.jobs.has(job) || job.inFlight > 0 || (!job.failure && job.remaining > 0)) return;
-    this.jobs.delete(job);
+    if (!this.book.finish(job)) return;
+    if (this.draining) this.machine.send({ type: 'lane.job_finished' });
     const ids = job.smscIds.filter((s): s is string => s !== undefined);
     const failure = job.failure;
-    if (failure) for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i]!.job === job) this.queue.splice(i, 1);
     const receivedAt = new Date(job.msg.info.timestampNanos / 1e6).toISOString();
     const work = failure
       ? () => recordFailed(this.d, this.org, this.id, job.prepared.id, job.smscIds.length, ids, failure, receivedAt)
@@ -288,12 +268,6 @@ export class Lane {
   }
 
   private touchJobs(): void {
-    const now = Date.now();
-    for (const job of this.jobs) {
-      if (now - job.lastWorkingMs > this.d.engine.limits.mtAckWaitMs / 3) {
-        settleMt(job.msg, { kind: 'inProgress' });
-        job.lastWorkingMs = now;
-      }
-    }
+    for (const job of this.book.leasesDue(Date.now(), this.d.engine.limits.mtAckWaitMs / 3)) settleMt(job.msg, { kind: 'inProgress' });
   }
 }

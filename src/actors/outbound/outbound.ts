@@ -37,6 +37,8 @@ export interface OutboundDeps {
 
 export class Outbound {
   private readonly lanes = new Map<string, Lane>();
+  /** lanes stopping: they still hear their integration's changes (a drain ends when it goes inactive) */
+  private readonly draining = new Set<Lane>();
   readonly tracker: Tracker;
   readonly statuses: StatusPublisher;
   /** fires when a submit is recorded: receipts that overtook it retry then */
@@ -88,11 +90,21 @@ export class Outbound {
     const key = keys.integration(actor.org, actor.id);
     const lane = this.lanes.get(key);
     this.lanes.delete(key);
-    await lane?.stop(drainMs);
+    if (lane) await this.drain(lane, drainMs);
+  }
+
+  private async drain(lane: Lane, drainMs: number): Promise<void> {
+    this.draining.add(lane);
+    try {
+      await lane.stop(drainMs);
+    } finally {
+      this.draining.delete(lane);
+    }
   }
 
   /** The integration's state, config or send capacity changed. */
   onChange(actor: IntegrationActor, configChanged = false): void {
+    for (const l of this.draining) if (l.org === actor.org && l.integration === actor.id) l.sync();
     const lane = this.lanes.get(keys.integration(actor.org, actor.id));
     if (!lane) return;
     if (configChanged) lane.configure();
@@ -113,7 +125,7 @@ export class Outbound {
   /** Shutdown: each lane finishes its started messages (bounded by one response timeout) first. */
   async stop(): Promise<void> {
     const drainMs = this.d.engine.timers.responseTimeoutMs;
-    await Promise.all([...this.lanes.values()].map((l) => l.stop(drainMs)));
+    await Promise.all([...this.lanes.values()].map((l) => this.drain(l, drainMs)));
     this.lanes.clear();
     this.unroutable.stop();
     this.publisher.close();
