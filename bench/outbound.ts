@@ -74,6 +74,8 @@ const engineEnv = (extra: Record<string, string> = {}): Record<string, string> =
   BYO_WINDOW_SIZE: String(WINDOW),
   ...(process.env.BENCH_ENGINE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_ENGINE_NODE_OPTIONS } : {}),
   ...(MAX_IN_FLIGHT ? { BYO_MAX_IN_FLIGHT_MESSAGES: MAX_IN_FLIGHT } : {}),
+  // BENCH_ENGINE_ENV="BYO_X=1 BYO_Y=2": any engine setting, for an experiment
+  ...Object.fromEntries((process.env.BENCH_ENGINE_ENV ?? '').split(/\s+/).filter(Boolean).map((kv) => kv.split('=', 2) as [string, string])),
   ...extra,
 });
 

@@ -92,6 +92,9 @@ async function handleReceipt(d: InboundDeps, ctx: InboundContext, pdu: DeliverSm
   // A receipt can overtake its submit_sm_resp (or our record of it): hold it a while, bounded; longer
   // (up to the retry deadline) while this instance is still writing a record it could match.
   const holdUntil = Date.now() + d.receiptHoldMs;
+  // Its record is being written here right now (the SMSC sent it right behind the resp): its reference
+  // does not exist yet, so wait for that record (bounded) before reading, instead of missing in KV first.
+  if (d.isRecording(ids)) await d.nextRecord(Math.min(d.receiptHoldMs, 250), ids);
   for (;;) {
     const outcome = await d.tracker.applyReceipt(ctx.org, ctx.integration, ids, failure,
       (t) => d.statuses.final(ctx.org, ctx.integration, t.id, t.final!, t.segments, t.smscIds, t.error));
