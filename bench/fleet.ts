@@ -11,6 +11,11 @@
 //                              publishers go). Paced, every engine count runs equally long, so the
 //                              fixed cost per second weighs the same; unpaced, a slower (more contended)
 //                              run carries more of it per message.
+//   FLEET_BENCH_PER_ENGINE=1   weak scaling: integrations, messages, warm-up and rate are per engine, so
+//                              N engines carry N times the load of one and each engine's share is the
+//                              same as the single engine's. Otherwise (strong scaling) one load is split N
+//                              ways, and each engine, carrying a third, batches less per wake-up: its
+//                              CPU per message rises whatever the coordination costs.
 //   FLEET_BENCH_WARMUP=<n>     messages sent and delivered before anything is measured (default 0), so
 //                              each engine's JIT has compiled the message path: a run of a few thousand
 //                              messages otherwise counts the compiling once per engine process
@@ -27,11 +32,17 @@ import { MtClient } from '../test/helpers/mt-client.js';
 import { createIntegrations, type FleetIntegration } from '../test/helpers/fleet-traffic.js';
 
 const COUNTS = (process.env.FLEET_BENCH_ENGINES ?? '1,2,3').split(',').map(Number);
-const MESSAGES = Number(process.env.FLEET_BENCH_MESSAGES ?? 6_000);
-const INTEGRATIONS = Number(process.env.FLEET_BENCH_INTEGRATIONS ?? 30);
-const RATE = Number(process.env.FLEET_BENCH_RATE ?? 0);
+const PER_ENGINE = process.env.FLEET_BENCH_PER_ENGINE === '1';
+const MESSAGES_SET = Number(process.env.FLEET_BENCH_MESSAGES ?? 6_000);
+const INTEGRATIONS_SET = Number(process.env.FLEET_BENCH_INTEGRATIONS ?? 30);
+const RATE_SET = Number(process.env.FLEET_BENCH_RATE ?? 0);
+/** the run's load for `engines` engines: as set, or (FLEET_BENCH_PER_ENGINE) that much per engine */
+const loadFor = (engines: number) => {
+  const k = PER_ENGINE ? engines : 1;
+  return { messages: MESSAGES_SET * k, integrations: INTEGRATIONS_SET * k, rate: RATE_SET * k, warmup: WARMUP_SET * k };
+};
 const IDLE_S = Number(process.env.FLEET_BENCH_IDLE_S ?? 5);
-const WARMUP = Number(process.env.FLEET_BENCH_WARMUP ?? 0);
+const WARMUP_SET = Number(process.env.FLEET_BENCH_WARMUP ?? 0);
 const CLOCK_TICKS_PER_S = 100;
 const CPU_PROF_DIR = process.env.FLEET_BENCH_CPU_PROF;
 const PROF_WINDOW = process.env.FLEET_BENCH_PROF_WINDOW === 'idle' ? 'idle' : 'traffic';
@@ -59,7 +70,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 /** publishes `count` messages over the integrations (paced at RATE when set); resolves with how many were delivered */
-async function traffic(mt: MtClient, integrations: FleetIntegration[], prefix: string, count: number): Promise<number> {
+async function traffic(mt: MtClient, integrations: FleetIntegration[], prefix: string, count: number, RATE: number): Promise<number> {
   const t0 = Date.now();
   const ids: { i: FleetIntegration; id: string }[] = [];
   await Promise.all(Array.from({ length: CONCURRENT_PUBLISHES }, async (_, w) => {
@@ -79,6 +90,7 @@ async function traffic(mt: MtClient, integrations: FleetIntegration[], prefix: s
 }
 
 async function run(engines: number) {
+  const { messages: MESSAGES, integrations: INTEGRATIONS, rate: RATE, warmup: WARMUP } = loadFor(engines);
   const profDir = CPU_PROF_DIR ? join(CPU_PROF_DIR, String(engines)) : undefined;
   if (profDir) mkdirSync(profDir, { recursive: true });
   const fleet = await startFleet({
@@ -98,7 +110,7 @@ async function run(engines: number) {
     const bound = () => new Set(fleet.smsc.connectionList().filter((c) => c.bound).map((c) => c.systemId)).size;
     while (bound() < INTEGRATIONS && Date.now() < deadline) await sleep(100);
     const pids = fleet.engines.map((e) => e.child.pid!);
-    if (WARMUP > 0) await traffic(mt, integrations, `w${engines}`, WARMUP);
+    if (WARMUP > 0) await traffic(mt, integrations, `w${engines}`, WARMUP, RATE);
     // the fixed cost: engine CPU over IDLE_S of owning the integrations with no traffic
     profileSignal('idle');
     const idle0 = pids.map(cpuSeconds);
@@ -115,7 +127,7 @@ async function run(engines: number) {
     const system0 = sum(pids.map((p) => cpuTimes(p).system));
     const switches0 = pids.map(voluntarySwitches);
     const t0 = Date.now();
-    const done = await traffic(mt, integrations, `b${engines}`, MESSAGES);
+    const done = await traffic(mt, integrations, `b${engines}`, MESSAGES, RATE);
     const seconds = (Date.now() - t0) / 1000;
     const cpu = pids.map((p, k) => cpuSeconds(p) - cpu0[k]!);
     const system = sum(pids.map((p) => cpuTimes(p).system)) - system0;
@@ -127,7 +139,7 @@ async function run(engines: number) {
     const cpuTotal = sum(cpu);
     const idlePerS = sum(idleCpu) / IDLE_S;
     return {
-      engines, delivered: done, seconds, msgPerS: done / seconds, cpuTotal, cpu, idlePerS, idleCpu,
+      engines, messages: MESSAGES, delivered: done, seconds, msgPerS: done / seconds, cpuTotal, cpu, idlePerS, idleCpu,
       usPerMsg: (cpuTotal * 1e6) / done, systemUsPerMsg: (system * 1e6) / done,
       usPerMsgAboveIdle: (Math.max(0, cpuTotal - idlePerS * seconds) * 1e6) / done,
       switchesPerMsg: sum(switches) / done, kvPerS,
@@ -141,12 +153,13 @@ async function run(engines: number) {
 
 const load = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 const rows = [];
-console.log(`${INTEGRATIONS} integrations, ${MESSAGES} messages per run after ${WARMUP} to warm up, ${RATE > 0 ? `paced at ${RATE} msg/s` : `${CONCURRENT_PUBLISHES} concurrent publishes`}`);
+console.log(`${INTEGRATIONS_SET} integrations, ${MESSAGES_SET} messages per run after ${WARMUP_SET} to warm up, `
+  + `${RATE_SET > 0 ? `paced at ${RATE_SET} msg/s` : `${CONCURRENT_PUBLISHES} concurrent publishes`}${PER_ENGINE ? ', all per engine (weak scaling)' : ''}`);
 for (const n of COUNTS) {
   const before = load();
   const r = await run(n);
   rows.push(r);
-  console.log(`${n} engine(s): ${r.delivered}/${MESSAGES} delivered in ${r.seconds.toFixed(1)} s = ${r.msgPerS.toFixed(0)} msg/s; `
+  console.log(`${n} engine(s): ${r.delivered}/${r.messages} delivered in ${r.seconds.toFixed(1)} s = ${r.msgPerS.toFixed(0)} msg/s; `
     + `engine CPU ${r.cpuTotal.toFixed(2)} s (${r.cpu.map((c) => c.toFixed(2)).join(' + ')}) = ${r.usPerMsg.toFixed(0)} µs/msg (system ${r.systemUsPerMsg.toFixed(0)}) `
     + `(${(1e6 / r.usPerMsg).toFixed(0)} msg per CPU-second), ${r.usPerMsgAboveIdle.toFixed(0)} µs/msg above idle; `
     + `idle ${(r.idlePerS * 1000).toFixed(0)} CPU-ms/s in all (${r.idleCpu.map((c) => ((c / IDLE_S) * 1000).toFixed(0)).join(' + ')}); `

@@ -45,6 +45,33 @@ function lost(r: LoadResult, expected: number, what: string): string[] {
   return notes;
 }
 
+/**
+ * Where the slowest 1% of a paced run sit: on which integrations (messages go round-robin, message n to
+ * integration n mod count) and when (second of the run). A tail on a few integrations is a stalled lane;
+ * one spread over all of them in one second is a stalled engine (GC, a long turn).
+ */
+function slowest(r: LoadResult, integrationCount: number): string {
+  const n = r.latencyMs.length;
+  const order = Array.from({ length: n }, (_, i) => i).filter((i) => !Number.isNaN(r.latencyMs[i]!)).sort((a, b) => r.latencyMs[b]! - r.latencyMs[a]!);
+  const tail = order.slice(0, Math.max(1, Math.floor(n / 100)));
+  const tally = (key: (i: number) => number) => {
+    const m = new Map<number, number>();
+    for (const i of tail) m.set(key(i), (m.get(key(i)) ?? 0) + 1);
+    return [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, c]) => `${k}:${c}`).join(' ');
+  };
+  const start = r.firstPublishAt;
+  // the integration holding most of the tail: its median latency in each second of the run
+  const worst = Number(tally((i) => i % integrationCount).split(':')[0]);
+  const perSecond: number[][] = [];
+  for (let i = worst; i < n; i += integrationCount) {
+    if (Number.isNaN(r.latencyMs[i]!)) continue;
+    (perSecond[Math.floor((r.publishedAt[i]! - start) / 1000)] ??= []).push(r.latencyMs[i]!);
+  }
+  const medians = perSecond.map((xs) => (xs ? fmt(xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!, 0) : '–')).join(' ');
+  return `${tail.length} messages, ≥ ${fmt(r.latencyMs[tail.at(-1)!]!, 1)} ms; by integration ${tally((i) => i % integrationCount)}; `
+    + `by second of the run ${tally((i) => Math.floor((r.publishedAt[i]! - start) / 1000))}; integration ${worst}'s median ms per second: ${medians}`;
+}
+
 export async function production(o: ProductionOptions): Promise<Row[]> {
   const messages = num('BENCH_PROD_MESSAGES', 20_000);
   const integrationCount = num('BENCH_PROD_INTEGRATIONS', 100);
@@ -110,6 +137,7 @@ export async function production(o: ProductionOptions): Promise<Row[]> {
       notes: [`${integrationCount} integrations × ${fmt(STEADY_RATE / integrationCount)}/s, receipts on`, ...lost(s, count, 'submitted')],
     });
     log(`  steady ${STEADY_RATE}/s: publish → submitted p50 ${fmt(summarise(s.latencyMs).p50, 2)} ms, p99 ${fmt(summarise(s.latencyMs).p99, 2)} ms`);
+    log(`  steady, slowest 1%: ${slowest(s, integrationCount)}`);
   } finally {
     await cleanup.run();
   }
