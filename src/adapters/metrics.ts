@@ -44,6 +44,9 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
   const mos = new Counter({
     name: 'byo_mo_messages_total', help: 'inbound messages published, by compliance keyword (none, help, optOut, optIn)', labelNames: ['org', 'integration', 'keyword'] as const, registers: [registry],
   });
+  const lostPulls = new Counter({
+    name: 'byo_mt_lost_pulls_total', help: 'MT pull requests nats-server (< 2.9.16) ended without a 408, noticed and pulled again', labelNames: ['org', 'integration'] as const, registers: [registry],
+  });
   const outbound: OutboundMetrics = {
     status: (state) => statuses.inc({ state }),
     submitted: (seconds) => submitLatency.observe(seconds),
@@ -51,6 +54,7 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     deliverSm: (org, integration, kind) => delivers.inc({ org, integration, kind }),
     deliverSmAnswer: (org, integration, answer) => answers.inc({ org, integration, answer }),
     mo: (org, integration, keyword) => mos.inc({ org, integration, keyword: keyword ?? 'none' }),
+    lostPull: (org, integration) => lostPulls.inc({ org, integration }),
   };
   const observe = (src: MetricsSources): void => {
     new Gauge({

@@ -35,6 +35,8 @@ export const timersSchema = z.object({
   deleteWaitMs: ms(10_000),
   /** a pull of the MT consumer lasts this long; a pull lost in a nats-server restart and not renewed at reconnect is noticed after about as long */
   mtPullExpiresMs: z.coerce.number().int().min(1_000).default(5_000),
+  /** nats-server < 2.9.16 may drop an expired pull without its 408: a pull still counted this long after its expiry is taken as lost and pulled again */
+  mtPullLostGraceMs: ms(500),
   /** how long a JetStream publish on the message path (status, tracking) waits for the stream's ack */
   jetStreamAckTimeoutMs: ms(5_000),
   /** how long the parts of a concatenated inbound message wait for the rest before what arrived is published */
@@ -138,7 +140,7 @@ const TIMER_ENV: Record<keyof Timers, string> = {
   unbindTimeoutMs: 'BYO_UNBIND_TIMEOUT_MS', backoffInitialMs: 'BYO_BACKOFF_INITIAL_MS', backoffMaxMs: 'BYO_BACKOFF_MAX_MS',
   authBackoffInitialMs: 'BYO_AUTH_BACKOFF_INITIAL_MS', authBackoffMaxMs: 'BYO_AUTH_BACKOFF_MAX_MS',
   deactivateTimeoutMs: 'BYO_DEACTIVATE_TIMEOUT_MS', ownerRenewMs: 'BYO_OWNER_RENEW_MS', ownerClaimTtlMs: 'BYO_OWNER_CLAIM_TTL_MS', deleteWaitMs: 'BYO_DELETE_WAIT_MS',
-  jetStreamAckTimeoutMs: 'BYO_JETSTREAM_ACK_TIMEOUT_MS', mtPullExpiresMs: 'BYO_MT_PULL_EXPIRES_MS', moReassemblyTimeoutMs: 'BYO_MO_REASSEMBLY_TIMEOUT_MS',
+  jetStreamAckTimeoutMs: 'BYO_JETSTREAM_ACK_TIMEOUT_MS', mtPullExpiresMs: 'BYO_MT_PULL_EXPIRES_MS', mtPullLostGraceMs: 'BYO_MT_PULL_LOST_GRACE_MS', moReassemblyTimeoutMs: 'BYO_MO_REASSEMBLY_TIMEOUT_MS',
   subscriberIdleMs: 'BYO_SUBSCRIBER_IDLE_MS', unroutableSweepMs: 'BYO_UNROUTABLE_SWEEP_MS',
   optOutConfirmIntervalMs: 'BYO_OPT_OUT_CONFIRM_INTERVAL_MS',
   ownerFenceMs: 'BYO_OWNER_FENCE_MS',

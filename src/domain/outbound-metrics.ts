@@ -13,6 +13,8 @@ export interface OutboundMetrics {
   /** how a deliver_sm was answered when it was not simply handled: see DeliverSmAnswer */
   deliverSmAnswer(org: string, integration: string, answer: DeliverSmAnswer): void;
   mo(org: string, integration: string, keyword: KeywordKind | undefined): void;
+  /** a pull request nats-server dropped without its 408 was noticed and pulled again (src/adapters/nats/lost-pulls.ts) */
+  lostPull(org: string, integration: string): void;
 }
 
 /**
@@ -26,5 +28,5 @@ export type DeliverSmAnswer = 'retried' | 'notStored' | 'unmatched' | 'unmatched
 
 export const NO_METRICS: OutboundMetrics = {
   status: () => undefined, submitted: () => undefined, submitOutcome: () => undefined, deliverSm: () => undefined,
-  deliverSmAnswer: () => undefined, mo: () => undefined,
+  deliverSmAnswer: () => undefined, mo: () => undefined, lostPull: () => undefined,
 };

@@ -6,7 +6,7 @@
 import { createActor, fromCallback, toPromise, type Actor } from 'xstate';
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
-import { consumeMt, settleMt, type NatsHandle } from '../../adapters/nats/index.js';
+import { consumeMt, settleMt, type LostPulls, type NatsHandle } from '../../adapters/nats/index.js';
 import type { SmppSession, SubmitSmResp } from '../../adapters/smpp/index.js';
 import { DEFAULT_ADVANCED_CONFIG, mergeAdvancedConfig, type AdvancedConfig, type EngineConfig } from '../../config/index.js';
 import {
@@ -36,6 +36,8 @@ export interface LaneDeps {
   onRecorded: () => void; onRecording?: (smscIds: readonly string[]) => void;
   metrics: OutboundMetrics;
   pendingRecords: PendingRecords; // outcome records being written by any lane of this engine
+  /** re-pulls what nats-server < 2.9.16 dropped without a 408 (absent on newer servers) */
+  lostPulls?: LostPulls;
 }
 
 type Job = LaneJob<JsMsg>;
@@ -146,7 +148,10 @@ export class Lane {
     const { limits } = this.d.engine;
     const start = (): void => {
       consumeMt(this.d.nats, this.org, this.id,
-        { ackWaitMs: limits.mtAckWaitMs, maxInFlight: limits.maxInFlightMessagesPerIntegration, pullExpiresMs: this.d.engine.timers.mtPullExpiresMs },
+        {
+          ackWaitMs: limits.mtAckWaitMs, maxInFlight: limits.maxInFlightMessagesPerIntegration, pullExpiresMs: this.d.engine.timers.mtPullExpiresMs,
+          lostPulls: this.d.lostPulls && { watchdog: this.d.lostPulls, onLost: (n) => this.onLostPull(n) },
+        },
         (m) => this.acceptSafely(m), (err) => this.log.warn({ err }, 'MT consumer ended'))
         .then((m) => {
           // stopped while the consumer was being set up: hand everything back at once
@@ -165,6 +170,11 @@ export class Lane {
       clearTimeout(retry);
       messages?.stop();
     };
+  }
+
+  private onLostPull(messages: number): void {
+    this.d.metrics.lostPull(this.org, this.id);
+    this.log.debug({ messages }, 'nats-server ended a pull without its 408; pulled again');
   }
 
   private acceptSafely(m: JsMsg): void {

@@ -3,7 +3,9 @@
 // that settles messages no integration will send.
 import type { KV } from '@nats-io/kv';
 import type { Logger } from 'pino';
-import { type NatsHandle, consumers, keys, STREAMS, type JsPublisher, type FastKv, purgeQueuedMt } from '../../adapters/nats/index.js';
+import {
+  type NatsHandle, consumers, keys, STREAMS, type JsPublisher, type FastKv, purgeQueuedMt, LostPulls, dropsExpiredPulls,
+} from '../../adapters/nats/index.js';
 import type { EngineConfig } from '../../config/index.js';
 import type { IntegrationActor, IntegrationEvents, SenderNumbers } from '../index.js';
 import { Lane } from './lane.js';
@@ -48,6 +50,8 @@ export class Outbound {
   private readonly publisher: JsPublisher;
   private readonly metrics: OutboundMetrics;
   readonly unroutable: UnroutableMt;
+  /** only where nats-server may drop an expired pull silently (< 2.9.16): see lost-pulls.ts */
+  private readonly lostPulls: LostPulls | undefined;
 
   constructor(private readonly d: OutboundDeps) {
     this.publisher = d.publisher;
@@ -55,6 +59,9 @@ export class Outbound {
     this.pendingRecords = new PendingRecords(Math.max(1000, d.engine.limits.mtAckWaitMs / 3));
     this.metrics = d.metrics ?? NO_METRICS;
     const metrics = this.metrics;
+    this.lostPulls = dropsExpiredPulls(d.nats.serverVersion)
+      ? new LostPulls({ graceMs: d.engine.timers.mtPullLostGraceMs, warn: (m) => d.logger.warn(m) })
+      : undefined;
     this.statuses = natsStatusPublisher(this.publisher, d.now, (state) => metrics.status(state));
     this.unroutable = new UnroutableMt({ nats: d.nats, store: d.store, statuses: this.statuses, logger: d.logger, sweepMs: d.engine.timers.unroutableSweepMs,
       fetchExpiresMs: d.engine.timers.mtPullExpiresMs,
@@ -81,7 +88,7 @@ export class Outbound {
       compliance: { isOptedOut: (s, h) => this.d.subscribers.isOptedOut(s, h), keywordsFor: (org, id, e164) => this.d.numbers.keywordsFor(org, id, e164) },
       engine: this.d.engine, logger: this.d.logger, now: this.d.now, onRecorded: (smscIds?: readonly string[]) => this.recorded.notify(smscIds),
       onRecording: (smscIds: readonly string[]) => this.recorded.recording(smscIds), metrics: this.metrics,
-      pendingRecords: this.pendingRecords,
+      pendingRecords: this.pendingRecords, lostPulls: this.lostPulls,
     }));
   }
 
@@ -128,6 +135,7 @@ export class Outbound {
     await Promise.all([...this.lanes.values()].map((l) => this.drain(l, drainMs)));
     this.lanes.clear();
     this.unroutable.stop();
+    this.lostPulls?.stop();
     this.publisher.close();
   }
 

@@ -4,6 +4,7 @@
 import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { NatsHandle } from './connection.js';
 import { STREAMS, consumers, subjects } from './subjects.js';
+import type { LostPulls } from './lost-pulls.js';
 
 export interface MtConsumerOptions {
   /** JetStream lease of a message being worked on (renewed with working()) */
@@ -12,6 +13,8 @@ export interface MtConsumerOptions {
   maxInFlight: number;
   /** lifetime of one pull request; nats.js re-pulls after two missed heartbeats (half of it each) */
   pullExpiresMs: number;
+  /** set where nats-server may drop an expired pull without its 408 (see lost-pulls.ts) */
+  lostPulls?: { watchdog: LostPulls; onLost: (messages: number) => void };
 }
 
 const nanos = (ms: number) => ms * 1_000_000;
@@ -32,6 +35,7 @@ export async function consumeMt(
   // reconnects, but if that first try fails (JetStream still recovering) only its heartbeat monitor
   // notices, after about one pull lifetime: 30 s with the default, 5 s with ours.
   const messages = await consumer.consume({ max_messages: Math.min(512, opts.maxInFlight), expires: opts.pullExpiresMs, callback: onMessage });
+  opts.lostPulls?.watchdog.watch(messages, opts.pullExpiresMs, opts.lostPulls.onLost);
   void messages.closed().then((err) => {
     if (err) onEnd(err);
   }, onEnd);
