@@ -36,7 +36,7 @@ export const timersSchema = z.object({
   /** a pull of the MT consumer lasts this long; a pull lost in a nats-server restart and not renewed at reconnect is noticed after about as long */
   mtPullExpiresMs: z.coerce.number().int().min(1_000).default(5_000),
   /** nats-server < 2.9.16 may drop an expired pull without its 408: a pull still counted this long after its expiry is taken as lost and pulled again */
-  mtPullLostGraceMs: ms(500),
+  mtPullLostGraceMs: ms(250),
   /** how long a JetStream publish on the message path (status, tracking) waits for the stream's ack */
   jetStreamAckTimeoutMs: ms(5_000),
   /** how long the parts of a concatenated inbound message wait for the rest before what arrived is published */

@@ -33,7 +33,7 @@ const DEFAULT_TIMERS: Timers = {
   deleteWaitMs: 10_000,
   jetStreamAckTimeoutMs: 5_000,
   mtPullExpiresMs: 5_000,
-  mtPullLostGraceMs: 500,
+  mtPullLostGraceMs: 250,
   moReassemblyTimeoutMs: 5 * MINUTE,
   subscriberIdleMs: MINUTE,
   unroutableSweepMs: MINUTE,
