@@ -92,9 +92,17 @@ async function handleReceipt(d: InboundDeps, ctx: InboundContext, pdu: DeliverSm
   // A receipt can overtake its submit_sm_resp (or our record of it): hold it a while, bounded; longer
   // (up to the retry deadline) while this instance is still writing a record it could match.
   const holdUntil = Date.now() + d.receiptHoldMs;
+  // The SMSC sends a receipt right behind its submit_sm_resp, often in the same read. The resp reaches
+  // its lane in a promise continuation (submit().then), which runs after this synchronous dispatch: so
+  // let pending continuations run first, or the record the resp starts is not known yet and the receipt
+  // reads KV (a miss in every id base: three direct gets) before waiting for it anyway.
+  await new Promise<void>((resolve) => setImmediate(resolve));
   // Its record is being written here right now (the SMSC sent it right behind the resp): its reference
-  // does not exist yet, so wait for that record (bounded) before reading, instead of missing in KV first.
-  if (d.isRecording(ids)) await d.nextRecord(Math.min(d.receiptHoldMs, 250), ids);
+  // does not exist yet, so wait for that record before reading, instead of missing in KV first. The wait
+  // ends when this record is written (nextRecord is keyed by segment id), so it is bounded by the hold
+  // only for a record that is stuck; a saturated engine takes several 50 ms turns for the record's
+  // three round trips, and a shorter bound only made the receipt miss in KV (two reads) and wait anyway.
+  if (d.isRecording(ids)) await d.nextRecord(d.receiptHoldMs, ids);
   for (;;) {
     const outcome = await d.tracker.applyReceipt(ctx.org, ctx.integration, ids, failure,
       (t) => d.statuses.final(ctx.org, ctx.integration, t.id, t.final!, t.segments, t.smscIds, t.error));

@@ -6,13 +6,16 @@
 // bounds the wait (a record written by another instance is only seen by reading).
 import { receiptKeys, submitKey } from '../../domain/index.js';
 
-interface Waiter { keys: ReadonlySet<string> | undefined; wake: () => void }
+interface Waiter { keys: readonly string[] | undefined; wake: () => void }
 
 /** a record still being written after this long is no longer counted as pending (its writer gave up or died) */
 const PENDING_MAX_AGE_MS = 10 * 60_000;
 
 export class RecordSignal {
-  private waiters: Waiter[] = [];
+  /** waiters by the submit keys they wait for, and those that wait for any record: a record wakes its
+   *  own waiters without scanning the others (thousands are held while a saturated engine records) */
+  private readonly byKey = new Map<string, Set<Waiter>>();
+  private readonly anyRecord = new Set<Waiter>();
   /** submit keys of records being written on this instance (a NATS fault can make that take a while) → since */
   private readonly pending = new Map<string, number>();
 
@@ -41,26 +44,49 @@ export class RecordSignal {
   notify(smscIds?: readonly string[]): void {
     const recorded = smscIds?.map(submitKey).filter((k): k is string => k !== undefined);
     if (recorded) for (const k of recorded) this.pending.delete(k);
-    if (this.waiters.length === 0) return;
-    const woken: Waiter[] = [];
-    const kept: Waiter[] = [];
-    for (const w of this.waiters) {
-      (!recorded || !w.keys || recorded.some((k) => w.keys!.has(k)) ? woken : kept).push(w);
+    const woken = new Set<Waiter>(this.anyRecord);
+    if (recorded) {
+      for (const k of recorded) for (const w of this.byKey.get(k) ?? []) woken.add(w);
+    } else {
+      for (const ws of this.byKey.values()) for (const w of ws) woken.add(w);
     }
-    this.waiters = kept;
-    for (const w of woken) w.wake();
+    for (const w of woken) {
+      this.remove(w);
+      w.wake();
+    }
   }
 
   /** resolves at the next notify() for one of `receiptIds` (any, without them), or after `ms` at the latest */
   next(ms: number, receiptIds?: readonly string[]): Promise<void> {
-    const keys = receiptIds ? new Set(receiptIds.flatMap(receiptKeys)) : undefined;
+    const keys = receiptIds ? [...new Set(receiptIds.flatMap(receiptKeys))] : undefined;
     return new Promise<void>((resolve) => {
       const waiter: Waiter = { keys, wake: () => { clearTimeout(t); resolve(); } };
       const t = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
+        this.remove(waiter);
         resolve();
       }, ms);
-      this.waiters.push(waiter);
+      if (!keys) this.anyRecord.add(waiter);
+      else for (const k of keys) this.byKey.set(k, (this.byKey.get(k) ?? new Set()).add(waiter));
     });
+  }
+
+  /** receipts waiting (for metrics and tests) */
+  get waiting(): number {
+    const all = new Set(this.anyRecord);
+    for (const ws of this.byKey.values()) for (const w of ws) all.add(w);
+    return all.size;
+  }
+
+  private remove(w: Waiter): void {
+    if (!w.keys) {
+      this.anyRecord.delete(w);
+      return;
+    }
+    for (const k of w.keys) {
+      const ws = this.byKey.get(k);
+      if (!ws) continue;
+      ws.delete(w);
+      if (ws.size === 0) this.byKey.delete(k);
+    }
   }
 }

@@ -22,7 +22,7 @@ function receipt(id: string): DeliverSm {
   };
 }
 
-function world() {
+function world(receiptHoldMs = 2_000) {
   const signal = new RecordSignal();
   /** the reference exists in KV once `recorded` is true; every applyReceipt is one read */
   const state = { recorded: false, reads: 0 };
@@ -38,7 +38,7 @@ function world() {
   const d: InboundDeps = {
     mo: {} as never, metrics: NO_METRICS, tracker, logger: pino({ level: 'silent' }), now: () => new Date(),
     statuses: { final: async (_o: string, _i: string, id: string) => { finals.push(id); } } as unknown as StatusPublisher,
-    receiptHoldMs: 2_000, retryMaxMs: 5_000, retryDelayMs: 50,
+    receiptHoldMs, retryMaxMs: 5_000, retryDelayMs: 50,
     isRecording: (ids) => signal.isRecording(ids), nextRecord: (ms, ids) => signal.next(ms, ids),
     unmatched: new UnmatchedReceipts(600_000),
   };
@@ -66,6 +66,19 @@ describe('handleDeliverSm: a receipt right behind its submit_sm_resp', () => {
     expect(w.answers).toEqual([0]);
   });
 
+  it('waits for a record its resp starts just after it is dispatched (the lane hears the resp in a promise continuation)', async () => {
+    const w = world();
+    const done = w.run('123'); // dispatched synchronously, right behind the resp in the same read ...
+    void Promise.resolve().then(() => w.signal.recording(['123'])); // ... whose continuation starts the record
+    await tick(50);
+    expect(w.state.reads).toBe(0);
+    w.state.recorded = true;
+    w.signal.notify(['123']);
+    await done;
+    expect(w.state.reads).toBe(1);
+    expect(w.answers).toEqual([0]);
+  });
+
   it('reads at once when nothing it could match is being recorded here', async () => {
     const w = world();
     w.state.recorded = true;
@@ -75,11 +88,24 @@ describe('handleDeliverSm: a receipt right behind its submit_sm_resp', () => {
     expect(w.answers).toEqual([0]);
   });
 
-  it('a record that takes long: after the bounded wait it reads, and keeps holding while the record is written', async () => {
+  it('a record that takes long (a saturated engine): still waited for, then read once', async () => {
     const w = world();
     w.signal.recording(['123']);
     const done = w.run('123');
-    await tick(400); // past the first 250 ms wait: it has read once and missed
+    await tick(400); // several 50 ms turns: it used to give up at 250 ms, miss in KV and wait anyway
+    expect(w.state.reads).toBe(0);
+    w.state.recorded = true;
+    w.signal.notify(['123']);
+    await done;
+    expect(w.state.reads).toBe(1);
+    expect(w.answers).toEqual([0]);
+  });
+
+  it('a record that does not come within the hold: it reads, and keeps holding while the record is written', async () => {
+    const w = world(300);
+    w.signal.recording(['123']);
+    const done = w.run('123');
+    await tick(450); // past the hold: it has read once and missed
     expect(w.state.reads).toBeGreaterThanOrEqual(1);
     expect(w.answers).toEqual([]);
     w.state.recorded = true;

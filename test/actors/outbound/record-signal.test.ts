@@ -48,7 +48,7 @@ describe('RecordSignal', () => {
     const held = signal.next(250, ['5']);
     await vi.advanceTimersByTimeAsync(250);
     expect(await settled(held)).toBe(true);
-    expect((signal as unknown as { waiters: unknown[] }).waiters).toHaveLength(0);
+    expect(signal.waiting).toBe(0);
   });
 
   it('knows which records are being written, in either id base, until they are recorded', () => {
@@ -65,5 +65,22 @@ describe('RecordSignal', () => {
     signal.recording(['42']);
     await vi.advanceTimersByTimeAsync(10 * 60_000);
     expect(signal.isRecording(['42'])).toBe(false);
+  });
+});
+
+describe('RecordSignal with many held receipts', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('wakes only the waiters of the recorded ids, and forgets each woken waiter under every key it named', async () => {
+    const s = new RecordSignal();
+    const held = Array.from({ length: 1_000 }, (_, i) => s.next(60_000, [String(i + 1)]));
+    expect(s.waiting).toBe(1_000);
+    s.notify(['0000000A']); // hex 10: the waiter for decimal "10"
+    expect(await settled(held[9]!)).toBe(true);
+    expect(await settled(held[10]!)).toBe(false);
+    expect(s.waiting).toBe(999);
+    s.notify();
+    expect(s.waiting).toBe(0);
   });
 });
