@@ -3,6 +3,7 @@
 // the same way users and the e2e tests start it.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,14 +11,35 @@ import { startNatsServerChild } from '../src/adapters/nats/nats-server-child.js'
 import { FAST_TIMERS } from '../test/helpers/engine-process.js';
 import type { FakeSmscReply, FakeSmscRequest } from './fake-smsc-process.js';
 
-export interface BenchNats { url: string; pid: number; stop(): Promise<void> }
+export interface BenchNats {
+  url: string;
+  pid: number;
+  /** messages the server has received and sent so far (its /varz in_msgs, out_msgs) */
+  msgCounts(): Promise<{ in: number; out: number }>;
+  stop(): Promise<void>;
+}
+
+/** a port the OS considers free right now */
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((resolve, reject) => s.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const { port } = s.address() as { port: number };
+  await new Promise((resolve) => s.close(resolve));
+  return port;
+}
 
 export async function startNats(): Promise<BenchNats> {
   const storeDir = await mkdtemp(join(tmpdir(), 'byo-bench-nats-'));
-  const child = await startNatsServerChild({ storeDir, readyTimeoutMs: 10_000, stopTimeoutMs: 5_000 });
+  // the monitoring port gives messages per delivered message: a guard against extra round trips
+  const monitorPort = await freePort();
+  const child = await startNatsServerChild({ storeDir, readyTimeoutMs: 10_000, stopTimeoutMs: 5_000, extraArgs: ['-m', String(monitorPort)] });
   return {
     url: child.url,
     pid: child.pid,
+    msgCounts: async () => {
+      const v = await (await fetch(`http://127.0.0.1:${monitorPort}/varz`)).json() as { in_msgs: number; out_msgs: number };
+      return { in: v.in_msgs, out: v.out_msgs };
+    },
     stop: async () => {
       await child.stop();
       await rm(storeDir, { recursive: true, force: true });

@@ -72,6 +72,11 @@ function slowest(r: LoadResult, integrationCount: number): string {
     + `by second of the run ${tally((i) => Math.floor((r.publishedAt[i]! - start) / 1000))}; integration ${worst}'s median ms per second: ${medians}`;
 }
 
+/** nats-server's messages in and out over a run, per message of it (a count, not a speed: compare it across trees) */
+function perMessage(before: { in: number; out: number }, after: { in: number; out: number }, messages: number): string {
+  return `in ${fmt((after.in - before.in) / messages, 2)}, out ${fmt((after.out - before.out) / messages, 2)}`;
+}
+
 export async function production(o: ProductionOptions): Promise<Row[]> {
   const messages = num('BENCH_PROD_MESSAGES', 20_000);
   const integrationCount = num('BENCH_PROD_INTEGRATIONS', 100);
@@ -121,16 +126,21 @@ export async function production(o: ProductionOptions): Promise<Row[]> {
     const warm = await load.run(integrations, { ...burst, count: warmup, timeoutMs: 30_000 });
     if (warm.submitted < warmup) log(`  warm-up: only ${warm.submitted}/${warmup} delivered`);
     const pids = { engine: engine.pid, nats: nats.pid, smsc: smsc.pid, bench: process.pid };
+    const natsBefore = await nats.msgCounts();
     const { r, row } = await measureLoad(load, integrations, { ...burst, count: messages, timeoutMs: runTimeoutMs }, pids, engine);
+    const natsMsgs = perMessage(natsBefore, await nats.msgCounts(), r.submitted);
     const rate = row.rate;
     rows.push({ ...row, scenario: 'production', latencyWhat: 'publish → delivered', notes: lost(r, messages, 'delivered') });
     log(`  ${fmtInt(rate)} delivered msg/s (${fmt(rate / rows[0]!.rate, 2)} × raw); publishing took ${fmtInt(r.lastPublishAt - r.firstPublishAt)} ms`);
+    log(`  nats-server messages per delivered message: ${natsMsgs}`);
 
     // 3. steady 1,000 msg/s spread over the same integrations
     const count = STEADY_RATE * o.steadySeconds;
     const paced = { publishesInFlight: 1_000, maxOutstanding: 1e9, ratePerSecond: STEADY_RATE };
     await load.run(integrations, { ...paced, count: STEADY_RATE, timeoutMs: 15_000 });
+    const steadyBefore = await nats.msgCounts();
     const steady = await measureLoad(load, integrations, { ...paced, count, timeoutMs: o.steadySeconds * 1000 + 10_000 }, pids, engine);
+    const steadyMsgs = perMessage(steadyBefore, await nats.msgCounts(), steady.r.submitted);
     const s = steady.r;
     rows.push({
       ...steady.row, scenario: 'production-steady', latencyWhat: 'publish → submitted',
@@ -138,6 +148,7 @@ export async function production(o: ProductionOptions): Promise<Row[]> {
     });
     log(`  steady ${STEADY_RATE}/s: publish → submitted p50 ${fmt(summarise(s.latencyMs).p50, 2)} ms, p99 ${fmt(summarise(s.latencyMs).p99, 2)} ms`);
     log(`  steady, slowest 1%: ${slowest(s, integrationCount)}`);
+    log(`  steady, nats-server messages per message: ${steadyMsgs}`);
   } finally {
     await cleanup.run();
   }

@@ -90,8 +90,9 @@ async function handleReceipt(d: InboundDeps, ctx: InboundContext, pdu: DeliverSm
   const ids = [receipt.messageId, ...(receipt.textMessageId ? [receipt.textMessageId] : [])];
   const failure = mapReceiptFailure(receipt, ctx.advanced.protocolSpecificCodeMapping);
   // A receipt can overtake its submit_sm_resp (or our record of it): hold it a while, bounded; longer
-  // (up to the retry deadline) while this instance is still writing a record it could match.
-  const holdUntil = Date.now() + d.receiptHoldMs;
+  // (up to the retry deadline) while this instance is still writing a record it could match, and for a
+  // whole hold after that record is written (a replica serving the read may lag behind it).
+  let holdUntil = Date.now() + d.receiptHoldMs;
   // The SMSC sends a receipt right behind its submit_sm_resp, often in the same read. The resp reaches
   // its lane in a promise continuation (submit().then), which runs after this synchronous dispatch: so
   // let pending continuations run first, or the record the resp starts is not known yet and the receipt
@@ -102,7 +103,8 @@ async function handleReceipt(d: InboundDeps, ctx: InboundContext, pdu: DeliverSm
   // ends when this record is written (nextRecord is keyed by segment id), so it is bounded by the hold
   // only for a record that is stuck; a saturated engine takes several 50 ms turns for the record's
   // three round trips, and a shorter bound only made the receipt miss in KV (two reads) and wait anyway.
-  if (d.isRecording(ids)) await d.nextRecord(d.receiptHoldMs, ids);
+  let recording = d.isRecording(ids);
+  if (recording) await d.nextRecord(d.receiptHoldMs, ids);
   for (;;) {
     const outcome = await d.tracker.applyReceipt(ctx.org, ctx.integration, ids, failure,
       (t) => d.statuses.final(ctx.org, ctx.integration, t.id, t.final!, t.segments, t.smscIds, t.error));
@@ -110,7 +112,11 @@ async function handleReceipt(d: InboundDeps, ctx: InboundContext, pdu: DeliverSm
       d.unmatched.matched(receipt.messageId);
       return ESME_ROK;
     }
-    const until = d.isRecording(ids) ? Math.max(holdUntil, retryDeadline) : holdUntil;
+    const stillRecording = d.isRecording(ids);
+    // its record was written meanwhile and the read still missed: a replica may lag, hold it once more
+    if (recording && !stillRecording) holdUntil = Math.max(holdUntil, Date.now() + d.receiptHoldMs);
+    recording = stillRecording;
+    const until = recording ? Math.max(holdUntil, retryDeadline) : holdUntil;
     const left = until - Date.now();
     if (left <= 0) break;
     await d.nextRecord(Math.min(left, 250), ids);

@@ -105,15 +105,17 @@ export class Tracker {
     else await this.kv.update(key, encodeJson(value), revision);
   }
 
-  private async get<T>(key: string, schema: z.ZodType<T>): Promise<JsonEntry<T> | undefined> {
+  /** `confirm`: where a replica may answer stale (FastKv.staleReplicaReads), ask the leader instead */
+  private async get<T>(key: string, schema: z.ZodType<T>, confirm = false): Promise<JsonEntry<T> | undefined> {
     if (!this.fast) return getJson(this.kv, key, schema, this.log);
-    const entry = await this.fast.get(key);
+    const entry = confirm && this.fast.staleReplicaReads ? await this.fast.getFromLeader(key) : await this.fast.get(key);
     const value = entry ? decodeJson(entry, schema, this.log) : undefined;
     return entry && value !== undefined ? { key, value, revision: entry.revision } : undefined;
   }
 
+  /** A redelivered message's record, confirmed (a stale miss here would send it again). */
   async find(org: string, integration: string, messageId: string): Promise<MessageTrack | undefined> {
-    return (await this.get(keys.message(org, integration, messageId), messageTrackSchema))?.value;
+    return (await this.get(keys.message(org, integration, messageId), messageTrackSchema, true))?.value;
   }
 
   /**
@@ -165,7 +167,9 @@ export class Tracker {
    */
   async applyReceipt(org: string, integration: string, receiptIds: string[], failure: GenericError | undefined,
     publishFinal: (track: MessageTrack) => Promise<void>): Promise<ReceiptOutcome> {
-    const hit = this.takeHint(org, integration, receiptIds) ?? await this.lookup(org, integration, receiptIds);
+    // a miss is confirmed where a replica may answer stale: else a restarted one refuses receipts it holds
+    const hit = this.takeHint(org, integration, receiptIds) ?? await this.lookup(org, integration, receiptIds)
+      ?? (this.fast?.staleReplicaReads ? await this.confirmedLookup(org, integration, receiptIds) : undefined);
     if (!hit) return { kind: 'unknown' };
     const index = hit.value.index;
     // where the track lives: in the reference (single segment) or under the message id
@@ -173,7 +177,8 @@ export class Tracker {
     const key = inRef ? hit.key : keys.message(org, integration, hit.value.id);
     let entry: { value: MessageTrack; revision: number } | undefined = inRef ? { value: hit.value.track!, revision: hit.revision } : undefined;
     for (let attempt = 0; attempt < 50; attempt++) {
-      if (attempt > 0 || !entry) entry = await this.readTrack(key, inRef);
+      // after a lost compare-and-set, confirmed: a stale replica would lose it again
+      if (attempt > 0 || !entry) entry = await this.readTrack(key, inRef, attempt > 0);
       if (!entry || index >= entry.value.segments) return { kind: 'unknown' };
       const track = entry.value;
       const seg = [...track.seg];
@@ -206,9 +211,9 @@ export class Tracker {
     return hit.value.track ?? (await this.readTrack(keys.message(org, integration, hit.value.id), false))?.value;
   }
 
-  private async readTrack(key: string, inRef: boolean): Promise<{ value: MessageTrack; revision: number } | undefined> {
-    if (!inRef) return this.get(key, messageTrackSchema);
-    const ref = await this.get(key, submitRefSchema);
+  private async readTrack(key: string, inRef: boolean, confirm = false): Promise<{ value: MessageTrack; revision: number } | undefined> {
+    if (!inRef) return this.get(key, messageTrackSchema, confirm);
+    const ref = await this.get(key, submitRefSchema, confirm);
     return ref?.value.track ? { value: ref.value.track, revision: ref.revision } : undefined;
   }
 
@@ -227,5 +232,12 @@ export class Tracker {
       }
     }
     return undefined;
+  }
+
+  /** lookup() through the leader, all spellings at once (one round trip; a failure is a NATS fault: it throws) */
+  private async confirmedLookup(org: string, integration: string, receiptIds: string[]): Promise<JsonEntry<SubmitRef> | undefined> {
+    const ks = [...new Set(receiptIds.flatMap(receiptKeys))];
+    const hits = await Promise.all(ks.map((k) => this.get(keys.submit(org, integration, k), submitRefSchema, true)));
+    return hits.find((h) => h !== undefined);
   }
 }

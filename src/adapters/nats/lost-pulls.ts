@@ -12,6 +12,7 @@
 // It reaches into nats.js's PullConsumerMessagesImpl (`pending`, `pull`, `pullOptions`, @nats-io/jetstream
 // 3.x): no public API re-pulls. If those are missing it does nothing and says so (heartbeats still recover).
 import type { ConsumerMessages } from '@nats-io/jetstream';
+import { serverAtLeast } from './connection.js';
 
 /** the parts of nats.js's PullConsumerMessagesImpl the watchdog uses */
 interface PullInternals {
@@ -28,8 +29,7 @@ function internals(m: ConsumerMessages): PullInternals | undefined {
 
 /** nats-server versions with the silent drop (df282a221 is in 2.9.16 and later) */
 export function dropsExpiredPulls(serverVersion: string): boolean {
-  const [maj = 0, min = 0, patch = 0] = serverVersion.split('.').map((s) => Number.parseInt(s, 10) || 0);
-  return maj < 2 || (maj === 2 && (min < 9 || (min === 9 && patch < 16)));
+  return !serverAtLeast(serverVersion, '2.9.16');
 }
 
 interface Watched {
