@@ -66,7 +66,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     await ensureStreams(nats.jsm, { replicas });
     const buckets = await ensureBuckets(nats.kvm, { trackingTtlMs: config.limits.trackingTtlMs, ownersMaxAgeMs: config.timers.ownerClaimTtlMs, replicas });
     const publisher = new JsPublisher(nats.nc, { ackTimeoutMs: config.timers.jetStreamAckTimeoutMs });
-    const fastTracking = await openFastKv(publisher, nats.jsm, BUCKETS.tracking, nats.serverVersion);
+    const fastTracking = await openFastKv(publisher, nats.jsm, BUCKETS.tracking);
 
     // construct, each part after what it uses
     const now = () => new Date();

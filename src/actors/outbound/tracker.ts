@@ -105,17 +105,15 @@ export class Tracker {
     else await this.kv.update(key, encodeJson(value), revision);
   }
 
-  /** `confirm`: where a replica may answer stale (FastKv.staleReplicaReads), ask the leader instead */
-  private async get<T>(key: string, schema: z.ZodType<T>, confirm = false): Promise<JsonEntry<T> | undefined> {
+  private async get<T>(key: string, schema: z.ZodType<T>): Promise<JsonEntry<T> | undefined> {
     if (!this.fast) return getJson(this.kv, key, schema, this.log);
-    const entry = confirm && this.fast.staleReplicaReads ? await this.fast.getFromLeader(key) : await this.fast.get(key);
+    const entry = await this.fast.get(key);
     const value = entry ? decodeJson(entry, schema, this.log) : undefined;
     return entry && value !== undefined ? { key, value, revision: entry.revision } : undefined;
   }
 
-  /** A redelivered message's record, confirmed (a stale miss here would send it again). */
   async find(org: string, integration: string, messageId: string): Promise<MessageTrack | undefined> {
-    return (await this.get(keys.message(org, integration, messageId), messageTrackSchema, true))?.value;
+    return (await this.get(keys.message(org, integration, messageId), messageTrackSchema))?.value;
   }
 
   /**
@@ -167,9 +165,7 @@ export class Tracker {
    */
   async applyReceipt(org: string, integration: string, receiptIds: string[], failure: GenericError | undefined,
     publishFinal: (track: MessageTrack) => Promise<void>): Promise<ReceiptOutcome> {
-    // a miss is confirmed where a replica may answer stale: else a restarted one refuses receipts it holds
-    const hit = this.takeHint(org, integration, receiptIds) ?? await this.lookup(org, integration, receiptIds)
-      ?? (this.fast?.staleReplicaReads ? await this.confirmedLookup(org, integration, receiptIds) : undefined);
+    const hit = this.takeHint(org, integration, receiptIds) ?? await this.lookup(org, integration, receiptIds);
     if (!hit) return { kind: 'unknown' };
     const index = hit.value.index;
     // where the track lives: in the reference (single segment) or under the message id
@@ -177,8 +173,7 @@ export class Tracker {
     const key = inRef ? hit.key : keys.message(org, integration, hit.value.id);
     let entry: { value: MessageTrack; revision: number } | undefined = inRef ? { value: hit.value.track!, revision: hit.revision } : undefined;
     for (let attempt = 0; attempt < 50; attempt++) {
-      // after a lost compare-and-set, confirmed: a stale replica would lose it again
-      if (attempt > 0 || !entry) entry = await this.readTrack(key, inRef, attempt > 0);
+      if (attempt > 0 || !entry) entry = await this.readTrack(key, inRef);
       if (!entry || index >= entry.value.segments) return { kind: 'unknown' };
       const track = entry.value;
       const seg = [...track.seg];
@@ -211,9 +206,9 @@ export class Tracker {
     return hit.value.track ?? (await this.readTrack(keys.message(org, integration, hit.value.id), false))?.value;
   }
 
-  private async readTrack(key: string, inRef: boolean, confirm = false): Promise<{ value: MessageTrack; revision: number } | undefined> {
-    if (!inRef) return this.get(key, messageTrackSchema, confirm);
-    const ref = await this.get(key, submitRefSchema, confirm);
+  private async readTrack(key: string, inRef: boolean): Promise<{ value: MessageTrack; revision: number } | undefined> {
+    if (!inRef) return this.get(key, messageTrackSchema);
+    const ref = await this.get(key, submitRefSchema);
     return ref?.value.track ? { value: ref.value.track, revision: ref.revision } : undefined;
   }
 
@@ -232,12 +227,5 @@ export class Tracker {
       }
     }
     return undefined;
-  }
-
-  /** lookup() through the leader, all spellings at once (one round trip; a failure is a NATS fault: it throws) */
-  private async confirmedLookup(org: string, integration: string, receiptIds: string[]): Promise<JsonEntry<SubmitRef> | undefined> {
-    const ks = [...new Set(receiptIds.flatMap(receiptKeys))];
-    const hits = await Promise.all(ks.map((k) => this.get(keys.submit(org, integration, k), submitRefSchema, true)));
-    return hits.find((h) => h !== undefined);
   }
 }

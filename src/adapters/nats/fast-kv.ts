@@ -6,8 +6,7 @@
 import { Empty } from '@nats-io/transport-node';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import { JsPublishError, type JsPublisher, type PubAck } from './js-publisher.js';
-import { directGetLastSubject, kvPutSubject, kvStream, streamMsgGetSubject } from './subjects.js';
-import { serverAtLeast } from './connection.js';
+import { directGetLastSubject, kvPutSubject, kvStream } from './subjects.js';
 
 export interface FastKvEntry {
   bucket: string;
@@ -22,12 +21,7 @@ const decoder = new TextDecoder();
 export class FastKv {
   private readonly stream: string;
 
-  /**
-   * `staleReplicaReads`: a direct get may be answered by a replica that restarted and is still catching
-   * up, which says "not found" for what the leader holds (nats-server before 2.9.17, #4171, with more than
-   * one replica). Then a miss that matters is confirmed with getFromLeader().
-   */
-  constructor(private readonly wire: JsPublisher, readonly bucket: string, readonly staleReplicaReads = false) {
+  constructor(private readonly wire: JsPublisher, readonly bucket: string) {
     this.stream = kvStream(bucket);
   }
 
@@ -44,29 +38,6 @@ export class FastKv {
     return { bucket: this.bucket, key, revision: Number(h.get('Nats-Sequence')), value, json: <T>() => JSON.parse(decoder.decode(value)) as T };
   }
 
-  /**
-   * The key's current value as the stream's leader has it ($JS.API.STREAM.MSG.GET): never stale, but
-   * only the leader answers (with none during an election the request times out: a NATS fault).
-   */
-  async getFromLeader(key: string): Promise<FastKvEntry | null> {
-    const reply = await this.wire.request(streamMsgGetSubject(this.stream), JSON.stringify({ last_by_subj: kvPutSubject(this.bucket, key) }));
-    let r: { message?: { seq: number; hdrs?: string; data?: string }; error?: { code?: number; err_code?: number; description?: string } };
-    try {
-      r = reply.json();
-    } catch {
-      throw new JsPublishError(`reading ${this.bucket}/${key} from the leader: unreadable answer`, 'BAD_ACK');
-    }
-    if (r.error) {
-      if (r.error.code === 404) return null; // no message for that key: never written
-      throw new JsPublishError(`reading ${this.bucket}/${key} from the leader failed: ${r.error.description ?? 'unknown error'}`, 'API_ERROR', r.error.err_code ?? r.error.code);
-    }
-    if (!r.message) throw new JsPublishError(`reading ${this.bucket}/${key} from the leader: no message in the answer`, 'BAD_ACK');
-    const hdrs = r.message.hdrs ? Buffer.from(r.message.hdrs, 'base64').toString('latin1') : '';
-    if (/^KV-Operation:\s*(DEL|PURGE)\s*$/im.test(hdrs)) return null;
-    const value = new Uint8Array(Buffer.from(r.message.data ?? '', 'base64'));
-    return { bucket: this.bucket, key, revision: r.message.seq, value, json: <T>() => JSON.parse(decoder.decode(value)) as T };
-  }
-
   put(key: string, value: Uint8Array | string): Promise<PubAck> {
     return this.wire.publish(kvPutSubject(this.bucket, key), value);
   }
@@ -78,9 +49,8 @@ export class FastKv {
 }
 
 /** A FastKv when the bucket's stream serves direct gets, else undefined (the caller keeps nats.js's KV). */
-export async function openFastKv(wire: JsPublisher, jsm: JetStreamManager, bucket: string, serverVersion = '0.0.0'): Promise<FastKv | undefined> {
+export async function openFastKv(wire: JsPublisher, jsm: JetStreamManager, bucket: string): Promise<FastKv | undefined> {
   const info = await jsm.streams.info(kvStream(bucket));
   const plain = !info.config.mirror && !(info.config.sources?.length);
-  const stale = info.config.num_replicas > 1 && !serverAtLeast(serverVersion, '2.9.17');
-  return info.config.allow_direct && plain ? new FastKv(wire, bucket, stale) : undefined;
+  return info.config.allow_direct && plain ? new FastKv(wire, bucket) : undefined;
 }

@@ -37,8 +37,6 @@ export const kvStream = (bucket: string) => `KV_${bucket}`;
 export const kvPutSubject = (bucket: string, key: string) => `$KV.${bucket}.${key}`;
 /** JetStream direct get of the last message on `subject` (nats-server 2.9+, streams with allow_direct) */
 export const directGetLastSubject = (stream: string, subject: string) => `$JS.API.DIRECT.GET.${stream}.${subject}`;
-/** a stream message read answered by the stream's leader (body: {"last_by_subj": subject}) */
-export const streamMsgGetSubject = (stream: string) => `$JS.API.STREAM.MSG.GET.${stream}`;
 
 export const digits = (e164: string): string => e164.replace(/^\+/, '');
 

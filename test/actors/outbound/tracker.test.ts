@@ -127,35 +127,3 @@ describe('Tracker: the reference it just created is not read back for its receip
     expect(finals.filter((f) => f.id === 'h3').map((f) => f.final)).toEqual(['failed']);
   });
 });
-
-// nats-server < 2.9.17 lets a replica that restarted answer direct gets before it has caught up (#4171):
-// it says "not found" for what the leader holds. A stand-in FastKv whose direct gets all miss plays it.
-describe('Tracker where a replica may answer stale (FastKv.staleReplicaReads)', () => {
-  const publishFinal = async () => undefined;
-
-  async function staleFast(confirm: boolean) {
-    const real = await openFastKv(pub, await jetstreamManager(nats.nc), 'tracking_test');
-    if (!real) throw new Error('expected allow_direct');
-    const stale = Object.create(real) as typeof real;
-    Object.defineProperty(stale, 'staleReplicaReads', { value: confirm });
-    stale.get = async () => null; // the restarted replica: nothing yet
-    return stale;
-  }
-
-  it('confirms a miss with the leader: the receipt finds its message, and a redelivery its record', async () => {
-    const writer = trackers.fast;
-    const track = await writer.putTrack('acme', 'stale', 'r1', ['E1'], AT);
-    await writer.putRefs('acme', 'stale', track);
-    const reader = new Tracker(kv, logger, await staleFast(true));
-    expect(await reader.applyReceipt('acme', 'stale', ['E1'], undefined, publishFinal)).toMatchObject({ kind: 'final' });
-    expect(await reader.find('acme', 'stale', 'r1')).toMatchObject({ id: 'r1' });
-  });
-
-  it('without the confirmation the same stale replica makes the receipt unknown (what happened on 2.9.10)', async () => {
-    const writer = trackers.fast;
-    const track = await writer.putTrack('acme', 'stale', 'r2', ['E2'], AT);
-    await writer.putRefs('acme', 'stale', track);
-    const reader = new Tracker(kv, logger, await staleFast(false));
-    expect((await reader.applyReceipt('acme', 'stale', ['E2'], undefined, publishFinal)).kind).toBe('unknown');
-  });
-});

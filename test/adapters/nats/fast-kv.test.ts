@@ -61,21 +61,4 @@ describe('FastKv against nats.js KV on a real nats-server', () => {
     await new Kvm(jetstream(nats.nc)).create('no_direct', { history: 1, allow_direct: false });
     expect(await openFastKv(pub, jsm, 'no_direct')).toBeUndefined();
   });
-
-  it('reads from the stream leader what a direct get reads: value and revision, a deleted or purged key as absent', async () => {
-    const leader = new FastKv(pub, 'fast_kv_test', true);
-    expect(leader.staleReplicaReads).toBe(true);
-    expect(fast.staleReplicaReads).toBe(false); // one replica: a direct get is the leader's answer
-    const revision = await kv.put('org.int.sm.leader', '{"id":"m2","index":0}');
-    const entry = await leader.getFromLeader('org.int.sm.leader');
-    expect(entry).toMatchObject({ bucket: 'fast_kv_test', key: 'org.int.sm.leader', revision });
-    expect(entry?.json()).toEqual({ id: 'm2', index: 0 });
-    expect(await leader.getFromLeader('never.written.leader')).toBeNull();
-    await kv.put('leader.delete', 'x');
-    await kv.delete('leader.delete');
-    expect(await leader.getFromLeader('leader.delete')).toBeNull();
-    await kv.put('leader.purge', 'x');
-    await kv.purge('leader.purge');
-    expect(await leader.getFromLeader('leader.purge')).toBeNull();
-  });
 });
