@@ -14,17 +14,28 @@ const RUN: RunOptions = { warmupMs: 2_000, afterMs: 2_000, drainTimeoutMs: 45_00
 function whereLost(w: FaultWorld, ids: readonly string[]): string {
   return ids.map((id) => {
     const seen = w.seen.get(id);
-    const trail: string[] = [`${id}: statuses submitted=${seen?.submitted ?? 0} finals=${seen?.finals.length ?? 0}`];
+    const trail: string[] = [`${id}: statuses submitted=${seen?.submitted ?? 0} (engine time ${seen?.submittedAt ?? '-'}) finals=${seen?.finals.length ?? 0}`];
     for (const smsc of w.smscs) {
       for (const s of smsc.submits) {
         if (s.short_message.toString('latin1') !== `faults ${id}`) continue; // fault-run's text
         const receipts = smsc.receipts.filter((r) => r.submitIndex === s.index);
         trail.push(`submit_sm #${s.index} resp=${s.commandStatus ?? 'none'} id=${s.messageId ?? '-'} receipts=[${receipts.map((r) => r.respStatus ?? 'unanswered').join(',')}]`);
+        const about = warnings(w.engine.logs()).filter((l) => s.messageId !== undefined && l.includes(s.messageId));
+        if (about.length) trail.push(`engine on ${s.messageId} (any integration): ${about.join(' / ')}`);
       }
     }
     return trail.join('; ');
-  }).join('\n') + (ids.length ? `\nengine warnings (last 30):\n${warnings(w.engine.logs()).slice(-30).join('\n')}` : '');
+  }).join('\n') + (ids.length ? `\nengine warnings by message:\n${tally(warnings(w.engine.logs()))}\nlast 15:\n${warnings(w.engine.logs()).slice(-15).join('\n')}` : '');
 }
+
+const tally = (lines: string[]): string => {
+  const n = new Map<string, number>();
+  for (const l of lines) {
+    const msg = l.split(' | ')[1] ?? l;
+    n.set(msg, (n.get(msg) ?? 0) + 1);
+  }
+  return [...n].map(([m, c]) => `${c} × ${m}`).join('\n');
+};
 
 /** the engine's warnings and errors, one short line each: time, message, error message, ids */
 function warnings(logs: string): string[] {

@@ -29,6 +29,8 @@ export interface InboundDeps {
   retryDelayMs: number;
   /** is a submit that one of these receipt ids could match being recorded on this instance right now? */
   isRecording: (receiptIds: readonly string[]) => boolean;
+  /** is any record of this instance being retried after a failure (the tracking store unhealthy)? */
+  recordsFailing?: () => boolean;
   unmatched: UnmatchedReceipts;
   /** resolves when a submit with one of `receiptIds` (any submit, without them) is recorded on this instance, or after `ms` */
   nextRecord: (ms: number, receiptIds?: readonly string[]) => Promise<void>;
@@ -116,7 +118,8 @@ async function handleReceipt(d: InboundDeps, ctx: InboundContext, pdu: DeliverSm
     // its record was written meanwhile and the read still missed: a replica may lag, hold it once more
     if (recording && !stillRecording) holdUntil = Math.max(holdUntil, Date.now() + d.receiptHoldMs);
     recording = stillRecording;
-    const until = recording ? Math.max(holdUntil, retryDeadline) : holdUntil;
+    // while this instance cannot write its records, a miss proves nothing: hold as for its own record
+    const until = recording || d.recordsFailing?.() ? Math.max(holdUntil, retryDeadline) : holdUntil;
     const left = until - Date.now();
     if (left <= 0) break;
     await d.nextRecord(Math.min(left, 250), ids);

@@ -49,6 +49,7 @@ export class Inbound {
       receiptHoldMs: o.engine.limits.receiptHoldMs, nextRecord: (ms, receiptIds) => o.recorded.next(ms, receiptIds),
       retryMaxMs: o.engine.limits.deliverSmRetryMaxMs, retryDelayMs: o.engine.limits.deliverSmRetryDelayMs,
       isRecording: (receiptIds) => o.recorded.isRecording(receiptIds),
+      recordsFailing: () => o.recorded.recordsFailing,
       unmatched: new UnmatchedReceipts(o.engine.limits.receiptUnmatchedGiveUpMs),
     };
     o.events.on('started', (actor) => this.attach(actor));

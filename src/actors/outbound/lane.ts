@@ -34,6 +34,8 @@ export interface LaneDeps {
   now: () => Date;
   /** a submit was recorded: held receipts may match now; one is about to be (see OutcomeDeps) */
   onRecorded: () => void; onRecording?: (smscIds: readonly string[]) => void;
+  /** a record failed and is retried (true), or was written at last (false): see RecordSignal.recordFailing */
+  onRecordFailing?: (message: string, failing: boolean) => void;
   metrics: OutboundMetrics;
   pendingRecords: PendingRecords; // outcome records being written by any lane of this engine
   /** re-pulls what nats-server < 2.9.16 dropped without a 408 (absent on newer servers) */
@@ -262,6 +264,7 @@ export class Lane {
     const ids = job.smscIds.filter((s): s is string => s !== undefined);
     const failure = job.failure;
     const receivedAt = new Date(job.msg.info.timestampNanos / 1e6).toISOString();
+    const key = `${this.org}.${this.id}.${job.prepared.id}`;
     const work = failure
       ? () => recordFailed(this.d, this.org, this.id, job.prepared.id, job.smscIds.length, ids, failure, receivedAt)
       : () => recordSubmitted(this.d, this.org, this.id, job.prepared.id, ids, receivedAt);
@@ -269,9 +272,11 @@ export class Lane {
       retryDelayMs: this.d.engine.limits.requeueDelayMs, maxDelayMs: this.d.engine.limits.throttleBackoffMaxMs,
       onRetry: (err, attempt) => {
         this.log.warn({ err, message: job.prepared.id, attempt }, 'recording a message outcome failed; retrying');
+        this.d.onRecordFailing?.(key, true);
         settleMt(job.msg, { kind: 'inProgress' });
       },
     })).then(() => {
+      this.d.onRecordFailing?.(key, false);
       settleMt(job.msg, { kind: 'recorded' });
       if (!failure) this.d.metrics.submitted(Math.max(0, Date.now() - job.msg.info.timestampNanos / 1e6) / 1000);
     });

@@ -88,6 +88,7 @@ export class Outbound {
       compliance: { isOptedOut: (s, h) => this.d.subscribers.isOptedOut(s, h), keywordsFor: (org, id, e164) => this.d.numbers.keywordsFor(org, id, e164) },
       engine: this.d.engine, logger: this.d.logger, now: this.d.now, onRecorded: (smscIds?: readonly string[]) => this.recorded.notify(smscIds),
       onRecording: (smscIds: readonly string[]) => this.recorded.recording(smscIds), metrics: this.metrics,
+      onRecordFailing: (message, failing) => this.recorded.recordFailing(message, failing),
       pendingRecords: this.pendingRecords, lostPulls: this.lostPulls,
     }));
   }

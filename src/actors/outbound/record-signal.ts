@@ -18,6 +18,23 @@ export class RecordSignal {
   private readonly anyRecord = new Set<Waiter>();
   /** submit keys of records being written on this instance (a NATS fault can make that take a while) → since */
   private readonly pending = new Map<string, number>();
+  /** records of this instance that failed at least once and are being retried (a NATS fault), by message */
+  private readonly failing = new Set<string>();
+
+  /** a record failed and is being retried (`failing`), or was written at last */
+  recordFailing(message: string, failing: boolean): void {
+    if (failing) this.failing.add(message);
+    else this.failing.delete(message);
+  }
+
+  /**
+   * Is a record of this instance being retried after a failure? Then the tracking store is unhealthy and a
+   * receipt's miss proves nothing: its record may be one of those (a session closed before its resp was
+   * read, an owner claim lost), even when no record in progress names its id.
+   */
+  get recordsFailing(): boolean {
+    return this.failing.size > 0;
+  }
 
   /** a submit with these segment ids is being recorded here: a receipt for it is worth holding */
   recording(smscIds: readonly string[]): void {

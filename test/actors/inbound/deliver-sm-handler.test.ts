@@ -41,6 +41,7 @@ function world(receiptHoldMs = 2_000) {
     statuses: { final: async (_o: string, _i: string, id: string) => { finals.push(id); } } as unknown as StatusPublisher,
     receiptHoldMs, retryMaxMs: 5_000, retryDelayMs: 50,
     isRecording: (ids) => signal.isRecording(ids), nextRecord: (ms, ids) => signal.next(ms, ids),
+    recordsFailing: () => signal.recordsFailing,
     unmatched: new UnmatchedReceipts(600_000),
   };
   const answers: number[] = [];
@@ -127,5 +128,23 @@ describe('handleDeliverSm: a receipt right behind its submit_sm_resp', () => {
     await done;
     expect(w.answers).toEqual([0]); // found on the third read, not refused when the first hold ran out
     expect(w.finals).toEqual(['m1']);
+  });
+
+  it('holds a receipt that matches nothing yet while records of this instance are failing (its own may be one)', async () => {
+    const w = world(300);
+    w.signal.recordFailing('acme.i1.other', true); // the tracking store is failing; no record names '123'
+    const done = w.run('123');
+    await tick(450); // past the hold: not refused, still held
+    expect(w.answers).toEqual([]);
+    w.signal.recordFailing('acme.i1.other', false);
+    w.record();
+    await done;
+    expect(w.answers).toEqual([0]);
+  });
+
+  it('refuses a receipt that matches nothing after the hold when the store is healthy', async () => {
+    const w = world(100);
+    await w.run('123');
+    expect(w.answers).toEqual([0x64]); // ESME_RX_T_APPN: the SMSC may resend it
   });
 });

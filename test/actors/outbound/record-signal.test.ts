@@ -83,4 +83,15 @@ describe('RecordSignal with many held receipts', () => {
     s.notify();
     expect(s.waiting).toBe(0);
   });
+
+  it('knows while any record is being retried after a failure, until each is written', () => {
+    const s = new RecordSignal();
+    expect(s.recordsFailing).toBe(false);
+    s.recordFailing('acme.i1.m1', true);
+    s.recordFailing('acme.i1.m2', true);
+    s.recordFailing('acme.i1.m1', false);
+    expect(s.recordsFailing).toBe(true);
+    s.recordFailing('acme.i1.m2', false);
+    expect(s.recordsFailing).toBe(false);
+  });
 });
