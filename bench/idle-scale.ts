@@ -12,6 +12,7 @@
 //   BENCH_ENGINE_LOG_FILE=<file>  append everything the engine logs to <file>
 //   IDLE_SCALE_GC=1             also measure after a full GC in the engine (bench/gc-on-signal.cjs, SIGUSR2):
 //                               the live memory per integration, without the creation burst's garbage; 0: off
+//   IDLE_SCALE_ENGINE_ENV=K=V,…  extra engine settings, e.g. BYO_MT_PULL_EXPIRES_MS=30000 (to see what a timer costs)
 //   BENCH_ENGINE_NODE_OPTIONS=  e.g. "--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/tmp/heap", then
 //                               kill -USR2 <engine pid> during the idle window for a heap snapshot
 // The engine runs with its default enquire_link interval (30 s): that is what idle costs in production.
@@ -32,11 +33,18 @@ const WINDOW_S = positive('IDLE_SCALE_WINDOW_S', process.env.IDLE_SCALE_WINDOW_S
 const ENGINE_DIST = process.env.BENCH_ENGINE_DIST ? resolve(process.env.BENCH_ENGINE_DIST) : undefined;
 const GC = process.env.IDLE_SCALE_GC !== '0';
 const BINDS = 3;
+const EXTRA_ENV: Record<string, string> = Object.fromEntries((process.env.IDLE_SCALE_ENGINE_ENV ?? '').split(',').filter(Boolean).map((kv) => {
+  const at = kv.indexOf('=');
+  if (at < 1) throw new Error(`IDLE_SCALE_ENGINE_ENV wants K=V pairs, got "${kv}"`);
+  return [kv.slice(0, at).trim(), kv.slice(at + 1).trim()];
+}));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface IdleRow {
   integrations: number; bindsUpS: number; baseRssMb: number; rssMb: number; heapMb: number; baseHeapMb: number;
-  cpuPct: number; lagP99Ms: number; kbPerIntegration: number; heapKbPerIntegration: number;
+  cpuPct: number; lagP99Ms: number;
+  /** nats-server's CPU (% of a core) and the messages it received / sent per second, in the idle window */
+  natsCpuPct: number; natsInPerS: number; natsOutPerS: number; kbPerIntegration: number; heapKbPerIntegration: number;
   /** per integration, KB: V8 heap reserved (total) and memory outside it that V8 knows of (Buffers, TLS) */
   heapTotalKb: number; externalKb: number;
   /** after a full GC (IDLE_SCALE_GC), per integration above the base after a full GC: KB RSS, KB heap used */
@@ -63,6 +71,7 @@ async function one(count: number): Promise<IdleRow> {
       .filter(Boolean).join(' ');
     const engine = await startBenchEngine(nats.url, smsc.port, {
       BYO_ENQUIRE_LINK_INTERVAL_MS: '30000',
+      ...EXTRA_ENV,
       ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
     }, { distDir: ENGINE_DIST });
     cleanup.add(() => engine.stop());
@@ -81,10 +90,12 @@ async function one(count: number): Promise<IdleRow> {
     const bindsUpS = (Date.now() - t0) / 1000;
     log(`  ${fmtInt(count * BINDS)} TLS binds up ${fmt(bindsUpS, 1)} s after the first create`);
     await sleep(SETTLE_S * 1000);
-    const cpu = new CpuMeter({ engine: engine.pid });
+    const cpu = new CpuMeter({ engine: engine.pid, nats: nats.pid });
+    const msgs0 = await nats.msgCounts();
     cpu.begin();
     await sleep(WINDOW_S * 1000);
     const usage = cpu.end();
+    const msgs1 = await nats.msgCounts();
     const m = await engine.metrics();
     const rss = memoryMb(engine.pid).rss;
     const bound = (await smsc.stats()).bound;
@@ -94,6 +105,7 @@ async function one(count: number): Promise<IdleRow> {
       ...(gc && baseGc ? { gcKb: { rss: ((gc.rssMb - baseGc.rssMb) * 1024) / count, heap: ((gc.heapMb - baseGc.heapMb) * 1024) / count } } : {}),
       integrations: count, bindsUpS, baseRssMb: baseRss, rssMb: rss, heapMb: m.heapUsedMb, baseHeapMb: base.heapUsedMb,
       cpuPct: usage.engine!, lagP99Ms: m.eventLoopLagP99Ms,
+      natsCpuPct: usage.nats!, natsInPerS: (msgs1.in - msgs0.in) / WINDOW_S, natsOutPerS: (msgs1.out - msgs0.out) / WINDOW_S,
       kbPerIntegration: ((rss - baseRss) * 1024) / count, heapKbPerIntegration: ((m.heapUsedMb - base.heapUsedMb) * 1024) / count,
       heapTotalKb: ((m.heapTotalMb - base.heapTotalMb) * 1024) / count, externalKb: ((m.externalMb - base.externalMb) * 1024) / count,
     };
@@ -113,10 +125,11 @@ async function main(): Promise<void> {
   }
   log(`\nIdle scale (settle ${SETTLE_S} s, CPU over ${WINDOW_S} s, enquire_link every 30 s)\n`);
   log(table(
-    ['integrations', 'TLS binds', 'all bound after s', 'engine RSS MB (none: base)', 'heap MB (base)', 'KB RSS / integration', 'KB heap used / reserved / external per integration', 'CPU % of a core', 'event-loop p99 ms'],
+    ['integrations', 'TLS binds', 'all bound after s', 'engine RSS MB (none: base)', 'heap MB (base)', 'KB RSS / integration', 'KB heap used / reserved / external per integration', 'CPU % of a core', 'event-loop p99 ms', 'nats-server CPU %, msgs in / out per s'],
     rows.map((r) => [
       fmtInt(r.integrations), fmtInt(r.integrations * BINDS), fmt(r.bindsUpS, 1), `${fmt(r.rssMb)} (${fmt(r.baseRssMb)})`,
       `${fmt(r.heapMb)} (${fmt(r.baseHeapMb)})`, fmt(r.kbPerIntegration), `${fmt(r.heapKbPerIntegration)} / ${fmt(r.heapTotalKb)} / ${fmt(r.externalKb)}`, fmt(r.cpuPct, 1), fmt(r.lagP99Ms, 1),
+      `${fmt(r.natsCpuPct, 1)}, ${fmtInt(r.natsInPerS)} / ${fmtInt(r.natsOutPerS)}`,
     ]),
   ));
   for (const r of rows) {

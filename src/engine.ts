@@ -95,6 +95,8 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     const supervisor = new Supervisor({
       store, owners: buckets.owners, stateKv: buckets.state, ownerRenewMs: config.timers.ownerRenewMs,
       ownerHandoffsPerRenew: config.limits.ownerHandoffsPerRenew, ownerFenceMs: config.timers.ownerFenceMs,
+      // half the server's max_payload leaves room for the head's wrapper and the message headers
+      stateSnapshotChunkBytes: Math.min(config.limits.stateSnapshotChunkBytes, Math.floor((nats.nc.info?.max_payload ?? 1_048_576) / 2)),
       engine: config, schemas, masterKey: previousKey ? [masterKey, previousKey] : masterKey, sink, logger, now, instanceId, events,
       bindAttempts: new BindAttemptBudget(config.limits.bindAttemptsPerSecond),
     });

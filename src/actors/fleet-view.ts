@@ -2,8 +2,9 @@
 // integration with the instance running it, for GET /v1/state on any instance.
 import type { KV, KvEntry } from '@nats-io/kv';
 import type { Logger } from 'pino';
-import { keys, decodeJson, isLive, listKeys } from '../adapters/nats/index.js';
+import { keys, isLive, listKeys } from '../adapters/nats/index.js';
 import { instanceSnapshotSchema, snapshotKeysSchema, type FleetStateView, type InstanceStatusView, type IntegrationStateView } from '../domain/index.js';
+import { readSnapshotViews } from './instance-snapshot.js';
 
 /** wall-clock ms (snapshot ages are measured against the server's write timestamps); tests inject one */
 export type WallClock = () => number;
@@ -37,7 +38,7 @@ export async function liveFleet(stateKv: KV, me: string, freshMs: number, logger
   for (const s of await snapshots(stateKv, me, now)) {
     if (s.ageMs >= freshMs) continue;
     live.add(s.instance);
-    for (const v of decodeJson(s.entry, snapshotKeysSchema, logger) ?? []) runningElsewhere.add(keys.integration(v.org, v.id));
+    for (const v of await readSnapshotViews(stateKv, s.instance, s.entry, snapshotKeysSchema, logger) ?? []) runningElsewhere.add(keys.integration(v.org, v.id));
   }
   return { instances: [...live].sort(), runningElsewhere };
 }
@@ -66,7 +67,7 @@ export async function fleetState(
     for (const s of all) instances.push({ id: s.instance, live: s.ageMs < freshMs, snapshotAgeMs: s.ageMs });
     for (const s of all.filter((x) => x.ageMs < freshMs).sort((x, y) => x.ageMs - y.ageMs)) {
       // another instance's snapshot, maybe from another engine version: an unknown shape is logged and left out
-      for (const v of decodeJson(s.entry, instanceSnapshotSchema, logger) ?? []) {
+      for (const v of await readSnapshotViews(stateKv, s.instance, s.entry, instanceSnapshotSchema, logger) ?? []) {
         const key = keys.integration(v.org, v.id);
         if (seen.has(key)) continue;
         seen.add(key);

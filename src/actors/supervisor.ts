@@ -4,12 +4,13 @@
 // rendezvous hashing, handed over a few per renewal. An integration whose claim was not confirmed within
 // the fence time is closed at once (its sockets dropped), before the claim can lapse for anyone else.
 import type { KV } from '@nats-io/kv';
-import { keys, encodeJson } from '../adapters/nats/index.js';
+import { keys } from '../adapters/nats/index.js';
 import { type FleetStateView, type IntegrationRecord, type IntegrationStore, type IntegrationStateView, type StateView } from '../domain/index.js';
 import { fleetState, liveFleet } from './fleet-view.js';
 import { IntegrationActor, type IntegrationActorDeps } from './integration-actor.js';
 import { OwnerClaims, preferredInstance, type MonotonicClock } from './ownership.js';
 import { SnapshotPublisher } from './snapshot-publisher.js';
+import { InstanceSnapshotWriter } from './instance-snapshot.js';
 
 export interface SupervisorDeps extends Omit<IntegrationActorDeps, 'record' | 'onDeleted'> {
   store: IntegrationStore;
@@ -22,10 +23,11 @@ export interface SupervisorDeps extends Omit<IntegrationActorDeps, 'record' | 'o
   ownerHandoffsPerRenew: number;
   /** an integration whose claim write sent this long ago is still the newest confirmed one is closed (< claim TTL) */
   ownerFenceMs: number;
+  /** its snapshot is split into values of at most this many bytes (< the server's max_payload); default: engine.limits */
+  stateSnapshotChunkBytes?: number;
   /** monotonic ms for the fence; tests inject one */
   clock?: MonotonicClock;
 }
-
 
 export class Supervisor implements StateView {
   readonly actors = new Map<string, IntegrationActor>();
@@ -48,6 +50,7 @@ export class Supervisor implements StateView {
   private readonly clock: MonotonicClock;
   /** this instance's snapshot in `byo_state`: at each renewal, and soon after an integration changes here */
   readonly snapshots: SnapshotPublisher;
+  private readonly snapshotWriter: InstanceSnapshotWriter;
 
   constructor(private readonly deps: SupervisorDeps) {
     this.clock = deps.clock ?? (() => performance.now());
@@ -56,8 +59,9 @@ export class Supervisor implements StateView {
     const renewTimeoutMs = Math.max(deps.ownerRenewMs, Math.floor(deps.ownerFenceMs / 2));
     this.claims = new OwnerClaims(deps.owners, deps.instanceId, deps.logger, deps.ownerFenceMs, this.clock, renewTimeoutMs);
     this.live = [deps.instanceId];
+    this.snapshotWriter = new InstanceSnapshotWriter(deps.stateKv, deps.instanceId, deps.stateSnapshotChunkBytes ?? deps.engine.limits.stateSnapshotChunkBytes);
     this.snapshots = new SnapshotPublisher({
-      write: () => this.publishSnapshot(), debounceMs: deps.engine.timers.stateSnapshotDebounceMs,
+      write: () => this.snapshotWriter.write(this.localViews()), debounceMs: deps.engine.timers.stateSnapshotDebounceMs,
       onError: (err) => deps.logger.warn({ err }, 'writing the state snapshot failed'),
     });
     deps.events.on('changed', (_actor, change) => { if (change !== 'capacity') this.snapshots.changed(); });
@@ -104,7 +108,7 @@ export class Supervisor implements StateView {
       await this.claims.release(key);
     }
     this.actors.clear();
-    await this.deps.stateKv.delete(keys.instanceState(this.deps.instanceId)).catch(() => undefined);
+    await this.snapshotWriter.remove().catch(() => undefined);
   }
 
   private async reconcile(key: string, fromRenewal = false): Promise<void> {
@@ -236,8 +240,10 @@ export class Supervisor implements StateView {
     if (this.renewing) return; // a slow round (hand-overs wait for unbinds) must not overlap the next
     this.renewing = true;
     try {
-      await this.snapshots.now();
-      await this.readLiveFleet();
+      // neither a snapshot that cannot be written nor a fleet that cannot be read may keep the claims
+      // from being renewed: that would fence every integration here
+      await this.snapshots.now().catch((err: unknown) => this.deps.logger.warn({ err }, 'writing the state snapshot failed'));
+      await this.readLiveFleet().catch((err: unknown) => this.deps.logger.warn({ err }, 'reading the live instances failed; keeping the last known'));
       await Promise.all(this.claimedKeys().map(async (key) => {
         if ((await this.claims.renew(key)) === 'lost') await this.fence(key, 'claim lost');
       }));
@@ -263,16 +269,9 @@ export class Supervisor implements StateView {
     }
   }
 
-  private async publishSnapshot(): Promise<void> {
-    await this.deps.stateKv.put(keys.instanceState(this.deps.instanceId), encodeJson(this.localViews()));
-  }
-
-  /**
-   * An instance whose snapshot is older than the fence time is not counted as live: it has closed its
-   * binds by then if it is cut off, and its claims lapse soon after. Three renew intervals (the earlier
-   * window, 3 s) let a few slow rounds under load make a live instance look gone to the others, and
-   * integrations moved back and forth (measured: hand-overs mid-benchmark, messages waiting out the ack wait).
-   */
+  /** An instance whose snapshot is older than the fence time is not live: cut off, it has closed its binds by
+   * then. Three renew intervals (the earlier window) let a few slow rounds under load make a live instance
+   * look gone, and integrations moved back and forth (measured: hand-overs mid-benchmark). */
   private liveWindowMs(): number {
     return Math.max(3 * this.deps.ownerRenewMs, this.deps.ownerFenceMs);
   }

@@ -94,6 +94,8 @@ export const limitsSchema = z.object({
   receiptUnmatchedGiveUpMs: ms(600_000),
   /** JetStream replicas for every stream and KV bucket; unset: 3 when the server is part of a cluster, else 1 */
   jetStreamReplicas: z.coerce.number().int().min(1).max(5).optional(),
+  /** an instance's state snapshot (KV byo_state) is written as values of at most this many bytes; a larger one is split (at ~425 bytes per integration, one value held ~2,400 integrations under the default max_payload of 1 MB). Bounded by half the server's max_payload at start-up */
+  stateSnapshotChunkBytes: count(262_144),
   /** integrations an instance hands to their preferred instance per owner renewal (balancing without a rebind storm) */
   ownerHandoffsPerRenew: count(5),
   /** keywords kept per subscriber (sender number, handset) in KV, newest last */
@@ -154,7 +156,7 @@ const LIMIT_ENV: Record<keyof Limits, string> = {
   windowSize: 'BYO_WINDOW_SIZE', trackingTtlMs: 'BYO_TRACKING_TTL_MS', requeueDelayMs: 'BYO_REQUEUE_DELAY_MS',
   throttleBackoffMs: 'BYO_THROTTLE_BACKOFF_MS', maxPduLength: 'BYO_MAX_PDU_LENGTH',
   throttleBackoffMaxMs: 'BYO_THROTTLE_BACKOFF_MAX_MS', mtAckWaitMs: 'BYO_MT_ACK_WAIT_MS',
-  maxInFlightMessagesPerIntegration: 'BYO_MAX_IN_FLIGHT_MESSAGES', ownerHandoffsPerRenew: 'BYO_OWNER_HANDOFFS_PER_RENEW',
+  maxInFlightMessagesPerIntegration: 'BYO_MAX_IN_FLIGHT_MESSAGES', ownerHandoffsPerRenew: 'BYO_OWNER_HANDOFFS_PER_RENEW', stateSnapshotChunkBytes: 'BYO_STATE_SNAPSHOT_CHUNK_BYTES',
   subscriberHistoryLimit: 'BYO_SUBSCRIBER_HISTORY_LIMIT', receiptHoldMs: 'BYO_RECEIPT_HOLD_MS',
   deliverSmRetryMaxMs: 'BYO_DELIVER_SM_RETRY_MAX_MS', deliverSmRetryDelayMs: 'BYO_DELIVER_SM_RETRY_DELAY_MS', receiptUnmatchedGiveUpMs: 'BYO_RECEIPT_UNMATCHED_GIVE_UP_MS',
   rateLimitOverrideMps: 'BYO_RATE_LIMIT_OVERRIDE_MPS', jetStreamReplicas: 'BYO_JETSTREAM_REPLICAS',

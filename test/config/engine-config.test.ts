@@ -62,6 +62,7 @@ const DEFAULT_LIMITS: Limits = {
   receiptUnmatchedGiveUpMs: 10 * MINUTE,
   jetStreamReplicas: undefined,
   ownerHandoffsPerRenew: 5,
+  stateSnapshotChunkBytes: 262_144,
   subscriberHistoryLimit: 50,
   rateLimitOverrideMps: undefined,
   bindAttemptsPerSecond: 20,

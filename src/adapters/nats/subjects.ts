@@ -85,7 +85,10 @@ export const keys = {
   number: (e164: string) => digits(e164),
   owner: (org: string, integration: string) => `${org}.${integration}`,
   instanceState: (instanceId: string) => `instance.${instanceId}`,
+  /** the heads only: a part (below) has one more token */
   instanceStatesAll: 'instance.*',
+  /** part k (1…) of a snapshot too large for one value (src/actors/instance-snapshot.ts) */
+  instanceStatePart: (instanceId: string, k: number) => `instance.${instanceId}.${k}`,
   /** the instance id a `byo_state` key is for */
   parseInstanceState: (key: string): string | undefined => (key.startsWith('instance.') ? key.slice('instance.'.length) : undefined),
   /** `submitKey` is already KV-safe (src/domain/message-id.ts) */
