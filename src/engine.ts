@@ -107,7 +107,8 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
       store, schemas, state: supervisor, apiToken, logger, deleteWaitMs: config.timers.deleteWaitMs,
       egressCidrs: config.egressCidrs,
       secrets: { seal: (creds, aad) => sealCredentials(masterKey, creds, aad) },
-      numbersOf: (org, id) => numbers.listByIntegration(org, id),
+      // from the fleet's watch (O(the integration's numbers)), not the store's list of every number
+      numbersOf: (org, id) => fleet.numbersOf(org, id, config.timers.numbersViewWaitMs),
       isReady: () => nats.state() === 'connected' && supervisor.reconciled,
       metricsText: () => metrics.text(),
       tokens,

@@ -40,6 +40,11 @@ export class NumberFleet implements SenderNumbers {
   private readonly abort = new AbortController();
   /** the integrations running here, by KV key */
   private readonly running = new Map<string, { active: boolean }>();
+  /** number keys by integration (`keys.integration`): an integration's change touches its numbers only */
+  private readonly byIntegration = new Map<string, Set<string>>();
+  /** the newest `byo_numbers` revision the watch has applied, and who waits for a newer one */
+  private seen = 0;
+  private readonly waiters = new Set<() => void>();
 
   constructor(private readonly d: NumberFleetDeps) {
     d.events.on('started', (actor) => {
@@ -67,6 +72,8 @@ export class NumberFleet implements SenderNumbers {
         } else {
           this.remove(e.key);
         }
+        this.seen = Math.max(this.seen, e.revision);
+        for (const wake of this.waiters) wake();
       }
     })().catch((err: unknown) => this.d.logger.warn({ err }, 'number watch ended'));
   }
@@ -92,6 +99,36 @@ export class NumberFleet implements SenderNumbers {
     return e && e.record.org === org && e.record.integration === integration ? e.record.optOutByIntent ?? 'off' : 'off';
   }
 
+  /**
+   * The integration's numbers, sorted, as of now: the watch is first brought up to the bucket's last
+   * revision (one stream-info request), so a number imported a moment ago through any instance is
+   * listed. O(its numbers), where the store's list reads every number of every integration. Falls back
+   * to the store when the watch does not catch up within `waitMs`.
+   */
+  async numbersOf(org: string, integration: string, waitMs: number): Promise<NumberRecord[]> {
+    const last = (await this.d.kv.status()).streamInfo.state.last_seq;
+    if (!(await this.caughtUp(last, waitMs))) return this.d.store.listByIntegration(org, integration);
+    const found = [...(this.byIntegration.get(keys.integration(org, integration)) ?? [])].flatMap((k) => {
+      const e = this.entries.get(k);
+      return e ? [e.record] : [];
+    });
+    return found.sort((a, b) => a.e164.localeCompare(b.e164));
+  }
+
+  private caughtUp(revision: number, waitMs: number): Promise<boolean> {
+    if (this.seen >= revision) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve(ok);
+      };
+      const check = () => { if (this.seen >= revision) done(true); };
+      const timer = setTimeout(() => done(false), waitMs);
+      this.waiters.add(check);
+    });
+  }
+
   /** A deleted integration's numbers go back to the pool. */
   private async releaseAll(org: string, integration: string): Promise<void> {
     for (const n of await this.d.store.listByIntegration(org, integration)) await this.d.store.release(n.e164);
@@ -99,15 +136,19 @@ export class NumberFleet implements SenderNumbers {
 
   /** The integration's activity or ownership changed: bring its numbers along. */
   private integrationChanged(org: string, integration: string): void {
-    for (const [key, e] of this.entries) {
-      if (e.record.org === org && e.record.integration === integration) this.upsert(key, e.record);
+    for (const key of this.byIntegration.get(keys.integration(org, integration)) ?? []) {
+      const e = this.entries.get(key);
+      if (e) this.upsert(key, e.record);
     }
   }
 
   private upsert(key: string, record: NumberRecord): void {
     const entry = this.entries.get(key) ?? { record };
+    this.unindex(key, entry.record);
     entry.record = record;
     this.entries.set(key, entry);
+    const of = keys.integration(record.org, record.integration);
+    this.byIntegration.set(of, (this.byIntegration.get(of) ?? new Set()).add(key));
     const owner = this.running.get(keys.integration(record.org, record.integration));
     if (!owner) {
       entry.actor?.stop();
@@ -134,8 +175,15 @@ export class NumberFleet implements SenderNumbers {
     const entry = this.entries.get(key);
     if (!entry) return;
     this.entries.delete(key);
+    this.unindex(key, entry.record);
     entry.actor?.send({ type: 'number.release' });
     entry.actor?.stop();
+  }
+
+  private unindex(key: string, record: NumberRecord): void {
+    const of = keys.integration(record.org, record.integration);
+    const set = this.byIntegration.get(of);
+    if (set?.delete(key) && set.size === 0) this.byIntegration.delete(of);
   }
 
   private persist(key: string, entry: Entry, state: string): void {

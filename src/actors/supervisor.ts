@@ -11,6 +11,7 @@ import { IntegrationActor, type IntegrationActorDeps } from './integration-actor
 import { OwnerClaims, preferredInstance, type MonotonicClock } from './ownership.js';
 import { SnapshotPublisher } from './snapshot-publisher.js';
 import { InstanceSnapshotWriter } from './instance-snapshot.js';
+import { FenceTimer } from './fence-timer.js';
 
 export interface SupervisorDeps extends Omit<IntegrationActorDeps, 'record' | 'onDeleted'> {
   store: IntegrationStore;
@@ -46,7 +47,7 @@ export class Supervisor implements StateView {
   private renewing = false;
   /** actors being stopped (unbinding, draining): still under our claim, renewed and fenced until gone */
   private readonly closing = new Map<string, IntegrationActor>();
-  private fenceTimer: NodeJS.Timeout | undefined;
+  private readonly fences: FenceTimer;
   private readonly clock: MonotonicClock;
   /** this instance's snapshot in `byo_state`: at each renewal, and soon after an integration changes here */
   readonly snapshots: SnapshotPublisher;
@@ -54,6 +55,7 @@ export class Supervisor implements StateView {
 
   constructor(private readonly deps: SupervisorDeps) {
     this.clock = deps.clock ?? (() => performance.now());
+    this.fences = new FenceTimer(this.clock, () => void this.checkFences());
     // a renewal's answer is useful until the fence; half of it leaves room for one retry (an answer lost
     // in a NATS node change) and lets a loaded cluster take longer than one renew interval
     const renewTimeoutMs = Math.max(deps.ownerRenewMs, Math.floor(deps.ownerFenceMs / 2));
@@ -100,7 +102,7 @@ export class Supervisor implements StateView {
   async stop(timeoutMs: number): Promise<void> {
     this.abort.abort();
     if (this.renewTimer) clearInterval(this.renewTimer);
-    clearTimeout(this.fenceTimer);
+    this.fences.stop();
     await this.snapshots.stop();
     await Promise.all([...this.actors.values()].map((a) => a.shutdown(timeoutMs)));
     for (const [key, a] of this.actors) {
@@ -121,7 +123,7 @@ export class Supervisor implements StateView {
       if (!(await this.mayClaim(key, fromRenewal)) || !(await this.claims.claim(key))) return;
       if (this.closing.has(key)) return;
       this.unclaimedSince.delete(key);
-      this.armFence();
+      if (!this.abort.signal.aborted) this.fences.include(this.claims.fenceAt(key));
       // The watch and the renewal both reconcile: another call for this key may have started its actor
       // while this one awaited the claim (which confirms a claim that is already ours). A second actor
       // would run untracked, with its own binds, forever.
@@ -219,15 +221,10 @@ export class Supervisor implements StateView {
 
   private claimedKeys(): string[] { return [...this.actors.keys(), ...this.closing.keys()]; }
 
-  /** One timer at the earliest fence time of what we run; re-armed after every claim and renewal. */
+  /** The fence timer at the earliest fence time of what we run; re-armed after every renewal. */
   private armFence(): void {
-    clearTimeout(this.fenceTimer);
-    if (this.abort.signal.aborted) return;
-    let next = Infinity;
-    for (const key of this.claimedKeys()) next = Math.min(next, this.claims.fenceAt(key) ?? -Infinity);
-    if (next === Infinity) return;
-    this.fenceTimer = setTimeout(() => void this.checkFences(), Math.max(0, next - this.clock()));
-    this.fenceTimer.unref();
+    if (this.abort.signal.aborted) this.fences.stop();
+    else this.fences.arm(this.claimedKeys().map((k) => this.claims.fenceAt(k)));
   }
 
   private async checkFences(): Promise<void> {
@@ -240,13 +237,15 @@ export class Supervisor implements StateView {
     if (this.renewing) return; // a slow round (hand-overs wait for unbinds) must not overlap the next
     this.renewing = true;
     try {
-      // neither a snapshot that cannot be written nor a fleet that cannot be read may keep the claims
-      // from being renewed: that would fence every integration here
-      await this.snapshots.now().catch((err: unknown) => this.deps.logger.warn({ err }, 'writing the state snapshot failed'));
-      await this.readLiveFleet().catch((err: unknown) => this.deps.logger.warn({ err }, 'reading the live instances failed; keeping the last known'));
-      await Promise.all(this.claimedKeys().map(async (key) => {
-        if ((await this.claims.renew(key)) === 'lost') await this.fence(key, 'claim lost');
-      }));
+      // claims first, beside the snapshot and the fleet read, whose failures (or seconds under load) must
+      // not keep the claims from being renewed: that fenced every integration here
+      await Promise.all([
+        ...this.claimedKeys().map(async (key) => {
+          if ((await this.claims.renew(key)) === 'lost') await this.fence(key, 'claim lost');
+        }),
+        this.snapshots.now().catch((err: unknown) => this.deps.logger.warn({ err }, 'writing the state snapshot failed'))
+          .then(() => this.readLiveFleet().catch((err: unknown) => this.deps.logger.warn({ err }, 'reading the live instances failed; keeping the last known'))),
+      ]);
       this.armFence();
       const handedOver = new Set<string>();
       for (const key of this.actors.keys()) {

@@ -53,6 +53,8 @@ export const timersSchema = z.object({
   bindFailureLogIntervalMs: ms(60_000),
   /** a console session (cookie) lasts this long after sign-in */
   consoleSessionTtlMs: ms(12 * 3600_000),
+  /** an integration's view lists its numbers from this instance's watch of byo_numbers once the watch has caught up with the bucket; past this wait, from the bucket itself (slower) */
+  numbersViewWaitMs: ms(2_000),
   /** GET .../messages/:messageId searches statuses this far back when the message has no track */
   traceLookbackMs: ms(24 * 3600_000),
   /** GET /v1/events/stream sends a keep-alive comment this often (proxies close idle streams) */
@@ -148,7 +150,7 @@ const TIMER_ENV: Record<keyof Timers, string> = {
   ownerFenceMs: 'BYO_OWNER_FENCE_MS',
   bindFailureLogIntervalMs: 'BYO_BIND_FAILURE_LOG_INTERVAL_MS',
   consoleSessionTtlMs: 'BYO_CONSOLE_SESSION_TTL_MS', traceLookbackMs: 'BYO_TRACE_LOOKBACK_MS',
-  sseHeartbeatMs: 'BYO_SSE_HEARTBEAT_MS',
+  sseHeartbeatMs: 'BYO_SSE_HEARTBEAT_MS', numbersViewWaitMs: 'BYO_NUMBERS_VIEW_WAIT_MS',
   stateSnapshotDebounceMs: 'BYO_STATE_SNAPSHOT_DEBOUNCE_MS',
   eventLoopMonitorResolutionMs: 'BYO_EVENT_LOOP_MONITOR_RESOLUTION_MS',
 };

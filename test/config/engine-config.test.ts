@@ -41,6 +41,7 @@ const DEFAULT_TIMERS: Timers = {
   ownerFenceMs: 5_000,
   bindFailureLogIntervalMs: MINUTE,
   consoleSessionTtlMs: 12 * HOUR,
+  numbersViewWaitMs: 2_000,
   traceLookbackMs: 24 * HOUR,
   sseHeartbeatMs: 15_000,
   stateSnapshotDebounceMs: 200,
