@@ -50,6 +50,14 @@ export async function fleetPage(d: FleetDeps, org?: string): Promise<FleetPage> 
   const [listed, fleet, numbers, depths] = await Promise.all([d.store.list(org), fleetState(d), d.numbers.list(), d.stats.queueDepths()]);
   const records = listed.filter((r) => org === undefined || r.org === org);
   const live = new Map(fleet.integrations.map((v) => [`${v.org}.${v.id}`, v]));
+  // grouped once: a filter per row was integrations × numbers (9 M comparisons at 3,000 each)
+  const numbersOf = new Map<string, { e164: string; state: string }[]>();
+  for (const n of numbers) {
+    const key = `${n.org}.${n.integration}`;
+    const list = numbersOf.get(key) ?? [];
+    if (list.length === 0) numbersOf.set(key, list);
+    list.push({ e164: n.e164, state: n.state });
+  }
   const integrations = records.filter((r) => r.desired !== 'deleted').map((r) => {
     const key = `${r.org}.${r.id}`;
     const v = live.get(key);
@@ -57,7 +65,7 @@ export async function fleetPage(d: FleetDeps, org?: string): Promise<FleetPage> 
       org: r.org, id: r.id, name: typeof r.config.name === 'string' ? r.config.name : r.id, desired: r.desired,
       state: v?.state ?? 'inactive', since: v?.since ?? null, instance: v?.instance ?? null, binds: v?.binds ?? [],
       windowSize: d.windowSize, queueDepth: depths.get(key) ?? 0,
-      numbers: numbers.filter((n) => n.org === r.org && n.integration === r.id).map((n) => ({ e164: n.e164, state: n.state })),
+      numbers: numbersOf.get(key) ?? [],
       activity: v?.instance === d.instanceId ? d.stats.activity(r.org, r.id) : null,
     };
   }).sort((a, b) => a.org.localeCompare(b.org) || a.name.localeCompare(b.name));
