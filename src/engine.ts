@@ -115,7 +115,8 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
       plugins: [
         numberRoutes({ numbers, integrations: store, subscriber: (sender, handset) => subscribers.get(sender, handset) }),
         consolePlugin({
-          apiToken, sessions, tokens, store, state: supervisor, numbers, instanceId, windowSize: config.limits.windowSize,
+          apiToken, sessions, tokens, store, state: supervisor, instanceId, windowSize: config.limits.windowSize,
+          numbers: { list: () => fleet.list(config.timers.numbersViewWaitMs) },
           stats: { activity: (org, id) => activity.activity(org, id), queueDepths: () => mtQueueDepths(nats.jsm) },
         }),
       ],

@@ -106,8 +106,7 @@ export class NumberFleet implements SenderNumbers {
    * to the store when the watch does not catch up within `waitMs`.
    */
   async numbersOf(org: string, integration: string, waitMs: number): Promise<NumberRecord[]> {
-    const last = (await this.d.kv.status()).streamInfo.state.last_seq;
-    if (!(await this.caughtUp(last, waitMs))) return this.d.store.listByIntegration(org, integration);
+    if (!(await this.caughtUp(waitMs))) return this.d.store.listByIntegration(org, integration);
     const found = [...(this.byIntegration.get(keys.integration(org, integration)) ?? [])].flatMap((k) => {
       const e = this.entries.get(k);
       return e ? [e.record] : [];
@@ -115,8 +114,16 @@ export class NumberFleet implements SenderNumbers {
     return found.sort((a, b) => a.e164.localeCompare(b.e164));
   }
 
-  private caughtUp(revision: number, waitMs: number): Promise<boolean> {
-    if (this.seen >= revision) return Promise.resolve(true);
+  /** Every number, sorted, caught up like numbersOf (the console's fleet page, polled). */
+  async list(waitMs: number): Promise<NumberRecord[]> {
+    if (!(await this.caughtUp(waitMs))) return this.d.store.list();
+    return [...this.entries.values()].map((e) => e.record).sort((a, b) => a.e164.localeCompare(b.e164));
+  }
+
+  /** true once the watch has applied the bucket's last revision as of now; false after `waitMs` */
+  private async caughtUp(waitMs: number): Promise<boolean> {
+    const revision = (await this.d.kv.status()).streamInfo.state.last_seq;
+    if (this.seen >= revision) return true;
     return new Promise((resolve) => {
       const done = (ok: boolean) => {
         clearTimeout(timer);

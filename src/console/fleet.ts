@@ -26,7 +26,8 @@ export interface FleetRow {
 export interface FleetDeps {
   store: IntegrationStore;
   state: StateView;
-  numbers: NumberStore;
+  /** every number (the engine's number fleet answers from its watch of byo_numbers, not one read per number per refresh) */
+  numbers: Pick<NumberStore, 'list'>;
   stats: FleetStats;
   /** the instance serving this request: activity is counted by the owner only */
   instanceId: string;

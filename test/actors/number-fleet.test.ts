@@ -64,6 +64,24 @@ describe('NumberFleet.numbersOf', () => {
     }
   });
 
+  it('lists every number, sorted, caught up with a write through another connection', async () => {
+    const numbers = fleet();
+    await numbers.start();
+    try {
+      await store.claim(number('+15550000002', 'i2'));
+      const other = await connect({ servers: f.server.url });
+      try {
+        const theirs = createKvNumberStore(await new Kvm(jetstream(other)).open(`numbers_fleet_${n}`), { logger });
+        await theirs.claim(number('+15550000001', 'i1'));
+      } finally {
+        await other.close();
+      }
+      expect((await numbers.list(2_000)).map((r) => [r.e164, r.integration])).toEqual([['+15550000001', 'i1'], ['+15550000002', 'i2']]);
+    } finally {
+      numbers.stop();
+    }
+  });
+
   it('follows a number released and imported into another integration, and a deleted one', async () => {
     const numbers = fleet();
     await numbers.start();
