@@ -143,7 +143,8 @@ export class NumberFleet implements SenderNumbers {
 
   /** The integration's activity or ownership changed: bring its numbers along. */
   private integrationChanged(org: string, integration: string): void {
-    for (const key of this.byIntegration.get(keys.integration(org, integration)) ?? []) {
+    // a copy: upsert may re-index while this runs (a live Set iterator visits re-added keys again)
+    for (const key of [...(this.byIntegration.get(keys.integration(org, integration)) ?? [])]) {
       const e = this.entries.get(key);
       if (e) this.upsert(key, e.record);
     }
@@ -151,11 +152,13 @@ export class NumberFleet implements SenderNumbers {
 
   private upsert(key: string, record: NumberRecord): void {
     const entry = this.entries.get(key) ?? { record };
-    this.unindex(key, entry.record);
+    const of = keys.integration(record.org, record.integration);
+    if (keys.integration(entry.record.org, entry.record.integration) !== of) this.unindex(key, entry.record);
     entry.record = record;
     this.entries.set(key, entry);
-    const of = keys.integration(record.org, record.integration);
-    this.byIntegration.set(of, (this.byIntegration.get(of) ?? new Set()).add(key));
+    const set = this.byIntegration.get(of);
+    if (set) set.add(key);
+    else this.byIntegration.set(of, new Set([key]));
     const owner = this.running.get(keys.integration(record.org, record.integration));
     if (!owner) {
       entry.actor?.stop();

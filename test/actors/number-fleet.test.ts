@@ -105,6 +105,25 @@ describe('NumberFleet.numbersOf', () => {
     expect(performance.now() - t0).toBeGreaterThanOrEqual(290);
   });
 
+  it('brings every number of an integration along when its state changes (several numbers, changed twice)', async () => {
+    const events = new IntegrationEvents(logger);
+    const numbers = fleet(events);
+    await numbers.start();
+    try {
+      for (let k = 1; k <= 3; k++) await store.claim(number(`+1555000000${k}`, 'i1'));
+      await numbers.numbersOf('acme', 'i1', 2_000);
+      const actor = { org: 'acme', id: 'i1', active: false } as { org: string; id: string; active: boolean };
+      await events.emit('started', actor as IntegrationActor);
+      expect(numbers.isActiveSender('acme', 'i1', '+15550000001')).toBe(false);
+      actor.active = true;
+      await events.emit('changed', actor as IntegrationActor, 'state');
+      await events.emit('changed', actor as IntegrationActor, 'state');
+      for (let k = 1; k <= 3; k++) expect(numbers.isActiveSender('acme', 'i1', `+1555000000${k}`)).toBe(true);
+    } finally {
+      numbers.stop();
+    }
+  }, 10_000);
+
   it("starts the number actors of the integration that starts here, and no other's", async () => {
     const events = new IntegrationEvents(logger);
     const numbers = fleet(events);
