@@ -113,7 +113,10 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
       metricsText: () => metrics.text(),
       tokens,
       plugins: [
-        numberRoutes({ numbers, integrations: store, subscriber: (sender, handset) => subscribers.get(sender, handset) }),
+        numberRoutes({
+          numbers, integrations: store,
+          listed: { byOrg: (org) => fleet.list(config.timers.numbersViewWaitMs, org), byIntegration: (org, id) => fleet.numbersOf(org, id, config.timers.numbersViewWaitMs) },
+          subscriber: (sender, handset) => subscribers.get(sender, handset) }),
         consolePlugin({
           apiToken, sessions, tokens, store, state: supervisor, instanceId, windowSize: config.limits.windowSize,
           numbers: { list: () => fleet.list(config.timers.numbersViewWaitMs) },

@@ -114,10 +114,11 @@ export class NumberFleet implements SenderNumbers {
     return found.sort((a, b) => a.e164.localeCompare(b.e164));
   }
 
-  /** Every number, sorted, caught up like numbersOf (the console's fleet page, polled). */
-  async list(waitMs: number): Promise<NumberRecord[]> {
-    if (!(await this.caughtUp(waitMs))) return this.d.store.list();
-    return [...this.entries.values()].map((e) => e.record).sort((a, b) => a.e164.localeCompare(b.e164));
+  /** Every number (of `org` when given), sorted, caught up like numbersOf (the console's fleet page, the list routes). */
+  async list(waitMs: number, org?: string): Promise<NumberRecord[]> {
+    if (!(await this.caughtUp(waitMs))) return org === undefined ? this.d.store.list() : this.d.store.listByOrg(org);
+    return [...this.entries.values()].flatMap((e) => (org === undefined || e.record.org === org ? [e.record] : []))
+      .sort((a, b) => a.e164.localeCompare(b.e164));
   }
 
   /** true once the watch has applied the bucket's last revision as of now; false after `waitMs` */

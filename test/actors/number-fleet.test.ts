@@ -64,7 +64,7 @@ describe('NumberFleet.numbersOf', () => {
     }
   });
 
-  it('lists every number, sorted, caught up with a write through another connection', async () => {
+  it('lists every number (or an org\'s), sorted, caught up with a write through another connection', async () => {
     const numbers = fleet();
     await numbers.start();
     try {
@@ -77,6 +77,9 @@ describe('NumberFleet.numbersOf', () => {
         await other.close();
       }
       expect((await numbers.list(2_000)).map((r) => [r.e164, r.integration])).toEqual([['+15550000001', 'i1'], ['+15550000002', 'i2']]);
+      await store.claim({ ...number('+15550000000', 'g1'), org: 'globex' });
+      expect((await numbers.list(2_000, 'globex')).map((r) => r.e164)).toEqual(['+15550000000']);
+      expect((await numbers.list(2_000, 'acme')).map((r) => r.e164)).toEqual(['+15550000001', '+15550000002']);
     } finally {
       numbers.stop();
     }

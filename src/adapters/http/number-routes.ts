@@ -16,6 +16,9 @@ export interface NumberRoutesDeps {
   /** a number left the inventory: the engine stops its actor */
   onReleased?: (record: NumberRecord) => void;
   now?: () => Date;
+  /** answers the list routes without reading every number from the store (the engine's number fleet, from its
+   *  watch of byo_numbers, caught up first); default: the store */
+  listed?: { byOrg(org: string): Promise<NumberRecord[]>; byIntegration(org: string, integration: string): Promise<NumberRecord[]> };
   /** a handset's compliance state with a sender number (KV byo_subscribers), undefined when it never texted a keyword */
   subscriber?: (sender: string, handset: string) => Promise<unknown>;
 }
@@ -67,9 +70,8 @@ export function numberRoutes(deps: NumberRoutesDeps): FastifyPluginAsync {
       const { org } = req.params;
       checkOrg(org);
       const integration = req.query.integration;
-      const numbers = integration === undefined
-        ? await deps.numbers.listByOrg(org)
-        : await deps.numbers.listByIntegration(org, integration);
+      const listed = deps.listed ?? { byOrg: (o: string) => deps.numbers.listByOrg(o), byIntegration: (o: string, i: string) => deps.numbers.listByIntegration(o, i) };
+      const numbers = integration === undefined ? await listed.byOrg(org) : await listed.byIntegration(org, integration);
       return { numbers };
     });
 
