@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startNatsServerChild } from '../src/adapters/nats/nats-server-child.js';
-import { FAST_TIMERS } from '../test/helpers/engine-process.js';
+import { FAST_TIMERS, reapOnExit } from '../test/helpers/engine-process.js';
 import type { FakeSmscReply, FakeSmscRequest } from './fake-smsc-process.js';
 
 export interface BenchNats {
@@ -139,6 +139,7 @@ export async function startBenchEngine(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  reapOnExit(child); // a bench that ends early (an error, process.exit) leaves no engine running
   let out = '';
   // BENCH_ENGINE_LOG_FILE: every line the engine logs, appended to that file (the tail below is bounded)
   const logFile = process.env.BENCH_ENGINE_LOG_FILE;

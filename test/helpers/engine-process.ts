@@ -30,6 +30,18 @@ export const FAST_TIMERS: Record<string, string> = {
 };
 
 /** `nodeArgs`: node flags before the entry point (e.g. --cpu-prof, which NODE_OPTIONS refuses) */
+/** engines still running: killed when the test process exits, so a hung engine (a blocked event loop
+ *  ignores SIGTERM) never outlives its run and slows every later test on the machine */
+const running = new Set<ChildProcess>();
+let reaperInstalled = false;
+export function reapOnExit(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  if (reaperInstalled) return;
+  reaperInstalled = true;
+  process.once('exit', () => { for (const c of running) c.kill('SIGKILL'); });
+}
+
 export async function startEngine(
   env: Record<string, string>, opts: { dataDir?: string; readyTimeoutMs?: number; nodeArgs?: string[] } = {},
 ): Promise<EngineProcess> {
@@ -42,6 +54,7 @@ export async function startEngine(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  reapOnExit(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
