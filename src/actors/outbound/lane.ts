@@ -4,9 +4,9 @@
 // book queues segments, the pump spreads them round-robin over the bound binds, and the JetStream ack
 // goes out only once every segment has a final submit_sm_resp (or the message a final status).
 import { createActor, fromCallback, toPromise, type Actor } from 'xstate';
-import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import type { JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
-import { consumeMt, settleMt, type LostPulls, type NatsHandle } from '../../adapters/nats/index.js';
+import { settleMt, type LostPulls, type NatsHandle } from '../../adapters/nats/index.js';
 import type { SmppSession, SubmitSmResp } from '../../adapters/smpp/index.js';
 import { DEFAULT_ADVANCED_CONFIG, mergeAdvancedConfig, type AdvancedConfig, type EngineConfig } from '../../config/index.js';
 import {
@@ -16,6 +16,7 @@ import {
 import { LaneBook, laneMachine, type LaneIo, type LaneJob, type LaneSegment } from '../../machines/index.js';
 import type { IntegrationActor } from '../index.js';
 import { readMt } from './read-mt.js';
+import { startLaneConsumer } from './lane-consumer.js';
 import { commandStatusLabel, submitErrorLabel, type OutboundMetrics } from './outbound-metrics.js';
 import type { StatusPublisher } from './status-publisher.js';
 import { recordFailed, recordSubmitted, replayIfKnown, untilDone } from './outcome.js';
@@ -59,6 +60,10 @@ export class Lane {
   private readonly log: Logger;
   private readonly keepAlive: NodeJS.Timeout;
   private readonly now = Date.now;
+  /** settles once the last consumer stopped has been seen stopped by nats-server (see release) */
+  private consumerGone: Promise<void> = Promise.resolve();
+  /** releases not yet sent: stop() waits for them, so shutdown does not close NATS under them */
+  private releases: Promise<void> = Promise.resolve();
   /** segments re-sent after a timeout or a lost bind: their first copy may have reached the SMSC */
   resubmitted = 0;
 
@@ -70,7 +75,7 @@ export class Lane {
       sessions: d.actor.sessions,
       submit: (seg, session) => this.submit(seg, session),
       settleIfDone: (job) => this.settleIfDone(job),
-      release: (job) => settleMt(job.msg, { kind: 'released' }),
+      release: (job) => this.release(job),
     };
     const { limits } = d.engine;
     this.machine = createActor(laneMachine.provide({ actors: { mtConsumer: fromCallback(() => this.consume()) } }), {
@@ -135,6 +140,25 @@ export class Lane {
     this.machine.send({ type: 'lane.stop', drainMs });
     await toPromise(this.machine).catch((err: unknown) => this.log.error({ err }, 'lane machine failed while stopping'));
     clearInterval(this.keepAlive);
+    await this.releases;
+  }
+
+  /**
+   * Hands a message not started back to JetStream, once its consumer is gone. The machine releases
+   * on entering its next state, and XState stops the consumer of the state left only after that: a
+   * nak sent at once was redelivered into the stopping consumer's open pull, to an inbox unsubscribed a
+   * moment later, where it sat unseen for a whole ack wait (60 s). A promise callback runs after the
+   * machine's step, so consumerGone is the stop of that consumer by then.
+   */
+  private release(job: Job): void {
+    this.releases = this.releases.then(() => this.consumerGone).then(() => {
+      try {
+        settleMt(job.msg, { kind: 'released' });
+      } catch (err) {
+        // NATS closed: the message comes back after its ack wait
+        this.log.warn({ err, message: job.prepared.id }, 'could not hand a message back to JetStream');
+      }
+    });
   }
 
   /** The hot path: while the machine is `ready`, pump without an event; only a wait is one. */
@@ -144,34 +168,10 @@ export class Lane {
 
   /** The JetStream consumer, run by the machine while `consuming`; returns how to stop it. */
   private consume(): () => void {
-    let stopped = false;
-    let messages: ConsumerMessages | undefined;
-    let retry: NodeJS.Timeout | undefined;
-    const { limits } = this.d.engine;
-    const start = (): void => {
-      consumeMt(this.d.nats, this.org, this.id,
-        {
-          ackWaitMs: limits.mtAckWaitMs, maxInFlight: limits.maxInFlightMessagesPerIntegration, pullExpiresMs: this.d.engine.timers.mtPullExpiresMs,
-          lostPulls: this.d.lostPulls && { watchdog: this.d.lostPulls, onLost: (n) => this.onLostPull(n) },
-        },
-        (m) => this.acceptSafely(m), (err) => this.log.warn({ err }, 'MT consumer ended'))
-        .then((m) => {
-          // stopped while the consumer was being set up: hand everything back at once
-          if (stopped) m.stop();
-          else messages = m;
-        }, (err: unknown) => {
-          if (stopped) return;
-          this.log.error({ err }, 'cannot start MT consumer; retrying');
-          retry = setTimeout(start, limits.requeueDelayMs);
-          retry.unref();
-        });
-    };
-    start();
-    return () => {
-      stopped = true;
-      clearTimeout(retry);
-      messages?.stop();
-    };
+    const stop = startLaneConsumer({ ...this.d, log: this.log }, this.org, this.id, {
+      onMessage: (m) => this.acceptSafely(m), onLostPull: (n) => this.onLostPull(n),
+    });
+    return () => { this.consumerGone = stop(); };
   }
 
   private onLostPull(messages: number): void {
@@ -201,6 +201,11 @@ export class Lane {
     } catch (err) {
       this.log.warn({ err }, 'tracking lookup failed; redelivering later');
       settleMt(m, { kind: 'deferred', reason: 'tracking lookup failed', delayMs: this.d.engine.limits.requeueDelayMs });
+      return;
+    }
+    // the lane stopped during the lookup: no book will send or hand it back
+    if (this.machine.getSnapshot().status !== 'active') {
+      settleMt(m, { kind: 'released' });
       return;
     }
     // redelivered while still open here (its lease lapsed under load): the job goes on under the new delivery
