@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { type EngineConfig, integrationSchemas } from './config/index.js';
 import {
-  connectNats, defaultReplicas, ensureStreams, ensureBuckets, createKvIntegrationStore, type NatsHandle, createKvNumberStore, natsEventSink, BUCKETS, JsPublisher, openFastKv,
+  connectNats, defaultReplicas, ensureStreams, ensureBuckets, createKvIntegrationStore, type NatsHandle, createKvNumberStore, natsEventSink, BUCKETS, JsPublisher, openFastKv, FastKv,
   createKvTokenStore, natsEventStream, mtQueueDepths,
 } from './adapters/nats/index.js';
 import { ConsoleSessions } from './adapters/http/index.js';
@@ -18,7 +18,7 @@ import { loadMasterKey, parsePreviousMasterKey, sealCredentials } from './adapte
 import { startKeyRotation } from './key-rotation.js';
 import { buildHttpServer, numberRoutes } from './adapters/http/index.js';
 import { createMetrics } from './adapters/metrics.js';
-import { BindAttemptBudget, IntegrationEvents, NumberFleet, Supervisor } from './actors/index.js';
+import { BindAttemptBudget, IntegrationEvents, NumberFleet, renewTimeoutMs, Supervisor } from './actors/index.js';
 import { Outbound, natsMessageTraces } from './actors/outbound/index.js';
 import { SubscriberRegistry, Inbound } from './actors/inbound/index.js';
 
@@ -67,6 +67,9 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     const buckets = await ensureBuckets(nats.kvm, { trackingTtlMs: config.limits.trackingTtlMs, ownersMaxAgeMs: config.timers.ownerClaimTtlMs, replicas });
     const publisher = new JsPublisher(nats.nc, { ackTimeoutMs: config.timers.jetStreamAckTimeoutMs });
     const fastTracking = await openFastKv(publisher, nats.jsm, BUCKETS.tracking);
+    // the owner claims' renewals, one write per claim per second, with the renewal's own timeout
+    const claimPublisher = new JsPublisher(nats.nc, { ackTimeoutMs: renewTimeoutMs(config.timers.ownerRenewMs, config.timers.ownerFenceMs) });
+    started.add(() => claimPublisher.close());
 
     // construct, each part after what it uses
     const now = () => new Date();
@@ -99,6 +102,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
       stateSnapshotChunkBytes: Math.min(config.limits.stateSnapshotChunkBytes, Math.floor((nats.nc.info?.max_payload ?? 1_048_576) / 2)),
       engine: config, schemas, masterKey: previousKey ? [masterKey, previousKey] : masterKey, sink, logger, now, instanceId, events,
       bindAttempts: new BindAttemptBudget(config.limits.bindAttemptsPerSecond),
+      ownerRenewals: new FastKv(claimPublisher, BUCKETS.owners),
     });
     metrics.observe({ integrations: supervisor, outbound });
     const sessions = new ConsoleSessions(apiToken, config.timers.consoleSessionTtlMs, now);

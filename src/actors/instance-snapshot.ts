@@ -6,14 +6,17 @@
 //
 // Layout. `instance.<id>` is the head; its write time is the instance's liveness. When the views fit in
 // one chunk the head is their JSON array: the format every earlier version writes and reads. When they do
-// not, the head is `{ "views": [first chunk], "parts": n }` and the rest are `instance.<id>.<k>`, k = 1..n,
+// not, the head is `{ "views": [], "parts": n }` and the views are in `instance.<id>.<k>`, k = 1..n,
 // written before the head. `instance.*` (the heads) does not match the parts. A reader that catches a
 // write half done may see an integration twice (readers keep the first) or miss one for one read; the
 // next read is whole. Parts left over from a larger snapshot are deleted after the head is written.
+//
+// Cost. The head is written at every owner renewal (1 s), but a part only when its text changed or it
+// nears the bucket's max age: an idle instance of 1,000 integrations rewrote ~425 KB a second, and
+// built and serialised every view to do so (~3% of a core; docs/performance.md).
 import type { KV, KvEntry } from '@nats-io/kv';
 import { z } from 'zod';
-import { decodeJson, keys, type WarnLogger } from '../adapters/nats/index.js';
-import type { IntegrationStateView } from '../domain/index.js';
+import { BUCKET_DEFAULTS, decodeJson, keys, type WarnLogger } from '../adapters/nats/index.js';
 
 const enc = new TextEncoder();
 
@@ -22,13 +25,12 @@ const MAX_PARTS = 10_000;
 const headSchema = <T extends z.ZodTypeAny>(views: T) =>
   z.union([views, z.object({ views, parts: z.number().int().min(0).max(MAX_PARTS) })]);
 
-/** Views as JSON arrays of at most `chunkBytes` each (a view larger than that gets a chunk of its own). */
-export function chunkViews(views: readonly IntegrationStateView[], chunkBytes: number): string[] {
+/** Views (each already JSON) as JSON arrays of at most `chunkBytes` each (a larger view gets a chunk of its own). */
+export function chunkViews(viewJsons: readonly string[], chunkBytes: number): string[] {
   const chunks: string[] = [];
   let items: string[] = [];
   let bytes = 2; // []
-  for (const v of views) {
-    const json = JSON.stringify(v);
+  for (const json of viewJsons) {
     const size = Buffer.byteLength(json) + 1; // its comma
     if (items.length > 0 && bytes + size > chunkBytes) {
       chunks.push(`[${items.join(',')}]`);
@@ -42,20 +44,41 @@ export function chunkViews(views: readonly IntegrationStateView[], chunkBytes: n
   return chunks;
 }
 
+/** a part unchanged this long is written again all the same, well within byo_state's max age */
+export const SNAPSHOT_PART_REFRESH_MS = BUCKET_DEFAULTS.stateMaxAgeMs / 3;
+
 export class InstanceSnapshotWriter {
-  /** parts written by the last write (deleted when a later, smaller snapshot no longer has them) */
+  /** the parts as last written (text, monotonic ms): part k is written[k - 1] */
+  private written: { chunk: string; at: number }[] = [];
+  /** parts the last write left in the bucket (deleted when a later, smaller snapshot no longer has them) */
   private parts = 0;
 
   /** `chunkBytes`: each value's bound, well under the server's max_payload (the head adds a few bytes) */
-  constructor(private readonly kv: KV, private readonly instanceId: string, private readonly chunkBytes: number) {}
+  constructor(
+    private readonly kv: KV, private readonly instanceId: string, private readonly chunkBytes: number,
+    private readonly clock: () => number = () => performance.now(), private readonly partRefreshMs = SNAPSHOT_PART_REFRESH_MS,
+  ) {}
 
-  async write(views: readonly IntegrationStateView[]): Promise<void> {
-    const [first, ...rest] = chunkViews(views, this.chunkBytes);
-    await Promise.all(rest.map((chunk, k) => this.kv.put(keys.instanceStatePart(this.instanceId, k + 1), enc.encode(chunk))));
-    await this.kv.put(keys.instanceState(this.instanceId), enc.encode(rest.length === 0 ? first! : `{"views":${first!},"parts":${rest.length}}`));
+  /** Writes the snapshot of these views (each already JSON): the head always, a part when it changed. */
+  async write(viewJsons: readonly string[]): Promise<void> {
+    const chunks = chunkViews(viewJsons, this.chunkBytes);
+    const split = chunks.length > 1;
+    if (split) {
+      const now = this.clock();
+      await Promise.all(chunks.map(async (chunk, i) => {
+        const last = this.written[i];
+        if (last?.chunk === chunk && now - last.at < this.partRefreshMs) return;
+        this.written[i] = { chunk: '', at: 0 }; // until the write is confirmed
+        await this.kv.put(keys.instanceStatePart(this.instanceId, i + 1), enc.encode(chunk));
+        this.written[i] = { chunk, at: now };
+      }));
+    }
+    await this.kv.put(keys.instanceState(this.instanceId), enc.encode(split ? `{"views":[],"parts":${chunks.length}}` : chunks[0]!));
+    const kept = split ? chunks.length : 0;
     const stale = this.parts;
-    this.parts = rest.length;
-    for (let k = rest.length + 1; k <= stale; k++) await this.kv.delete(keys.instanceStatePart(this.instanceId, k));
+    this.parts = kept;
+    this.written.length = kept;
+    for (let k = kept + 1; k <= stale; k++) await this.kv.delete(keys.instanceStatePart(this.instanceId, k));
   }
 
   /** Deletes the head and every part (a stopping instance). */
@@ -63,6 +86,7 @@ export class InstanceSnapshotWriter {
     await this.kv.delete(keys.instanceState(this.instanceId));
     for (let k = 1; k <= this.parts; k++) await this.kv.delete(keys.instanceStatePart(this.instanceId, k));
     this.parts = 0;
+    this.written = [];
   }
 }
 

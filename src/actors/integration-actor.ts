@@ -57,6 +57,9 @@ export class IntegrationActor {
   private readonly actor: Actor<typeof integrationMachine>;
   private appliedRevision = 0;
   private readonly since = new Map<string, { name: string; at: string }>();
+  /** bumped whenever anything view() shows may have changed, but the sessions' outstanding counts */
+  private viewVersion = 0;
+  private viewCache: { key: string; json: string } | undefined;
   private readonly log: Logger;
 
   constructor(private readonly deps: IntegrationActorDeps) {
@@ -90,7 +93,10 @@ export class IntegrationActor {
       input: { org: this.org, id: this.id, bindType: this.config.bindType, timers: integrationTimers(deps.engine), random: Math.random },
       onInspect: (e) => {
         publish(e);
-        if (e.type === '@xstate.snapshot') this.noteSince(e.actorRef.sessionId, e.snapshot);
+        if (e.type === '@xstate.snapshot') {
+          this.viewVersion++;
+          this.noteSince(e.actorRef.sessionId, e.snapshot);
+        }
       },
     });
     this.actor.on('warning', (w) => {
@@ -115,6 +121,7 @@ export class IntegrationActor {
   apply(record: IntegrationRecord): void {
     const changed = record.configRevision !== this.appliedRevision;
     this.record = record;
+    this.viewVersion++;
     if (changed) {
       try {
         this.config = this.parseConfig(record);
@@ -159,6 +166,14 @@ export class IntegrationActor {
       since: root?.at ?? '', binds, counters: { boundBinds: binds.filter((b) => b.state === 'bound').length },
       instance: this.deps.instanceId,
     };
+  }
+
+  /** view() as JSON, built again only when something in it changed (the state snapshot asks every second). */
+  viewJson(): string {
+    let key = String(this.viewVersion);
+    for (const s of this.sessions) key += s ? `,${s.outstanding}` : ',';
+    if (this.viewCache?.key !== key) this.viewCache = { key, json: JSON.stringify(this.view()) };
+    return this.viewCache.json;
   }
 
   /** Asks bind `index` to rebind (its session is no longer bound at the SMSC); ignored unless it is bound. */

@@ -34,6 +34,19 @@ export type MonotonicClock = () => number;
 
 interface Lease { revision: number; sentAt: number }
 
+/**
+ * Compare-and-set writes for the renewals, which are one per claim per second: FastKv over a JsPublisher
+ * whose ack timeout is the renewal's (see renewTimeoutMs). nats.js's kv.update builds an Error (with a
+ * stack), a timer and a deferred for each: 1% of a core at 1,000 idle integrations, and garbage.
+ */
+export interface ClaimWrites {
+  update(key: string, value: Uint8Array, revision: number): Promise<{ seq: number }>;
+}
+
+/** A renewal's answer is useful until the fence; half of it leaves room for one retry (an answer lost
+ * in a NATS node change) and lets a loaded cluster take longer than one renew interval. */
+export const renewTimeoutMs = (renewMs: number, fenceMs: number): number => Math.max(renewMs, Math.floor(fenceMs / 2));
+
 export class OwnerClaims {
   /** our claims: KV revision for compare-and-set, and when the write that confirmed it was sent */
   private readonly leases = new Map<string, Lease>();
@@ -43,6 +56,8 @@ export class OwnerClaims {
     private readonly fenceMs: number, private readonly clock: MonotonicClock = () => performance.now(),
     /** a renewal waits this long for its answer (then 'unknown': the next one is due) */
     private readonly renewTimeoutMs?: number,
+    /** the renewals' writes (their own timeout); without: the KV client's update */
+    private readonly renewals?: ClaimWrites,
   ) {}
 
   /** Takes an unclaimed integration (or re-confirms, with a write, one that is already ours). */
@@ -72,7 +87,11 @@ export class OwnerClaims {
     if (lease) {
       const sentAt = this.clock();
       try {
-        this.leases.set(key, { revision: await this.kv.update(key, enc.encode(this.me), lease.revision, this.renewTimeoutMs), sentAt });
+        const value = enc.encode(this.me);
+        const revision = this.renewals
+          ? (await this.renewals.update(key, value, lease.revision)).seq
+          : await this.kv.update(key, value, lease.revision, this.renewTimeoutMs);
+        this.leases.set(key, { revision, sentAt });
         return 'ours';
       } catch (err) {
         if (!isWrongLastSequence(err)) return 'unknown';

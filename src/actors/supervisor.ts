@@ -8,7 +8,7 @@ import { keys } from '../adapters/nats/index.js';
 import { type FleetStateView, type IntegrationRecord, type IntegrationStore, type IntegrationStateView, type StateView } from '../domain/index.js';
 import { fleetState, liveFleet } from './fleet-view.js';
 import { IntegrationActor, type IntegrationActorDeps } from './integration-actor.js';
-import { OwnerClaims, preferredInstance, type MonotonicClock } from './ownership.js';
+import { OwnerClaims, preferredInstance, renewTimeoutMs, type ClaimWrites, type MonotonicClock } from './ownership.js';
 import { SnapshotPublisher } from './snapshot-publisher.js';
 import { InstanceSnapshotWriter } from './instance-snapshot.js';
 import { FenceTimer } from './fence-timer.js';
@@ -28,6 +28,8 @@ export interface SupervisorDeps extends Omit<IntegrationActorDeps, 'record' | 'o
   stateSnapshotChunkBytes?: number;
   /** monotonic ms for the fence; tests inject one */
   clock?: MonotonicClock;
+  /** writes for the claim renewals (ownership.ts ClaimWrites); without: the owners KV client */
+  ownerRenewals?: ClaimWrites;
 }
 
 export class Supervisor implements StateView {
@@ -56,14 +58,12 @@ export class Supervisor implements StateView {
   constructor(private readonly deps: SupervisorDeps) {
     this.clock = deps.clock ?? (() => performance.now());
     this.fences = new FenceTimer(this.clock, () => void this.checkFences());
-    // a renewal's answer is useful until the fence; half of it leaves room for one retry (an answer lost
-    // in a NATS node change) and lets a loaded cluster take longer than one renew interval
-    const renewTimeoutMs = Math.max(deps.ownerRenewMs, Math.floor(deps.ownerFenceMs / 2));
-    this.claims = new OwnerClaims(deps.owners, deps.instanceId, deps.logger, deps.ownerFenceMs, this.clock, renewTimeoutMs);
+    this.claims = new OwnerClaims(deps.owners, deps.instanceId, deps.logger, deps.ownerFenceMs, this.clock,
+      renewTimeoutMs(deps.ownerRenewMs, deps.ownerFenceMs), deps.ownerRenewals);
     this.live = [deps.instanceId];
     this.snapshotWriter = new InstanceSnapshotWriter(deps.stateKv, deps.instanceId, deps.stateSnapshotChunkBytes ?? deps.engine.limits.stateSnapshotChunkBytes);
     this.snapshots = new SnapshotPublisher({
-      write: () => this.snapshotWriter.write(this.localViews()), debounceMs: deps.engine.timers.stateSnapshotDebounceMs,
+      write: () => this.snapshotWriter.write([...this.actors.values()].map((a) => a.viewJson())), debounceMs: deps.engine.timers.stateSnapshotDebounceMs,
       onError: (err) => deps.logger.warn({ err }, 'writing the state snapshot failed'),
     });
     deps.events.on('changed', (_actor, change) => { if (change !== 'capacity') this.snapshots.changed(); });

@@ -55,13 +55,14 @@ const view = (k: number, instance: string): IntegrationStateView => ({
   counters: { boundBinds: 3 }, instance,
 });
 const views = (count: number, instance: string) => Array.from({ length: count }, (_, k) => view(k, instance));
+const json = (vs: IntegrationStateView[]) => vs.map((v) => JSON.stringify(v));
 const text = (v: Uint8Array) => new TextDecoder().decode(v);
 
 describe('chunkViews', () => {
   it('keeps every view, in order, in JSON arrays of at most the bound (one array when they fit)', () => {
     const all = views(100, 'beta');
-    expect(chunkViews(all, 1_000_000)).toEqual([JSON.stringify(all)]);
-    const chunks = chunkViews(all, 4_000);
+    expect(chunkViews(json(all), 1_000_000)).toEqual([JSON.stringify(all)]);
+    const chunks = chunkViews(json(all), 4_000);
     expect(chunks.length).toBeGreaterThan(5);
     for (const c of chunks) expect(Buffer.byteLength(c)).toBeLessThanOrEqual(4_000);
     expect(chunks.flatMap((c) => JSON.parse(c) as IntegrationStateView[])).toEqual(all);
@@ -75,7 +76,7 @@ describe('InstanceSnapshotWriter', () => {
     // the old single write: refused by the server
     await expect(state.put(keys.instanceState('beta'), JSON.stringify(beta))).rejects.toThrow(/payload/i);
     const writer = new InstanceSnapshotWriter(state, 'beta', MAX_PAYLOAD / 2);
-    await writer.write(beta);
+    await writer.write(json(beta));
     const head = JSON.parse(text((await state.get(keys.instanceState('beta')))!.value)) as { views: unknown[]; parts: number };
     expect(head.parts).toBeGreaterThan(3);
     const fleet = await fleetState(state, 'alpha', [{ ...view(1, 'alpha'), id: 'mine' }], 60_000, logger);
@@ -90,13 +91,13 @@ describe('InstanceSnapshotWriter', () => {
 
   it('writes a snapshot that fits as the plain array earlier versions read, deleting the parts of a larger one', async () => {
     const writer = new InstanceSnapshotWriter(state, 'beta', MAX_PAYLOAD / 2);
-    await writer.write(views(200, 'beta'));
+    await writer.write(json(views(200, 'beta')));
     const parts = (JSON.parse(text((await state.get(keys.instanceState('beta')))!.value)) as { parts: number }).parts;
-    await writer.write(views(3, 'beta'));
+    await writer.write(json(views(3, 'beta')));
     expect(JSON.parse(text((await state.get(keys.instanceState('beta')))!.value))).toEqual(views(3, 'beta'));
     for (let k = 1; k <= parts; k++) expect((await state.get(keys.instanceStatePart('beta', k)))?.operation).not.toBe('PUT');
     expect((await fleetState(state, 'alpha', [], 60_000, logger)).integrations).toEqual(views(3, 'beta'));
-    await writer.write(views(200, 'beta'));
+    await writer.write(json(views(200, 'beta')));
     await writer.remove();
     expect((await fleetState(state, 'alpha', [], 60_000, logger)).instances.map((i) => i.id)).toEqual(['alpha']);
     for (let k = 0; k <= parts; k++) {
@@ -105,10 +106,43 @@ describe('InstanceSnapshotWriter', () => {
     }
   });
 
+  it('writes the small head every time, but a part only when it changed or nears the max age', async () => {
+    let now = 0;
+    const refreshMs = 20_000;
+    const writer = new InstanceSnapshotWriter(state, 'beta', MAX_PAYLOAD / 2, () => now, refreshMs);
+    const beta = views(200, 'beta');
+    await writer.write(json(beta));
+    const head = () => state.get(keys.instanceState('beta'));
+    const headText = text((await head())!.value);
+    const parts = (JSON.parse(headText) as { views: unknown[]; parts: number }).parts;
+    expect(JSON.parse(headText)).toEqual({ views: [], parts });
+    const revisions = async () => Promise.all(Array.from({ length: parts }, async (_, k) => (await state.get(keys.instanceStatePart('beta', k + 1)))!.revision));
+    const before = await revisions();
+    const headBefore = (await head())!.revision;
+    now = 1_000;
+    await writer.write(json(beta));
+    expect((await head())!.revision).toBeGreaterThan(headBefore); // liveness: the head is always written
+    expect(await revisions()).toEqual(before); // nothing changed: no part written
+    // one integration in the last part changes state: only that part is written
+    const changed = beta.map((v, k) => (k === beta.length - 1 ? { ...v, state: 'degraded' } : v));
+    now = 2_000;
+    await writer.write(json(changed));
+    const after = await revisions();
+    expect(after.slice(0, -1)).toEqual(before.slice(0, -1));
+    expect(after.at(-1)).toBeGreaterThan(before.at(-1)!);
+    expect((await fleetState(state, 'alpha', [], 60_000, logger)).integrations).toEqual(changed);
+    // unchanged for the refresh interval: every part is written again, so none lapses with the bucket's max age
+    now = 1_000 + refreshMs;
+    await writer.write(json(changed));
+    const refreshed = await revisions();
+    for (let k = 0; k < parts - 1; k++) expect(refreshed[k]).toBeGreaterThan(after[k]!);
+    expect(refreshed.at(-1)).toBe(after.at(-1)); // written at 2 000: not due yet
+  });
+
   it('leaves a missing part out of a read and keeps the rest', async () => {
     const writer = new InstanceSnapshotWriter(state, 'beta', MAX_PAYLOAD / 2);
-    await writer.write(views(200, 'beta'));
-    await state.delete(keys.instanceStatePart('beta', 1));
+    await writer.write(json(views(200, 'beta')));
+    await state.delete(keys.instanceStatePart('beta', 2));
     const got = (await fleetState(state, 'alpha', [], 60_000, logger)).integrations;
     expect(got.length).toBeGreaterThan(100);
     expect(got.length).toBeLessThan(200);

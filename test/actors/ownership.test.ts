@@ -1,20 +1,44 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
-import { OwnerClaims, preferredInstance } from '../../src/actors/ownership.js';
+import { OwnerClaims, preferredInstance, type ClaimWrites } from '../../src/actors/ownership.js';
+import { FastKv, JsPublisher } from '../../src/adapters/nats/index.js';
 import { useNatsServer } from '../helpers/nats-fixture.js';
 
 const logger = pino({ level: 'silent' });
 const FENCE_MS = 4_000;
 let kv: KV;
+/** a bucket whose renewals go through FastKv (what the engine does), not the KV client */
+let fastKv: KV;
+let renewals: ClaimWrites;
+let publisher: JsPublisher;
 useNatsServer(async ({ nc }) => {
   kv = await new Kvm(jetstream(nc)).create('owners_test', { history: 1 });
+  fastKv = await new Kvm(jetstream(nc)).create('owners_fast_test', { history: 1 });
+  publisher = new JsPublisher(nc, { ackTimeoutMs: 2_000 });
+  renewals = new FastKv(publisher, 'owners_fast_test');
 });
 const claims = (me: string, clock?: () => number) => new OwnerClaims(kv, me, logger, FENCE_MS, clock);
-const ownerOf = async (key: string) => new TextDecoder().decode((await kv.get(key))!.value);
 
-describe('OwnerClaims (real nats-server KV)', () => {
+describe.each([
+  { renewedWith: 'the KV client', bucket: () => kv, writes: (): ClaimWrites | undefined => undefined },
+  { renewedWith: 'FastKv', bucket: () => fastKv, writes: (): ClaimWrites | undefined => renewals },
+])('OwnerClaims (real nats-server KV, renewed with $renewedWith)', ({ bucket, writes }) => {
+  const claims = (me: string) => new OwnerClaims(bucket(), me, logger, FENCE_MS, undefined, undefined, writes());
+  const ownerOf = async (key: string) => new TextDecoder().decode((await bucket().get(key))!.value);
+  let kv: KV;
+  beforeEach(() => { kv = bucket(); });
+
+  it('renews with a write: the revision moves on', async () => {
+    const a = claims('a');
+    expect(await a.claim('acme.zero')).toBe(true);
+    const before = (await kv.get('acme.zero'))!.revision;
+    expect(await a.renew('acme.zero')).toBe('ours');
+    expect(await a.renew('acme.zero')).toBe('ours');
+    expect((await kv.get('acme.zero'))!.revision).toBeGreaterThan(before + 1);
+  });
+
   it('lets exactly one of two instances claim an integration, even when both try at once', async () => {
     const a = claims('a');
     const b = claims('b');

@@ -115,4 +115,47 @@ describe('Supervisor', () => {
       await stateKv.delete('instance.beta');
     }
   });
+
+  it("writes each integration's view as it is now: the cached JSON follows every state and record change", async () => {
+    const store = new MemoryIntegrationStore();
+    const at = new Date().toISOString();
+    // no credentials: every bind attempt fails, so the binds go through connecting, failed and back-off
+    await store.create({
+      version: 1, org: 'acme', id: 'v1', config: { name: 'Vendor V', smscAddress: 'smsc.example.com' }, desired: 'active',
+      configRevision: 1, createdAt: at, updatedAt: at,
+    });
+    const supervisor = new Supervisor({
+      store, owners, stateKv, ownerRenewMs: 50, ownerHandoffsPerRenew: 1, ownerFenceMs: 60_000,
+      engine: loadEngineConfig({ BYO_BACKOFF_INITIAL_MS: '20', BYO_BACKOFF_MAX_MS: '50' }), schemas: integrationSchemas({ extraPorts: [], allowPlaintext: false }),
+      masterKey: randomBytes(32), sink: () => undefined, logger, now: () => new Date(), instanceId: 'viewer',
+      events: new IntegrationEvents(logger),
+    });
+    await supervisor.start();
+    try {
+      await eventually(() => supervisor.actors.size === 1, { what: 'the actor started' });
+      const actor = supervisor.actors.get('acme.v1')!;
+      const seen = new Set<string>();
+      const check = () => {
+        expect(actor.viewJson()).toBe(JSON.stringify(actor.view()));
+        seen.add(actor.view().binds.map((b) => b.state).join(','));
+      };
+      const sampler = setInterval(check, 2);
+      try {
+        await eventually(async () => seen.size >= 3 && actor.view().binds.some((b) => b.lastError), { what: 'binds through several states' });
+        await store.update('acme', 'v1', (r) => ({ ...r, desired: 'inactive', updatedAt: new Date().toISOString() }));
+        await eventually(async () => actor.view().desired === 'inactive', { what: 'desired inactive' });
+        check();
+        // and the snapshot in KV says so
+        await eventually(async () => {
+          const head = await stateKv.get('instance.viewer');
+          return head?.operation === 'PUT' && (JSON.parse(new TextDecoder().decode(head.value)) as { desired: string }[])[0]?.desired === 'inactive';
+        }, { what: 'the snapshot shows desired inactive' });
+      } finally {
+        clearInterval(sampler);
+      }
+      check();
+    } finally {
+      await supervisor.stop(1_000);
+    }
+  });
 });
