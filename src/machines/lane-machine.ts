@@ -35,6 +35,9 @@ export interface LaneInput {
   io: LaneIo<any, WritableSession>;
   clock: LaneClock;
   timers: LaneTimers;
+  /** starts the JetStream consumer (while `consuming`); returns how to stop it. Input, not a provided
+   *  actor: `provide()` per lane copied the whole definition for each (~26 transition objects, 11 state nodes) */
+  consume?: () => () => void;
 }
 
 export interface LaneContext extends LaneInput {
@@ -82,9 +85,9 @@ export const laneMachine = setup({
     emitted: {} as LaneEmitted,
   },
   actors: {
-    // Replaced by the actor layer (src/actors/outbound/lane.ts): the durable JetStream consumer,
+    // The durable JetStream consumer the actor layer passes in (input.consume, src/actors/outbound/lane.ts),
     // running while `consuming`; stopping it hands its undelivered messages back.
-    mtConsumer: fromCallback(() => undefined),
+    mtConsumer: fromCallback<LaneEvent, { consume?: () => () => void }>(({ input }) => input.consume?.()),
     // One send per limiter wait until the backlog is gone; leaving `pacing` cancels its timer.
     pacer: fromCallback<LaneEvent, LaneContext>(({ input: { book, io, clock }, sendBack }) => {
       const now = () => clock.now();
@@ -159,7 +162,7 @@ export const laneMachine = setup({
       },
     },
     consuming: {
-      invoke: { id: 'consumer', src: 'mtConsumer' },
+      invoke: { id: 'consumer', src: 'mtConsumer', input: ({ context }) => ({ consume: context.consume }) },
       on: {
         'lane.inactive': { target: 'waitingForBind', actions: 'markInactive' },
         'lane.stop': { target: 'draining', actions: 'setDrain' },

@@ -1,6 +1,6 @@
 // The lane machine with a real LaneBook, fake sessions and a fake consumer, on a simulated clock. The
 // hot path (pump while `ready`, answers, settling) is driven here the way src/actors/outbound/lane.ts does.
-import { createActor, fromCallback, SimulatedClock } from 'xstate';
+import { createActor, SimulatedClock } from 'xstate';
 import { DEFAULT_ADVANCED_CONFIG } from '../../src/config/index.js';
 import { classifyCommandStatus, mapProtocolCode, type PreparedMessage, type SubmitSm } from '../../src/domain/index.js';
 import { LaneBook, type LaneIo, type LaneJob, type LaneSegment } from '../../src/machines/lane-book.js';
@@ -34,9 +34,8 @@ export function startLane(opts: { mps?: number; binds?: number } = {}) {
     },
     release: (job) => { released.push(job.msg); },
   };
-  const machine = laneMachine.provide({
-    actors: { mtConsumer: fromCallback(() => { consumer.running++; consumer.starts++; return () => { consumer.running--; }; }) },
-  });
+  // the consumer comes in as input, as in the engine (one machine definition for every lane)
+  const consume = () => { consumer.running++; consumer.starts++; return () => { consumer.running--; }; };
   /** timers the lane set on its clock (the pacer's, the pauses') */
   const timers = { set: 0 };
   const laneClock = {
@@ -44,7 +43,7 @@ export function startLane(opts: { mps?: number; binds?: number } = {}) {
     setTimeout: (fn: () => void, ms: number) => { timers.set++; return clock.setTimeout(fn, ms); },
     clearTimeout: (id: unknown) => clock.clearTimeout(id as number),
   };
-  const actor = createActor(machine, { clock, input: { book, io, clock: laneClock, timers: LANE_TIMERS } });
+  const actor = createActor(laneMachine, { clock, input: { book, io, clock: laneClock, timers: LANE_TIMERS, consume } });
   const emitted: LaneEmitted[] = [];
   actor.on('rebind', (e) => emitted.push(e));
   /** snapshots the machine produced: one per event or timer it handled */

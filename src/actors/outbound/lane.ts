@@ -3,7 +3,7 @@
 // byo.mt.<org>.<int> runs while the integration is active (otherwise messages wait in JetStream), the
 // book queues segments, the pump spreads them round-robin over the bound binds, and the JetStream ack
 // goes out only once every segment has a final submit_sm_resp (or the message a final status).
-import { createActor, fromCallback, toPromise, type Actor } from 'xstate';
+import { createActor, toPromise, type Actor } from 'xstate';
 import type { JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { settleMt, type LostPulls, type NatsHandle } from '../../adapters/nats/index.js';
@@ -78,8 +78,9 @@ export class Lane {
       release: (job) => this.release(job),
     };
     const { limits } = d.engine;
-    this.machine = createActor(laneMachine.provide({ actors: { mtConsumer: fromCallback(() => this.consume()) } }), {
+    this.machine = createActor(laneMachine, {
       input: {
+        consume: () => this.consume(),
         book: this.book, io: this.io, clock: { now: Date.now, setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (t) => clearTimeout(t as NodeJS.Timeout) },
         timers: { throttleBackoffMs: limits.throttleBackoffMs, throttleBackoffMaxMs: limits.throttleBackoffMaxMs, requeueDelayMs: limits.requeueDelayMs },
       },
