@@ -4,7 +4,7 @@
 // for every message: a final status each, never two, never two `submitted`. No timing assertions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultWorld } from '../helpers/fault-world.js';
-import { formatFigures, runFault, type RunOptions } from '../helpers/fault-run.js';
+import { formatFigures, runFault, wireDupReport, type RunOptions } from '../helpers/fault-run.js';
 import { faultCatalogue } from '../helpers/fault-catalogue.js';
 
 const RUN: RunOptions = { warmupMs: 1_000, afterMs: 1_000, drainTimeoutMs: 30_000, lateAfterMs: 10_000 };
@@ -24,6 +24,7 @@ describe('faults under load (CI-sized)', () => {
     it(`${name}: every message has exactly one final status`, async () => {
       const f = await runFault(world, fault(name), RUN);
       console.log(formatFigures(f, RUN.lateAfterMs));
+      if (f.wireDup > f.resent) console.log(wireDupReport(world, f));
       expect(f.published).toBeGreaterThan(0);
       expect(f.lostIds).toEqual([]);
       expect(f.duplicatedIds).toEqual([]);
@@ -43,13 +44,14 @@ function backlogFault(title: string, name: string, why: string, engineEnv: Recor
   describe(`${title}, with a backlog (CI-sized)`, () => {
     let world: FaultWorld;
     beforeAll(async () => {
-      world = await FaultWorld.start({ ratePerSecond: 50, integrations: 1, engineEnv: { BYO_RATE_LIMIT_OVERRIDE_MPS: '15', ...engineEnv } });
+      world = await FaultWorld.start({ ratePerSecond: 50, integrations: 1, engineEnv: { BYO_RATE_LIMIT_OVERRIDE_MPS: '15', LOG_LEVEL: 'debug', ...engineEnv } });
     }, 90_000);
     afterAll(async () => world?.close(), 60_000);
 
     it(`submits no message twice: ${why}`, async () => {
       const f = await runFault(world, fault(name), { ...RUN, warmupMs, afterMs: 0, drainTimeoutMs: 45_000 });
       console.log(formatFigures(f, RUN.lateAfterMs));
+      if (f.wireDup > f.resent) console.log(wireDupReport(world, f));
       expect(f.lostIds).toEqual([]);
       expect(f.duplicatedIds).toEqual([]);
       expect(f.final).toBe(f.published);

@@ -52,6 +52,8 @@ export interface FaultFigures {
   extra: string;
   lostIds: string[];
   duplicatedIds: string[];
+  /** each text the SMSCs accepted more than once, with when and on which connection (for a failure's report) */
+  wireDupDetails: string[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -154,13 +156,17 @@ function figures(
     if (publishedAt <= r.faultEnd) recoveryMs = Math.max(recoveryMs, at - r.faultEnd);
   }
   const accepted = new Map<string, number>();
-  for (const smsc of w.smscs) {
+  const acceptedAt = new Map<string, string[]>();
+  for (const [k, smsc] of w.smscs.entries()) {
     for (const s of smsc.submits) {
       if (s.commandStatus !== 0) continue;
       const text = s.short_message.toString('latin1');
-      if (text.includes(r.prefix)) accepted.set(text, (accepted.get(text) ?? 0) + 1);
+      if (!text.includes(r.prefix)) continue;
+      accepted.set(text, (accepted.get(text) ?? 0) + 1);
+      acceptedAt.set(text, [...(acceptedAt.get(text) ?? []), `smsc ${k} connection ${s.connection} at ${new Date(s.at).toISOString()}`]);
     }
   }
+  const wireDupDetails = [...accepted].filter(([, c]) => c > 1).map(([text]) => `${text}: ${acceptedAt.get(text)!.join('; ')}`);
   let others: FaultFigures['others'];
   if (fault.hits) {
     const window = Math.max(1, r.faultEnd - r.faultStart) / 1000;
@@ -175,7 +181,7 @@ function figures(
   return {
     fault: fault.name, published: r.acked.size, unpublished: r.sent - r.acked.size, final, lost: lostIds.length,
     duplicated: duplicatedIds.length, late, wireDup: [...accepted.values()].filter((c) => c > 1).length, resent: r.resent,
-    recoveryMs: lostIds.length > 0 ? Number.NaN : Math.max(0, recoveryMs), others, extra: r.extra, lostIds, duplicatedIds,
+    recoveryMs: lostIds.length > 0 ? Number.NaN : Math.max(0, recoveryMs), others, extra: r.extra, lostIds, duplicatedIds, wireDupDetails,
   };
 }
 
@@ -186,4 +192,14 @@ export function formatFigures(f: FaultFigures, lateAfterMs: number): string {
   return `${f.fault.padEnd(18)} published=${f.published} final=${f.final} lost=${f.lost} duplicated=${f.duplicated}`
     + ` late(>${lateAfterMs / 1000}s)=${f.late} wireDup=${f.wireDup} resent=${f.resent} recovery=${recovery}${others}`
     + `${f.unpublished ? ` unpublished=${f.unpublished}` : ''}${f.extra ? ` ${f.extra}` : ''}`;
+}
+
+/** For a failure's report: each message on the wire twice, and what the engine logged about it. */
+export function wireDupReport(w: FaultWorld, f: FaultFigures): string {
+  const logs = w.engine.logs().split('\n');
+  return f.wireDupDetails.map((d) => {
+    const id = d.slice(0, d.indexOf(':')).replace(/^faults /, '');
+    const lines = logs.filter((l) => l.includes(`"${id}"`)).slice(0, 40);
+    return `${d}\n${lines.join('\n')}`;
+  }).join('\n\n');
 }

@@ -126,7 +126,7 @@ export class FaultWorld {
   }
 
   /**
-   * submit_sm the engine sent again and counted (byo_submit_sm_total with status timeout, closed or nack):
+   * submit_sm the engine sent again and counted (byo_submit_sm_total with status timeout, closed or generic_nack):
    * each may have reached the SMSC twice. NaN when the engine does not answer.
    */
   async resends(): Promise<number> {
@@ -141,7 +141,9 @@ export class FaultWorld {
   async close(): Promise<void> {
     this.stopReading();
     await this.nc.close().catch(() => undefined);
-    await this.engine.stop().catch(() => undefined);
+    // an engine that does not stop within its bound is killed: left running, it would keep retrying its
+    // NATS and SMSC addresses while the next world starts
+    await this.engine.stop().catch(() => this.engine.kill().catch(() => undefined));
     for (const s of this.smscs) await s.close();
     await this.nats.stop();
     removeDir(this.engine.dataDir);
@@ -191,6 +193,6 @@ export async function countedResends(engine: EngineProcess): Promise<number> {
   const res = await engine.api('GET', '/metrics').catch(() => undefined);
   if (!res || res.status !== 200) return Number.NaN;
   let sum = 0;
-  for (const m of res.text.matchAll(/^byo_submit_sm_total\{[^}]*status="(?:timeout|closed|nack)"[^}]*\} ([0-9.e+]+)$/gm)) sum += Number(m[1]);
+  for (const m of res.text.matchAll(/^byo_submit_sm_total\{[^}]*status="(?:timeout|closed|generic_nack)"[^}]*\} ([0-9.e+]+)$/gm)) sum += Number(m[1]);
   return sum;
 }

@@ -211,6 +211,7 @@ export class Lane {
     }
     // redelivered while still open here (its lease lapsed under load): the job goes on under the new delivery
     const open = m.info.redelivered ? this.book.openJob(message.id) : undefined;
+    if (m.info.redelivered) this.log.debug({ message: message.id, delivery: m.info.deliveryCount, held: !!open }, 'MT redelivery admitted');
     if (open) {
       open.msg = m;
       return;
