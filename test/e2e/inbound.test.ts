@@ -212,4 +212,29 @@ describe('inbound SMS and compliance keywords (engine + nats-server + fake SMSC)
     expect(found).toMatchObject({ text: 'only the start ', segments: 1, partsMissing: [2] });
     await eventually(async () => (await storedParts()).length === 0, { what: 'the part cleared from KV' });
   }, 60_000);
+
+  it('decodes with the integration\'s charset list as updated, not as it was when the first MO came', async () => {
+    // data_coding 0 is GSM 03.38 by default: 0xE9 has no character there. Read as Latin-1 it is é.
+    const cafe = (from: string) => ({ ...mo(from, ''), short_message: Buffer.from('caf\u00e9', 'latin1') });
+    expect((await smsc.deliver(ours()[0]!.id, cafe('+447700900771'))).commandStatus).toBe(0);
+    const before = await eventually(async () => (await mos()).find((m) => m.from === '+447700900771'), { what: 'MO before the update' });
+    expect(before.text).toBe('caf\ufffd');
+    const path = `/v1/orgs/acme/integrations/${id}`;
+    try {
+      expect((await world.engine.api('PATCH', path, { advanced: { charsets: [{ dcs: 0, charset: 'ISO-8859-1' }] } })).status).toBe(200);
+      // the update reaches the actor through the integrations KV watch: resend until it reads the new list
+      let n = 0;
+      const after = await eventually(async () => {
+        const from = `+4477009008${String(n++).padStart(2, '0')}`;
+        const bound = ours()[0];
+        if (!bound) return undefined; // rebinding
+        expect((await smsc.deliver(bound.id, cafe(from))).commandStatus).toBe(0);
+        return eventually(async () => (await mos()).find((m) => m.from === from), { what: `MO from ${from}` })
+          .then((m) => (m.text === 'café' ? m : undefined));
+      }, { what: 'MO read as Latin-1 after the update' });
+      expect(after).toMatchObject({ text: 'café', dataCoding: 0 });
+    } finally {
+      expect((await world.engine.api('PATCH', path, { advanced: {} })).status).toBe(200);
+    }
+  });
 });

@@ -5,11 +5,11 @@ import type { KV } from '@nats-io/kv';
 import type { Logger } from 'pino';
 import type { JsPublisher } from '../../adapters/nats/index.js';
 import type { DeliverSm, SmppSession } from '../../adapters/smpp/index.js';
-import { type EngineConfig, DEFAULT_ADVANCED_CONFIG, mergeAdvancedConfig } from '../../config/index.js';
+import { type EngineConfig, type IntegrationConfig, DEFAULT_ADVANCED_CONFIG, mergeAdvancedConfig } from '../../config/index.js';
 import { NO_METRICS, type OutboundMetrics } from '../../domain/index.js';
 import type { IntegrationActor, IntegrationEvents, SenderNumbers } from '../index.js';
 import type { Tracker, StatusPublisher, RecordSignal } from '../outbound/index.js';
-import { handleDeliverSm, type InboundDeps } from './deliver-sm-handler.js';
+import { handleDeliverSm, type InboundContext, type InboundDeps } from './deliver-sm-handler.js';
 import { MoAssembler } from './mo-assembler.js';
 import { UnmatchedReceipts } from './unmatched-receipts.js';
 import type { SubscriberRegistry } from './subscriber-registry.js';
@@ -35,6 +35,7 @@ export interface InboundOptions {
 export class Inbound {
   private readonly mo: MoAssembler;
   private readonly deps: InboundDeps;
+  private readonly contexts = new WeakMap<IntegrationConfig, InboundContext>();
 
   constructor(private readonly o: InboundOptions) {
     const metrics = o.metrics ?? NO_METRICS;
@@ -68,11 +69,22 @@ export class Inbound {
   }
 
   onDeliverSm(actor: IntegrationActor, session: SmppSession, pdu: DeliverSm): void {
-    const ctx = {
+    void handleDeliverSm(this.deps, this.contextOf(actor), session, pdu);
+  }
+
+  /**
+   * One context per integration config: merging the advanced config (its code mapping is ~30 entries)
+   * for every deliver_sm was ~2 KB of garbage per receipt. A config update replaces the config object.
+   */
+  private contextOf(actor: IntegrationActor): InboundContext {
+    const ctx = this.contexts.get(actor.config);
+    if (ctx && ctx.org === actor.org && ctx.integration === actor.id) return ctx;
+    const made = {
       org: actor.org, integration: actor.id, config: actor.config,
       advanced: mergeAdvancedConfig(DEFAULT_ADVANCED_CONFIG, actor.config.advanced),
     };
-    void handleDeliverSm(this.deps, ctx, session, pdu);
+    this.contexts.set(actor.config, made);
+    return made;
   }
 
   stop(): void {
