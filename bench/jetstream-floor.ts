@@ -9,7 +9,7 @@
 //
 //   npx tsx bench/jetstream-floor.ts            BENCH_FLOOR_MESSAGES (30000), BENCH_FLOOR_IN_FLIGHT (256)
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { AckPolicy, jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { AckPolicy, jetstream, jetstreamManager, RetentionPolicy, type JetStreamClient } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { availableParallelism } from 'node:os';
 import { CpuMeter, fmt, fmtInt, table } from './stats.js';
@@ -60,7 +60,8 @@ async function main(): Promise<void> {
     const jsm = await jetstreamManager(nc);
     const js = jetstream(nc);
     const windowNs = 2 * 60_000 * 1_000_000;
-    await jsm.streams.add({ name: 'FLOOR_MT', subjects: ['floor.mt.>'], duplicate_window: windowNs });
+    // a work queue like BYO_MT: the ack deletes the message
+    await jsm.streams.add({ name: 'FLOOR_MT', subjects: ['floor.mt.>'], duplicate_window: windowNs, retention: RetentionPolicy.Workqueue });
     await jsm.streams.add({ name: 'FLOOR_STATUS', subjects: ['floor.status.>'], duplicate_window: windowNs });
     const kv = await new Kvm(nc).create('floor_tracking', { history: 1 });
     const publisher = new JsPublisher(nc, { ackTimeoutMs: 10_000 });
