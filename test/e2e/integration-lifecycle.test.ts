@@ -92,6 +92,16 @@ describe('integration lifecycle (engine + nats-server + TLS fake SMSC)', () => {
     expect(stored).toEqual(seenSoFar);
   });
 
+  it('keeps a bound bind\'s `since` through enquire_link cycles: the view says since when it is bound', async () => {
+    const binds = async () => (await call('GET', `/v1/orgs/acme/integrations/${id}/state`)).body.binds as { state: string; since: string }[];
+    const before = await binds();
+    expect(before.map((b) => b.state)).toEqual(['bound', 'bound', 'bound']);
+    // two enquire_link cycles per bind (BYO_ENQUIRE_LINK_INTERVAL_MS is 2 s here)
+    const links = smsc.enquireLinksReceived;
+    await smsc.waitFor(() => smsc.enquireLinksReceived >= links + 6, { timeoutMs: 15_000, what: 'enquire_links' });
+    expect(await binds()).toEqual(before);
+  });
+
   it('re-establishes the binds after the SMSC drops every connection', async () => {
     const before = smsc.binds.length;
     smsc.dropAll();
