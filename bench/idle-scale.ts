@@ -44,7 +44,7 @@ interface IdleRow {
   integrations: number; bindsUpS: number; baseRssMb: number; rssMb: number; heapMb: number; baseHeapMb: number;
   cpuPct: number; lagP99Ms: number;
   /** nats-server's CPU (% of a core) and the messages it received / sent per second, in the idle window */
-  natsCpuPct: number; natsInPerS: number; natsOutPerS: number; kbPerIntegration: number; heapKbPerIntegration: number;
+  natsCpuPct: number; natsInPerS: number; natsInKbPerS: number; natsOutPerS: number; kbPerIntegration: number; heapKbPerIntegration: number;
   /** per integration, KB: V8 heap reserved (total) and memory outside it that V8 knows of (Buffers, TLS) */
   heapTotalKb: number; externalKb: number;
   /** after a full GC (IDLE_SCALE_GC), per integration above the base after a full GC: KB RSS, KB heap used */
@@ -105,7 +105,7 @@ async function one(count: number): Promise<IdleRow> {
       ...(gc && baseGc ? { gcKb: { rss: ((gc.rssMb - baseGc.rssMb) * 1024) / count, heap: ((gc.heapMb - baseGc.heapMb) * 1024) / count } } : {}),
       integrations: count, bindsUpS, baseRssMb: baseRss, rssMb: rss, heapMb: m.heapUsedMb, baseHeapMb: base.heapUsedMb,
       cpuPct: usage.engine!, lagP99Ms: m.eventLoopLagP99Ms,
-      natsCpuPct: usage.nats!, natsInPerS: (msgs1.in - msgs0.in) / WINDOW_S, natsOutPerS: (msgs1.out - msgs0.out) / WINDOW_S,
+      natsCpuPct: usage.nats!, natsInPerS: (msgs1.in - msgs0.in) / WINDOW_S, natsInKbPerS: (msgs1.inBytes - msgs0.inBytes) / 1024 / WINDOW_S, natsOutPerS: (msgs1.out - msgs0.out) / WINDOW_S,
       kbPerIntegration: ((rss - baseRss) * 1024) / count, heapKbPerIntegration: ((m.heapUsedMb - base.heapUsedMb) * 1024) / count,
       heapTotalKb: ((m.heapTotalMb - base.heapTotalMb) * 1024) / count, externalKb: ((m.externalMb - base.externalMb) * 1024) / count,
     };
@@ -125,11 +125,11 @@ async function main(): Promise<void> {
   }
   log(`\nIdle scale (settle ${SETTLE_S} s, CPU over ${WINDOW_S} s, enquire_link every 30 s)\n`);
   log(table(
-    ['integrations', 'TLS binds', 'all bound after s', 'engine RSS MB (none: base)', 'heap MB (base)', 'KB RSS / integration', 'KB heap used / reserved / external per integration', 'CPU % of a core', 'event-loop p99 ms', 'nats-server CPU %, msgs in / out per s'],
+    ['integrations', 'TLS binds', 'all bound after s', 'engine RSS MB (none: base)', 'heap MB (base)', 'KB RSS / integration', 'KB heap used / reserved / external per integration', 'CPU % of a core', 'event-loop p99 ms', 'nats-server CPU %, msgs in / out per s, KB in per s'],
     rows.map((r) => [
       fmtInt(r.integrations), fmtInt(r.integrations * BINDS), fmt(r.bindsUpS, 1), `${fmt(r.rssMb)} (${fmt(r.baseRssMb)})`,
       `${fmt(r.heapMb)} (${fmt(r.baseHeapMb)})`, fmt(r.kbPerIntegration), `${fmt(r.heapKbPerIntegration)} / ${fmt(r.heapTotalKb)} / ${fmt(r.externalKb)}`, fmt(r.cpuPct, 1), fmt(r.lagP99Ms, 1),
-      `${fmt(r.natsCpuPct, 1)}, ${fmtInt(r.natsInPerS)} / ${fmtInt(r.natsOutPerS)}`,
+      `${fmt(r.natsCpuPct, 1)}, ${fmtInt(r.natsInPerS)} / ${fmtInt(r.natsOutPerS)}, ${fmtInt(r.natsInKbPerS)}`,
     ]),
   ));
   for (const r of rows) {

@@ -14,8 +14,8 @@ import type { FakeSmscReply, FakeSmscRequest } from './fake-smsc-process.js';
 export interface BenchNats {
   url: string;
   pid: number;
-  /** messages the server has received and sent so far (its /varz in_msgs, out_msgs) */
-  msgCounts(): Promise<{ in: number; out: number }>;
+  /** messages (and bytes) the server has received and sent so far (its /varz in_msgs, out_msgs, in_bytes) */
+  msgCounts(): Promise<{ in: number; out: number; inBytes: number }>;
   stop(): Promise<void>;
 }
 
@@ -37,8 +37,8 @@ export async function startNats(): Promise<BenchNats> {
     url: child.url,
     pid: child.pid,
     msgCounts: async () => {
-      const v = await (await fetch(`http://127.0.0.1:${monitorPort}/varz`)).json() as { in_msgs: number; out_msgs: number };
-      return { in: v.in_msgs, out: v.out_msgs };
+      const v = await (await fetch(`http://127.0.0.1:${monitorPort}/varz`)).json() as { in_msgs: number; out_msgs: number; in_bytes: number };
+      return { in: v.in_msgs, out: v.out_msgs, inBytes: v.in_bytes };
     },
     stop: async () => {
       await child.stop();
