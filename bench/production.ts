@@ -9,6 +9,7 @@
 //   3. production-steady: 1,000 msg/s for BENCH_STEADY_SECONDS over the same 100 integrations (10 msg/s
 //      each), publish → `submitted`.
 // Settings (env): BENCH_PROD_MESSAGES (20000), BENCH_PROD_INTEGRATIONS (100), BENCH_PROD_MPS (100).
+import { availableParallelism } from 'node:os';
 import { testCertificates } from '../test/helpers/tls-cert.js';
 import { CpuMeter, fmt, fmtInt, summarise } from './stats.js';
 import { measureLoad } from './measure.js';
@@ -72,6 +73,18 @@ function slowest(r: LoadResult, integrationCount: number): string {
     + `by second of the run ${tally((i) => Math.floor((r.publishedAt[i]! - start) / 1000))}; integration ${worst}'s median ms per second: ${medians}`;
 }
 
+/**
+ * CPU per delivered message of every process on the machine, and the rate that mix allows with every core
+ * busy: the ceiling the engine's own share cannot lift (docs/performance.md, "what the machine can give").
+ */
+function budget(perMessageUs: Record<string, number>): string {
+  const total = Object.values(perMessageUs).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
+  const cores = availableParallelism();
+  const others = total - (perMessageUs.engine ?? 0);
+  return `CPU per delivered message, all processes: ${fmt(total)} µs (engine ${fmt(perMessageUs.engine ?? Number.NaN)}, the rest ${fmt(others)}); `
+    + `with all ${cores} cores busy this mix tops out at ${fmtInt((cores * 1e6) / total)} msg/s, and an engine at 0 µs at ${fmtInt((cores * 1e6) / others)}`;
+}
+
 /** nats-server's messages in and out over a run, per message of it (a count, not a speed: compare it across trees) */
 function perMessage(before: { in: number; out: number }, after: { in: number; out: number }, messages: number): string {
   return `in ${fmt((after.in - before.in) / messages, 2)}, out ${fmt((after.out - before.out) / messages, 2)}`;
@@ -133,6 +146,7 @@ export async function production(o: ProductionOptions): Promise<Row[]> {
     rows.push({ ...row, scenario: 'production', latencyWhat: 'publish → delivered', notes: lost(r, messages, 'delivered') });
     log(`  ${fmtInt(rate)} delivered msg/s (${fmt(rate / rows[0]!.rate, 2)} × raw); publishing took ${fmtInt(r.lastPublishAt - r.firstPublishAt)} ms`);
     log(`  nats-server messages per delivered message: ${natsMsgs}`);
+    log(`  ${budget(row.cpuPerMessageUs ?? {})}`);
 
     // 3. steady 1,000 msg/s spread over the same integrations
     const count = STEADY_RATE * o.steadySeconds;
