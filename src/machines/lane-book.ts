@@ -47,6 +47,8 @@ export type PumpResult = 'idle' | 'noBind' | 'wait';
 export class LaneBook<M, S extends WritableSession> {
   readonly queue: LaneSegment<M>[] = [];
   readonly jobs = new Set<LaneJob<M>>();
+  /** the open jobs by message id: a second delivery of a message must find its job without a scan */
+  private readonly byId = new Map<string, LaneJob<M>>();
   private nextBind = 0;
   /** consecutive retriable answers (THROTTLED, MSGQFUL...): the pause doubles with each */
   private throttles = 0;
@@ -77,6 +79,7 @@ export class LaneBook<M, S extends WritableSession> {
       remaining: prepared.pdus.length, started: false, lastWorkingMs: nowMs,
     };
     this.jobs.add(job);
+    this.byId.set(prepared.id, job);
     for (let index = 0; index < job.remaining; index++) this.queue.push({ job, index });
     return job;
   }
@@ -136,7 +139,7 @@ export class LaneBook<M, S extends WritableSession> {
    */
   finish(job: LaneJob<M>): boolean {
     if (!this.jobs.has(job) || job.inFlight > 0 || (!job.failure && job.remaining > 0)) return false;
-    this.jobs.delete(job);
+    this.forget(job);
     if (job.failure) for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i]!.job === job) this.queue.splice(i, 1);
     return true;
   }
@@ -148,7 +151,10 @@ export class LaneBook<M, S extends WritableSession> {
       const { job } = this.queue[i]!;
       if (!job.started) {
         this.queue.splice(i, 1);
-        if (this.jobs.delete(job)) released.push(job);
+        if (this.jobs.has(job)) {
+          this.forget(job);
+          released.push(job);
+        }
       }
     }
     return released;
@@ -158,14 +164,19 @@ export class LaneBook<M, S extends WritableSession> {
   releaseAll(): LaneJob<M>[] {
     const idle = [...this.jobs].filter((j) => j.inFlight === 0);
     this.jobs.clear();
+    this.byId.clear();
     this.queue.length = 0;
     return idle;
   }
 
   /** the open job of the message with this id, if any */
   openJob(id: string): LaneJob<M> | undefined {
-    for (const job of this.jobs) if (job.prepared.id === id) return job;
-    return undefined;
+    return this.byId.get(id);
+  }
+
+  private forget(job: LaneJob<M>): void {
+    this.jobs.delete(job);
+    if (this.byId.get(job.prepared.id) === job) this.byId.delete(job.prepared.id);
   }
 
   anyStarted(): boolean {

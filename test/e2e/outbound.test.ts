@@ -168,4 +168,19 @@ describe('outbound SMS (engine + nats-server + fake SMSC)', () => {
     expect(onlyOnce()).toHaveLength(1);
     expect(mt.statuses('acme', id, 'dup-1').map((s) => s.state)).toEqual(['submitted', 'delivered']);
   });
+
+  it('sends a message once when a second copy of its id arrives while the first still waits in the lane', async () => {
+    // 1 msg/s: the first copy waits behind a filler while the second arrives
+    const id = await setUpIntegration(engine, happy.port, '+15550000018', { messagesPerSecond: 1 });
+    const body = { id: 'held-1', from: '+15550000018', to: '+447700900128', text: 'held once' };
+    await mt.publish('acme', id, { ...body, id: 'filler-1', text: 'filler' });
+    await mt.publish('acme', id, body);
+    await mt.publishRaw('acme', id, JSON.stringify(body), 'held-1-copy');
+    await mt.waitFinal('acme', id, 'held-1');
+    await mt.settled('acme', id, [happy]);
+    expect(happy.submits.filter((s) => s.short_message.toString('latin1') === 'held once')).toHaveLength(1);
+    expect(mt.statuses('acme', id, 'held-1').map((s) => s.state)).toEqual(['submitted', 'delivered']);
+    const consumer = await (await jetstreamManager(mt.nc)).consumers.info('BYO_MT', `mt_acme_${id}`);
+    expect(consumer.num_ack_pending).toBe(0);
+  });
 });

@@ -119,4 +119,25 @@ describe('lane book', () => {
     expect(book.waitMs(0)).toBe(0);
     expect(book.messagesPerSecond).toBeUndefined();
   });
+
+  it('finds the open job of a message by its id until it leaves the book, however it leaves', () => {
+    const { book, io, now } = setUp();
+    const a = book.admit('a1', prepared('a'), 0);
+    const b = book.admit('b1', prepared('b'), 0);
+    expect(book.openJob('a')).toBe(a);
+    expect(book.openJob('b')).toBe(b);
+    expect(book.openJob('c')).toBeUndefined();
+    // a is sent and answered: finished, it is gone; b, not started, is released
+    book.pump(now, io);
+    book.answer({ job: a, index: 0 }, 'ok', 'smsc-a', () => FAILURE);
+    book.answer({ job: b, index: 0 }, 'ok', 'smsc-b', () => FAILURE);
+    expect(book.finish(a)).toBe(true);
+    expect(book.openJob('a')).toBeUndefined();
+    const c = book.admit('c1', prepared('c'), 0);
+    expect(book.releaseUnstarted()).toEqual([c]);
+    expect(book.openJob('c')).toBeUndefined();
+    expect(book.openJob('b')).toBe(b);
+    book.releaseAll();
+    expect(book.openJob('b')).toBeUndefined();
+  });
 });

@@ -198,7 +198,9 @@ export class Lane {
 
   private async admit(m: JsMsg, message: { id: string; from: string; to: string; text: string }, lookup: boolean): Promise<void> {
     try {
-      if (await replayIfKnown(this.d, this.org, this.id, m, message.id, lookup)) return;
+      // a record of this id written here just now: look it up even on a first delivery (a second copy)
+      const recent = lookup || this.d.pendingRecords.has(this.org, this.id, message.id, 0);
+      if (await replayIfKnown(this.d, this.org, this.id, m, message.id, recent)) return;
     } catch (err) {
       this.log.warn({ err }, 'tracking lookup failed; redelivering later');
       settleMt(m, { kind: 'deferred', reason: 'tracking lookup failed', delayMs: this.d.engine.limits.requeueDelayMs });
@@ -209,11 +211,14 @@ export class Lane {
       settleMt(m, { kind: 'released' });
       return;
     }
-    // redelivered while still open here (its lease lapsed under load): the job goes on under the new delivery
-    const open = m.info.redelivered ? this.book.openJob(message.id) : undefined;
-    if (m.info.redelivered) this.log.debug({ message: message.id, delivery: m.info.deliveryCount, held: !!open }, 'MT redelivery admitted');
+    // still open here: redelivered (its lease lapsed) or delivered twice. The job goes on under the newer
+    // delivery; sent again, it would reach the handset twice (CI: one first delivery, two submit_sm)
+    const open = this.book.openJob(message.id);
+    if (m.info.redelivered || open) this.log.debug({ message: message.id, delivery: m.info.deliveryCount, seq: m.seq, heldSeq: open?.msg.seq }, 'MT message admitted again');
     if (open) {
-      open.msg = m;
+      // the same stream message: its newer delivery carries on; another copy of the id: done with
+      if (open.msg.seq === m.seq) open.msg = m;
+      else settleMt(m, { kind: 'replayed' });
       return;
     }
     const optedOut = optOutRejection(this.d.compliance, this.org, this.id, message, m.headers?.get(AUTO_RESPONSE_HEADER));
