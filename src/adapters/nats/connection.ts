@@ -10,6 +10,7 @@ import { Kvm } from '@nats-io/kv';
 import type { Logger } from 'pino';
 import type { NatsAuthConfig } from '../../config/index.js';
 import { startNatsServerChild, type NatsServerChild } from './nats-server-child.js';
+import { coalesceWrites } from './write-coalescing.js';
 
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 const DRAIN_TIMEOUT_MS = 5_000;
@@ -139,6 +140,7 @@ export async function connectNats(opts: ConnectNatsOptions): Promise<NatsHandle>
     }
   }
 
+  if (!coalesceWrites(nc)) log.warn('nats.js has no protocol internals to batch writes with: one socket write per task, as nats.js does');
   let closing = false;
   let state: NatsConnectionState = 'connected';
   if (child) {

@@ -1,0 +1,82 @@
+// What one JetStream write costs the ENGINE's process (client side), by way of writing it: the engine
+// makes five per delivered message (track, `submitted`, reference; final, compare-and-set), so a µs here
+// is ~5 µs per message in bench/production.ts. nats-server runs as its own process (its CPU is
+// bench/jetstream-floor.ts's business); this process's CPU (process.cpuUsage) is divided by the writes.
+//
+// Rows, in the same run on the same server: nats.js `js.publish` (the baseline a user's code would
+// use), the engine's JsPublisher with a Nats-Msg-Id header (statuses), with
+// Nats-Expected-Last-Subject-Sequence (compare-and-set), and with no header (tracking puts).
+//
+//   npx tsx bench/publish-path.ts        BENCH_PUBLISH_WRITES (30000), BENCH_PUBLISH_IN_FLIGHT (256), BENCH_PUBLISH_ROUNDS (3)
+import { connect } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { fmt, fmtInt, table } from './stats.js';
+import { startNats } from './processes.js';
+import { JsPublisher } from '../src/adapters/nats/js-publisher.js';
+
+const N = Number(process.env.BENCH_PUBLISH_WRITES || 30_000);
+const IN_FLIGHT = Number(process.env.BENCH_PUBLISH_IN_FLIGHT || 256);
+const ROUNDS = Number(process.env.BENCH_PUBLISH_ROUNDS || 3);
+const log = (s: string) => process.stdout.write(`${s}\n`);
+
+// a status-sized payload, as the engine sends it (a JSON string)
+const body = (i: number) => JSON.stringify({ id: `m-${i}`, state: 'submitted', segments: 1, smscMessageIds: [`${i.toString(16)}abcdef`], at: new Date().toISOString() });
+
+async function pipelined(n: number, inFlight: number, work: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: inFlight }, async () => {
+    while (next < n) await work(next++);
+  }));
+}
+
+/** client CPU µs per write and writes a second for `work` over N writes */
+async function measure(work: (i: number) => Promise<unknown>): Promise<{ usPerOp: number; perS: number }> {
+  const cpu = process.cpuUsage();
+  const t0 = performance.now();
+  await pipelined(N, IN_FLIGHT, work);
+  const ms = performance.now() - t0;
+  const used = process.cpuUsage(cpu);
+  return { usPerOp: (used.user + used.system) / N, perS: (N / ms) * 1000 };
+}
+
+async function main(): Promise<void> {
+  const nats = await startNats();
+  const nc = await connect({ servers: nats.url, noAsyncTraces: true });
+  try {
+    const jsm = await jetstreamManager(nc);
+    // no storage cost worth speaking of, so the client is what is measured: memory, keep 1 per subject
+    await jsm.streams.add({ name: 'PP', subjects: ['pp.>'], storage: 'memory' as never, max_msgs_per_subject: 1, duplicate_window: 120_000_000_000 });
+    const js = jetstream(nc);
+    const wire = new JsPublisher(nc, { ackTimeoutMs: 30_000 });
+    const rows: string[][] = [];
+    const results = new Map<string, number[]>();
+    let round = 0;
+    const kinds: [string, (i: number) => Promise<unknown>][] = [
+      ['nats.js js.publish, Nats-Msg-Id', (i) => js.publish(`pp.s.${i % 100}`, body(i), { msgID: `a${round}-${i}` })],
+      ['JsPublisher, Nats-Msg-Id (a status)', (i) => wire.publish(`pp.s.${i % 100}`, body(i), { msgId: `b${round}-${i}` })],
+      ['JsPublisher, no header (a tracking put)', (i) => wire.publish(`pp.t.${i}`, body(i))],
+      ['JsPublisher, expected last subject seq (a CAS)', (i) => wire.publish(`pp.c.${round}.${i}`, body(i), { expectedLastSubjectSequence: 0 })],
+    ];
+    for (round = 0; round < ROUNDS; round++) {
+      for (const [what, work] of kinds) {
+        const r = await measure(work);
+        (results.get(what) ?? results.set(what, []).get(what)!).push(r.usPerOp);
+        if (round === ROUNDS - 1) {
+          const all = results.get(what)!.sort((a, b) => a - b);
+          rows.push([what, fmt(all[Math.floor(all.length / 2)]!, 1), all.map((x) => fmt(x, 1)).join(' '), fmtInt(r.perS)]);
+        }
+      }
+    }
+    wire.close();
+    log(`\nClient CPU per JetStream write (${fmtInt(N)} writes × ${ROUNDS} rounds, ${IN_FLIGHT} in flight, memory stream)\n`);
+    log(table(['write', 'client µs / write (median)', 'each round', 'writes/s (last round)'], rows));
+  } finally {
+    await nc.close();
+    await nats.stop();
+  }
+}
+
+void main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
