@@ -128,11 +128,11 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
         }),
       ],
       sessions,
-      events: natsEventStream(nats.nc, nats.js, { fetchExpiresMs: config.timers.mtPullExpiresMs, replayScanMax: config.limits.eventReplayScanMax }),
+      events: natsEventStream(nats.nc, nats.js, { fetchExpiresMs: config.timers.streamFetchExpiresMs, replayScanMax: config.limits.eventReplayScanMax }),
       sseHeartbeatMs: config.timers.sseHeartbeatMs,
       traces: natsMessageTraces({
         tracker: outbound.tracker, js: nats.js, now, lookbackMs: config.timers.traceLookbackMs, scanMax: config.limits.traceScanMax,
-        fetchExpiresMs: config.timers.mtPullExpiresMs,
+        fetchExpiresMs: config.timers.streamFetchExpiresMs,
       }),
     });
 

@@ -8,6 +8,9 @@ const count = (def: number) => z.coerce.number().int().min(1).default(def);
 const flag = z.enum(['0', '1', 'true', 'false', '']).default('0').transform((v) => v === '1' || v === 'true');
 const list = z.string().default('').transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
+/** see docs/performance.md (seventh session): at 1,000 idle integrations the pulls of 5 s were half the engine's idle CPU */
+export const MT_PULL_EXPIRES_DEFAULT_MS = 15_000;
+
 export const timersSchema = z.object({
   /** how long an integration may try to bring its first bind up before it counts as failed */
   bindWindowMs: ms(15 * 60_000),
@@ -33,8 +36,10 @@ export const timersSchema = z.object({
   ownerClaimTtlMs: ms(7_000),
   /** how long DELETE waits for the owning engine to unbind and erase before answering 202 */
   deleteWaitMs: ms(10_000),
-  /** a pull of the MT consumer lasts this long; a pull lost in a nats-server restart and not renewed at reconnect is noticed after about as long */
-  mtPullExpiresMs: z.coerce.number().int().min(1_000).default(5_000),
+  /** a pull of an integration's MT consumer lasts this long (each idle integration makes one, with two heartbeats, per period); a pull lost in a nats-server restart and not renewed at reconnect is noticed after about as long */
+  mtPullExpiresMs: z.coerce.number().int().min(1_000).default(MT_PULL_EXPIRES_DEFAULT_MS),
+  /** a one-off read of a stream (event replay, message trace, the unroutable sweep) waits at most this long for the messages it asked for */
+  streamFetchExpiresMs: z.coerce.number().int().min(1_000).default(5_000),
   /** nats-server < 2.9.16 may drop an expired pull without its 408: a pull still counted this long after its expiry is taken as lost and pulled again */
   mtPullLostGraceMs: ms(250),
   /** how long a JetStream publish on the message path (status, tracking) waits for the stream's ack */
@@ -144,7 +149,7 @@ const TIMER_ENV: Record<keyof Timers, string> = {
   unbindTimeoutMs: 'BYO_UNBIND_TIMEOUT_MS', backoffInitialMs: 'BYO_BACKOFF_INITIAL_MS', backoffMaxMs: 'BYO_BACKOFF_MAX_MS',
   authBackoffInitialMs: 'BYO_AUTH_BACKOFF_INITIAL_MS', authBackoffMaxMs: 'BYO_AUTH_BACKOFF_MAX_MS',
   deactivateTimeoutMs: 'BYO_DEACTIVATE_TIMEOUT_MS', ownerRenewMs: 'BYO_OWNER_RENEW_MS', ownerClaimTtlMs: 'BYO_OWNER_CLAIM_TTL_MS', deleteWaitMs: 'BYO_DELETE_WAIT_MS',
-  jetStreamAckTimeoutMs: 'BYO_JETSTREAM_ACK_TIMEOUT_MS', mtPullExpiresMs: 'BYO_MT_PULL_EXPIRES_MS', mtPullLostGraceMs: 'BYO_MT_PULL_LOST_GRACE_MS', moReassemblyTimeoutMs: 'BYO_MO_REASSEMBLY_TIMEOUT_MS',
+  jetStreamAckTimeoutMs: 'BYO_JETSTREAM_ACK_TIMEOUT_MS', mtPullExpiresMs: 'BYO_MT_PULL_EXPIRES_MS', streamFetchExpiresMs: 'BYO_STREAM_FETCH_EXPIRES_MS', mtPullLostGraceMs: 'BYO_MT_PULL_LOST_GRACE_MS', moReassemblyTimeoutMs: 'BYO_MO_REASSEMBLY_TIMEOUT_MS',
   subscriberIdleMs: 'BYO_SUBSCRIBER_IDLE_MS', unroutableSweepMs: 'BYO_UNROUTABLE_SWEEP_MS',
   optOutConfirmIntervalMs: 'BYO_OPT_OUT_CONFIRM_INTERVAL_MS',
   ownerFenceMs: 'BYO_OWNER_FENCE_MS',

@@ -32,7 +32,8 @@ const DEFAULT_TIMERS: Timers = {
   ownerClaimTtlMs: 7_000,
   deleteWaitMs: 10_000,
   jetStreamAckTimeoutMs: 5_000,
-  mtPullExpiresMs: 5_000,
+  mtPullExpiresMs: 15_000,
+  streamFetchExpiresMs: 5_000,
   mtPullLostGraceMs: 250,
   moReassemblyTimeoutMs: 5 * MINUTE,
   subscriberIdleMs: MINUTE,
@@ -131,11 +132,13 @@ describe('loadEngineConfig: overrides', () => {
     for (const o of overridable) if (o.key.endsWith('Ms')) expect(o.env).toMatch(/_MS$/);
   });
 
+  // pull and fetch lifetimes: nats.js refuses less than a second
+  const AT_LEAST_1000 = ['BYO_MT_PULL_EXPIRES_MS', 'BYO_STREAM_FETCH_EXPIRES_MS'];
   it.each(overridable)('$env overrides $key', ({ group, key, env }) => {
     // 3: inside every setting's range (JetStream replicas stop at 5); the claim TTL must stay ≥ 2 × renew
     // and the fence between renew and TTL
-    const config = loadEngineConfig({ ...(['BYO_OWNER_CLAIM_TTL_MS', 'BYO_OWNER_FENCE_MS'].includes(env) ? { BYO_OWNER_RENEW_MS: '1' } : {}), [env]: env === 'BYO_MT_PULL_EXPIRES_MS' ? '3000' : '3' });
-    expect((config[group] as Record<string, unknown>)[key]).toBe(env === 'BYO_MT_PULL_EXPIRES_MS' ? 3000 : 3);
+    const config = loadEngineConfig({ ...(['BYO_OWNER_CLAIM_TTL_MS', 'BYO_OWNER_FENCE_MS'].includes(env) ? { BYO_OWNER_RENEW_MS: '1' } : {}), [env]: AT_LEAST_1000.includes(env) ? '3000' : '3' });
+    expect((config[group] as Record<string, unknown>)[key]).toBe(AT_LEAST_1000.includes(env) ? 3000 : 3);
   });
 
   it('refuses an owner claim TTL shorter than two renew intervals, naming both variables', () => {

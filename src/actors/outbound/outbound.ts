@@ -64,7 +64,7 @@ export class Outbound {
       : undefined;
     this.statuses = natsStatusPublisher(this.publisher, d.now, (state) => metrics.status(state));
     this.unroutable = new UnroutableMt({ nats: d.nats, store: d.store, statuses: this.statuses, logger: d.logger, sweepMs: d.engine.timers.unroutableSweepMs,
-      fetchExpiresMs: d.engine.timers.mtPullExpiresMs,
+      fetchExpiresMs: d.engine.timers.streamFetchExpiresMs,
     });
     d.events.on('started', (actor) => this.attach(actor));
     d.events.on('changed', (actor, change) => this.onChange(actor, change === 'config'));

@@ -31,9 +31,10 @@ export async function consumeMt(
   });
   const consumer = await nats.js.consumers.get(STREAMS.mt, name);
   // a callback rather than `for await`: no promise and microtask per message on the hot path
-  // short pulls: after a nats-server restart the pull in flight is gone. nats.js pulls again when it
-  // reconnects, but if that first try fails (JetStream still recovering) only its heartbeat monitor
-  // notices, after about one pull lifetime: 30 s with the default, 5 s with ours.
+  // the pull lifetime (BYO_MT_PULL_EXPIRES_MS) trades idle cost against one recovery: after a nats-server
+  // restart the pull in flight is gone. nats.js pulls again when it reconnects, but if that first try
+  // fails (JetStream still recovering) it tries again, or its heartbeat monitor notices, only after about
+  // one pull lifetime. Each idle integration costs one pull, one 408 and two heartbeats per lifetime.
   const messages = await consumer.consume({ max_messages: Math.min(512, opts.maxInFlight), expires: opts.pullExpiresMs, callback: onMessage });
   opts.lostPulls?.watchdog.watch(messages, opts.pullExpiresMs, opts.lostPulls.onLost);
   void messages.closed().then((err) => {
