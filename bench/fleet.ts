@@ -121,7 +121,7 @@ async function run(engines: number) {
     profileSignal('traffic');
     const jsm = await jetstreamManager(mt.nc);
     /** writes to the coordination buckets so far (their streams' last sequence) */
-    const kvWrites = async () => Promise.all(['KV_byo_state', 'KV_byo_owners'].map(async (st) => (await jsm.streams.info(st)).state.last_seq));
+    const kvWrites = async () => Promise.all(['KV_byo_state', 'KV_byo_leases', 'KV_byo_claims'].map(async (st) => (await jsm.streams.info(st)).state.last_seq));
     const kv0 = await kvWrites();
     const cpu0 = pids.map(cpuSeconds);
     const system0 = sum(pids.map((p) => cpuTimes(p).system));
@@ -163,7 +163,7 @@ for (const n of COUNTS) {
     + `engine CPU ${r.cpuTotal.toFixed(2)} s (${r.cpu.map((c) => c.toFixed(2)).join(' + ')}) = ${r.usPerMsg.toFixed(0)} µs/msg (system ${r.systemUsPerMsg.toFixed(0)}) `
     + `(${(1e6 / r.usPerMsg).toFixed(0)} msg per CPU-second), ${r.usPerMsgAboveIdle.toFixed(0)} µs/msg above idle; `
     + `idle ${(r.idlePerS * 1000).toFixed(0)} CPU-ms/s in all (${r.idleCpu.map((c) => ((c / IDLE_S) * 1000).toFixed(0)).join(' + ')}); `
-    + `${r.switchesPerMsg.toFixed(1)} wake-ups/msg; KV writes/s state ${r.kvPerS[0]!.toFixed(1)} owners ${r.kvPerS[1]!.toFixed(1)}; ${r.handOvers} hand-overs, ${r.fences} fences; load ${before.toFixed(1)}→${load().toFixed(1)}`);
+    + `${r.switchesPerMsg.toFixed(1)} wake-ups/msg; KV writes/s state ${r.kvPerS[0]!.toFixed(1)} leases ${r.kvPerS[1]!.toFixed(1)} claims ${r.kvPerS[2]!.toFixed(1)}; ${r.handOvers} hand-overs, ${r.fences} fences; load ${before.toFixed(1)}→${load().toFixed(1)}`);
 }
 const base = rows.filter((r) => r.engines === 1);
 if (base.length > 0) {

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { type EngineConfig, integrationSchemas } from './config/index.js';
 import {
-  connectNats, defaultReplicas, ensureStreams, ensureBuckets, createKvIntegrationStore, type NatsHandle, createKvNumberStore, natsEventSink, BUCKETS, JsPublisher, openFastKv, FastKv,
+  connectNats, defaultReplicas, ensureStreams, ensureBuckets, createKvIntegrationStore, type NatsHandle, createKvNumberStore, natsEventSink, BUCKETS, JsPublisher, openFastKv,
   createKvTokenStore, natsEventStream, mtQueueDepths,
 } from './adapters/nats/index.js';
 import { ConsoleSessions } from './adapters/http/index.js';
@@ -18,7 +18,7 @@ import { loadMasterKey, parsePreviousMasterKey, sealCredentials } from './adapte
 import { startKeyRotation } from './key-rotation.js';
 import { buildHttpServer, numberRoutes } from './adapters/http/index.js';
 import { createMetrics } from './adapters/metrics.js';
-import { BindAttemptBudget, IntegrationEvents, NumberFleet, renewTimeoutMs, Supervisor } from './actors/index.js';
+import { BindAttemptBudget, IntegrationEvents, NumberFleet, Supervisor, waitForOlderInstances } from './actors/index.js';
 import { Outbound, natsMessageTraces } from './actors/outbound/index.js';
 import { SubscriberRegistry, Inbound } from './actors/inbound/index.js';
 
@@ -64,12 +64,9 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     started.add(() => nats.close());
     const replicas = config.limits.jetStreamReplicas ?? defaultReplicas(nats);
     await ensureStreams(nats.jsm, { replicas });
-    const buckets = await ensureBuckets(nats.kvm, { trackingTtlMs: config.limits.trackingTtlMs, ownersMaxAgeMs: config.timers.ownerClaimTtlMs, replicas });
+    const buckets = await ensureBuckets(nats.kvm, { trackingTtlMs: config.limits.trackingTtlMs, leasesMaxAgeMs: config.timers.ownerClaimTtlMs, replicas });
     const publisher = new JsPublisher(nats.nc, { ackTimeoutMs: config.timers.jetStreamAckTimeoutMs });
     const fastTracking = await openFastKv(publisher, nats.jsm, BUCKETS.tracking);
-    // the owner claims' renewals, one write per claim per second, with the renewal's own timeout
-    const claimPublisher = new JsPublisher(nats.nc, { ackTimeoutMs: renewTimeoutMs(config.timers.ownerRenewMs, config.timers.ownerFenceMs) });
-    started.add(() => claimPublisher.close());
 
     // construct, each part after what it uses
     const now = () => new Date();
@@ -96,13 +93,12 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
       subscribers, numbers: fleet, events, engine: config, logger, now, metrics: outboundMetrics,
     });
     const supervisor = new Supervisor({
-      store, owners: buckets.owners, stateKv: buckets.state, ownerRenewMs: config.timers.ownerRenewMs,
+      store, claimsKv: buckets.claims, leasesKv: buckets.leases, stateKv: buckets.state, ownerRenewMs: config.timers.ownerRenewMs,
       ownerHandoffsPerRenew: config.limits.ownerHandoffsPerRenew, ownerFenceMs: config.timers.ownerFenceMs,
       // half the server's max_payload leaves room for the head's wrapper and the message headers
       stateSnapshotChunkBytes: Math.min(config.limits.stateSnapshotChunkBytes, Math.floor((nats.nc.info?.max_payload ?? 1_048_576) / 2)),
       engine: config, schemas, masterKey: previousKey ? [masterKey, previousKey] : masterKey, sink, logger, now, instanceId, events,
       bindAttempts: new BindAttemptBudget(config.limits.bindAttemptsPerSecond),
-      ownerRenewals: new FastKv(claimPublisher, BUCKETS.owners),
     });
     metrics.observe({ integrations: supervisor, outbound });
     const sessions = new ConsoleSessions(apiToken, config.timers.consoleSessionTtlMs, now);
@@ -141,6 +137,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     started.add(() => fleet.stop());
     await subscribers.start();
     started.add(() => subscribers.stop());
+    await waitForOlderInstances(nats.jsm, logger, config.timers.ownerRenewMs);
     await supervisor.start();
     started.add(() => supervisor.stop(config.timers.deactivateTimeoutMs));
     if (previousKey) startKeyRotation(store, { current: masterKey, previous: previousKey }, logger);

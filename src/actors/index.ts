@@ -5,6 +5,7 @@ export * from './integration-actor.js';
 export * from './integration-events.js';
 export * from './number-fleet.js';
 export * from './ownership.js';
+export * from './legacy-owners.js';
 export * from './smpp-session-actor.js';
 export * from './start-actor.js';
 export * from './supervisor.js';

@@ -1,30 +1,45 @@
 // Who runs which integration when several engine instances share a NATS cluster.
 //
-// A claim is a KV entry `byo_owners/<org>.<integration>` = instance id, taken with create (or with
-// compare-and-set over a delete marker) and renewed with compare-and-set on our own revision, so an
-// instance that lost its claim (it stalled past the bucket's max age and another took over) finds out
-// at its next renewal instead of overwriting the new owner. Claims lapse with the bucket's max age
-// (BYO_OWNER_CLAIM_TTL_MS) when their owner dies: nats-server 2.9 has no per-key TTL, and the bucket's
-// max age counts from the server's timestamp of the last write.
+// Each instance holds one lease, KV `byo_leases/<instance>`, renewed with compare-and-set every
+// BYO_OWNER_RENEW_MS; the bucket's max age (BYO_OWNER_CLAIM_TTL_MS) removes it when its instance dies
+// (nats-server 2.9 has no per-key TTL; the max age counts from the server's stamp of the last write).
+// A claim is KV `byo_claims/<org>.<integration>` = instance id, in a bucket without max age: written
+// when taken, then left alone while the lease lives. One write a second per instance instead of one per
+// integration (1,000 idle integrations spent a quarter of their engine's CPU renewing claims, and a
+// cluster of 10,000 would take 10,000 replicated writes a second for nothing).
 //
-// Self-fencing: every write that takes or renews a claim is timed on the local monotonic clock from
-// the moment the request was SENT. The server stamps the write later than that, so the claim cannot
-// lapse (and nobody else can create it) before sentAt + TTL. The owner closes the integration's binds
-// once sentAt + BYO_OWNER_FENCE_MS passes without a newer confirmed write; fence < TTL leaves the
-// rest of the TTL for the sockets to close. A slow round trip only delays the confirmation, never
-// moves sentAt later, so it can cost a needless fence but never an overlap.
+// The rules that keep two instances from running one integration:
+//  1. An instance runs an integration only after writing its claim under a confirmed lease, and only
+//     until that lease's fence time (below). A claim that is already its own is written again.
+//  2. Another instance takes a claim only after proving its holder's lease gone: AFTER reading the
+//     claim, it writes a tombstone over the lease entry it read (compare-and-set, or create when there
+//     is none), then writes the claim over the revision it read. A stale read fails one of the two.
+//  3. An instance whose lease renewal is refused (lapsed or tombstoned) closes everything, takes a new
+//     lease over whatever is there, and writes each claim again (rule 1): a claim taken meanwhile by
+//     another instance has moved on, so its compare-and-set fails.
+//
+// Self-fencing: each lease write is timed on the local monotonic clock from the moment it was SENT. The
+// server stamps it later, so the lease cannot lapse (and nobody can prove it gone) before sentAt + TTL.
+// The owner closes its integrations' binds once sentAt + BYO_OWNER_FENCE_MS passes without a newer
+// confirmed write; fence < TTL leaves the rest of the TTL for the sockets to close.
 //
 // Balance: each integration has a preferred instance, by rendezvous hashing over the live instances
-// (those whose state snapshot in `byo_state` is fresh). Any instance takes an unclaimed integration
-// (fast failover); an owner that is not the preferred one hands the integration over, a few per
-// renewal, so a new instance gets its share without a rebind storm.
-import { createHash } from 'node:crypto';
+// (those whose state snapshot in `byo_state` is fresh). An owner that is not the preferred one hands the
+// integration over, a few per renewal, so a new instance gets its share without a rebind storm.
+import { createHash, randomBytes } from 'node:crypto';
 import type { KV } from '@nats-io/kv';
 import type { Logger } from 'pino';
 import { isWrongLastSequence } from '../adapters/nats/index.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
+/** a lease entry that proves nothing: its instance is gone (written by whoever proved it) */
+const TOMBSTONE = 'gone';
+
+/** Writes only if `revision` is still the key's last; 0: only if the key has no entry (nats.js's
+ * kv.update refuses 0, and kv.create would not tell a delete marker from a live entry). */
+const casPut = (kv: KV, key: string, value: Uint8Array, revision: number, timeout?: number): Promise<number> =>
+  kv.put(key, value, timeout === undefined ? { previousSeq: revision } : { previousSeq: revision, timeout });
 
 /** 'unknown': the renewal did not get an answer (NATS slow or away); the fence decides */
 export type RenewOutcome = 'ours' | 'lost' | 'unknown';
@@ -32,82 +47,142 @@ export type RenewOutcome = 'ours' | 'lost' | 'unknown';
 /** monotonic milliseconds (performance.now), injectable for tests */
 export type MonotonicClock = () => number;
 
-interface Lease { revision: number; sentAt: number }
-
-/**
- * Compare-and-set writes for the renewals, which are one per claim per second: FastKv over a JsPublisher
- * whose ack timeout is the renewal's (see renewTimeoutMs). nats.js's kv.update builds an Error (with a
- * stack), a timer and a deferred for each: 1% of a core at 1,000 idle integrations, and garbage.
- */
-export interface ClaimWrites {
-  update(key: string, value: Uint8Array, revision: number): Promise<{ seq: number }>;
-}
-
 /** A renewal's answer is useful until the fence; half of it leaves room for one retry (an answer lost
  * in a NATS node change) and lets a loaded cluster take longer than one renew interval. */
 export const renewTimeoutMs = (renewMs: number, fenceMs: number): number => Math.max(renewMs, Math.floor(fenceMs / 2));
 
+export interface OwnerClaimsOptions {
+  /** KV `byo_claims`: integration key -> instance id */
+  claims: KV;
+  /** KV `byo_leases` (max age = the lease TTL): instance id -> `live <process token>` or the tombstone */
+  leases: KV;
+  me: string;
+  logger: Logger;
+  fenceMs: number;
+  clock?: MonotonicClock;
+  /** a lease renewal waits this long for its answer (then 'unknown': the next one is due) */
+  renewTimeoutMs?: number;
+}
+
 export class OwnerClaims {
-  /** our claims: KV revision for compare-and-set, and when the write that confirmed it was sent */
-  private readonly leases = new Map<string, Lease>();
+  /** our lease: its KV revision for compare-and-set, and when the write that confirmed it was sent */
+  private lease: { revision: number; sentAt: number } | undefined;
+  /** bumped whenever the lease is lost: a claim written under an older one does not count */
+  private generation = 0;
+  /** claims written under the current lease: key -> claim revision */
+  private readonly held = new Map<string, number>();
+  /** the last proof that an instance is gone, per instance: claims read before it starts share it */
+  private readonly proofs = new Map<string, { started: boolean; result: Promise<boolean> }>();
+  /** this process's lease value: tells our own lease (a renewal whose answer was lost) from another's */
+  private readonly liveValue = `live ${randomBytes(6).toString('hex')}`;
+  private readonly clock: MonotonicClock;
 
-  constructor(
-    private readonly kv: KV, private readonly me: string, private readonly logger: Logger,
-    private readonly fenceMs: number, private readonly clock: MonotonicClock = () => performance.now(),
-    /** a renewal waits this long for its answer (then 'unknown': the next one is due) */
-    private readonly renewTimeoutMs?: number,
-    /** the renewals' writes (their own timeout); without: the KV client's update */
-    private readonly renewals?: ClaimWrites,
-  ) {}
-
-  /** Takes an unclaimed integration (or re-confirms, with a write, one that is already ours). */
-  async claim(key: string): Promise<boolean> {
-    let sentAt = this.clock();
-    try {
-      this.leases.set(key, { revision: await this.kv.create(key, enc.encode(this.me)), sentAt });
-      return true;
-    } catch {
-      const entry = await this.kv.get(key).catch(() => null);
-      if (entry?.operation === 'PUT' && dec.decode(entry.value) !== this.me) return false;
-      // ours (a restart, or a renewal whose answer was lost) or a delete/purge marker: write over
-      // that revision, so the lease is timed from a write we sent
-      sentAt = this.clock();
-      try {
-        this.leases.set(key, { revision: await this.kv.update(key, enc.encode(this.me), entry?.revision ?? 0), sentAt });
-        return true;
-      } catch {
-        return false;
-      }
-    }
+  constructor(private readonly o: OwnerClaimsOptions) {
+    this.clock = o.clock ?? (() => performance.now());
   }
 
-  /** Renews a claim. 'lost': another instance owns it now and we must stop running it. */
-  async renew(key: string): Promise<RenewOutcome> {
-    const lease = this.leases.get(key);
-    if (lease) {
-      const sentAt = this.clock();
+  /** A confirmed lease whose fence time has not passed: claims may be written. */
+  hasLease(now = this.clock()): boolean {
+    return this.lease !== undefined && now < this.lease.sentAt + this.o.fenceMs;
+  }
+
+  /**
+   * Renews our lease, or takes one when we have none. 'lost': another write replaced or outlived it:
+   * every claim is dropped here (the caller closes what ran under them) and the next call takes a new one.
+   */
+  async renewLease(): Promise<RenewOutcome> {
+    const value = enc.encode(this.liveValue);
+    let sentAt = this.clock();
+    if (this.lease) {
       try {
-        const value = enc.encode(this.me);
-        const revision = this.renewals
-          ? (await this.renewals.update(key, value, lease.revision)).seq
-          : await this.kv.update(key, value, lease.revision, this.renewTimeoutMs);
-        this.leases.set(key, { revision, sentAt });
+        this.lease = { revision: await casPut(this.o.leases, this.o.me, value, this.lease.revision, this.o.renewTimeoutMs), sentAt };
         return 'ours';
       } catch (err) {
         if (!isWrongLastSequence(err)) return 'unknown';
-        // fall through: expired (nobody took it: claim again) or taken
       }
     }
-    if (await this.claim(key)) return 'ours';
-    this.leases.delete(key);
-    this.logger.warn({ integration: key }, 'another instance owns this integration now; stopping it here');
-    return 'lost';
+    const entry = await this.o.leases.get(this.o.me).catch(() => undefined);
+    if (entry === undefined) return 'unknown';
+    if (this.lease && !(entry?.operation === 'PUT' && dec.decode(entry.value) === this.liveValue)) {
+      this.loseLease();
+      this.o.logger.warn({ instance: this.o.me }, 'this instance\'s ownership lease lapsed or was taken; closing its integrations and claiming again');
+      return 'lost';
+    }
+    // none yet, or ours with its answer lost: write over what is there (a previous process of this
+    // instance, a tombstone), timed from this write
+    sentAt = this.clock();
+    try {
+      this.lease = { revision: await casPut(this.o.leases, this.o.me, value, entry?.revision ?? 0, this.o.renewTimeoutMs), sentAt };
+      return 'ours';
+    } catch {
+      return 'unknown';
+    }
   }
 
-  /** When the binds of `key` must be closed unless a newer write is confirmed first (monotonic ms). */
+  /** Takes an integration: unclaimed, ours (written again), or its holder's lease proven gone. */
+  async claim(key: string): Promise<boolean> {
+    if (!this.hasLease()) return false;
+    const generation = this.generation;
+    const entry = await this.o.claims.get(key).catch(() => undefined);
+    if (entry === undefined) return false;
+    if (entry?.operation === 'PUT') {
+      const holder = dec.decode(entry.value);
+      if (holder === this.o.me) {
+        if (this.held.get(key) === entry.revision) return true;
+      } else if (!(await this.holderGone(holder))) return false;
+    }
+    try {
+      const revision = await casPut(this.o.claims, key, enc.encode(this.o.me), entry?.revision ?? 0);
+      if (generation !== this.generation) return false; // the lease was lost meanwhile: rule 1
+      this.held.set(key, revision);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Who holds `key` (undefined: nobody, or the claim could not be read). */
+  async holder(key: string): Promise<string | undefined> {
+    const entry = await this.o.claims.get(key).catch(() => null);
+    return entry?.operation === 'PUT' ? dec.decode(entry.value) : undefined;
+  }
+
+  /**
+   * Rule 2. Claims whose reads finished before the proof starts share it: after an instance died, its
+   * integrations are taken in a few writes, not one tombstone each (those would refuse each other).
+   */
+  private holderGone(instance: string): Promise<boolean> {
+    const last = this.proofs.get(instance);
+    if (last && !last.started) return last.result;
+    // one at a time per instance (two would refuse each other's tombstone), each a turn later than the
+    // claim read that asked for it, so the reads that arrive together share it
+    const proof = { started: false, result: Promise.resolve(false) };
+    proof.result = (last?.result ?? Promise.resolve(false))
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(() => {
+        proof.started = true;
+        return this.proveGone(instance);
+      });
+    this.proofs.set(instance, proof);
+    void proof.result.then(() => { if (this.proofs.get(instance) === proof) this.proofs.delete(instance); });
+    return proof.result;
+  }
+
+  private async proveGone(instance: string): Promise<boolean> {
+    const entry = await this.o.leases.get(instance).catch(() => undefined);
+    if (entry === undefined) return false;
+    if (entry?.operation === 'PUT' && dec.decode(entry.value) !== TOMBSTONE) return false; // alive
+    try {
+      await casPut(this.o.leases, instance, enc.encode(TOMBSTONE), entry?.revision ?? 0);
+      return true;
+    } catch {
+      return false; // a newer lease, or another prover first: try again at the next renewal
+    }
+  }
+
+  /** When the binds of `key` must be closed unless a newer lease write is confirmed first (monotonic ms). */
   fenceAt(key: string): number | undefined {
-    const lease = this.leases.get(key);
-    return lease && lease.sentAt + this.fenceMs;
+    return this.held.has(key) && this.lease ? this.lease.sentAt + this.o.fenceMs : undefined;
   }
 
   /** Claims whose fence time has passed at `now`. */
@@ -117,15 +192,28 @@ export class OwnerClaims {
 
   /** Gives a claim up (shutdown, hand-over, delete): only if it is still ours. */
   async release(key: string): Promise<void> {
-    const lease = this.leases.get(key);
-    this.leases.delete(key);
-    if (lease === undefined) return;
-    await this.kv.delete(key, { previousSeq: lease.revision }).catch(() => undefined);
+    const revision = this.held.get(key);
+    this.held.delete(key);
+    if (revision === undefined) return;
+    await this.o.claims.delete(key, { previousSeq: revision }).catch(() => undefined);
   }
 
-  /** Forgets a claim without touching KV (it is someone else's now, or it lapses by itself). */
+  /** Forgets a claim without touching KV (it is someone else's now, or its lease is gone). */
   drop(key: string): void {
-    this.leases.delete(key);
+    this.held.delete(key);
+  }
+
+  /** At shutdown, after every claim is released: the others need not wait for the lease to lapse. */
+  async releaseLease(): Promise<void> {
+    const lease = this.lease;
+    this.loseLease();
+    if (lease) await this.o.leases.delete(this.o.me, { previousSeq: lease.revision }).catch(() => undefined);
+  }
+
+  private loseLease(): void {
+    this.lease = undefined;
+    this.generation += 1;
+    this.held.clear();
   }
 }
 

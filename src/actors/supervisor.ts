@@ -1,35 +1,35 @@
 // Watches desired state in KV and keeps one IntegrationActor per integration this instance owns.
-// Ownership (ownership.ts): claims in KV `byo_owners`, renewed with compare-and-set on a timer, lapsing
-// with the bucket's max age when their owner dies; integrations spread over the live instances by
-// rendezvous hashing, handed over a few per renewal. An integration whose claim was not confirmed within
-// the fence time is closed at once (its sockets dropped), before the claim can lapse for anyone else.
+// Ownership (ownership.ts): one lease per instance in KV `byo_leases`, renewed with compare-and-set on a
+// timer and lapsing with the bucket's max age when the instance dies; claims in KV `byo_claims`, written
+// once under the lease; integrations spread over the live instances by rendezvous hashing, handed over a
+// few per renewal. When the lease was not confirmed within the fence time, every integration here is
+// closed at once (its sockets dropped), before the lease can lapse for anyone else.
 import type { KV } from '@nats-io/kv';
 import { keys } from '../adapters/nats/index.js';
 import { type FleetStateView, type IntegrationRecord, type IntegrationStore, type IntegrationStateView, type StateView } from '../domain/index.js';
 import { fleetState, liveFleet } from './fleet-view.js';
 import { IntegrationActor, type IntegrationActorDeps } from './integration-actor.js';
-import { OwnerClaims, preferredInstance, renewTimeoutMs, type ClaimWrites, type MonotonicClock } from './ownership.js';
+import { OwnerClaims, preferredInstance, renewTimeoutMs, type MonotonicClock } from './ownership.js';
 import { SnapshotPublisher } from './snapshot-publisher.js';
 import { InstanceSnapshotWriter } from './instance-snapshot.js';
 import { FenceTimer } from './fence-timer.js';
 
 export interface SupervisorDeps extends Omit<IntegrationActorDeps, 'record' | 'onDeleted'> {
   store: IntegrationStore;
-  owners: KV;
+  /** KV `byo_claims` and `byo_leases` (ownership.ts) */
+  claimsKv: KV; leasesKv: KV;
   /** other instances' snapshots (KV `byo_state`) for a cluster-wide GET /v1/state */
   stateKv: KV;
-  /** renew owner claims and refresh this instance's state snapshot at this interval */
+  /** renew this instance's lease and refresh its state snapshot at this interval */
   ownerRenewMs: number;
   /** at most this many integrations handed to their preferred instance per renewal */
   ownerHandoffsPerRenew: number;
-  /** an integration whose claim write sent this long ago is still the newest confirmed one is closed (< claim TTL) */
+  /** when the lease write sent this long ago is still the newest confirmed one, every integration here is closed (< lease TTL) */
   ownerFenceMs: number;
   /** its snapshot is split into values of at most this many bytes (< the server's max_payload); default: engine.limits */
   stateSnapshotChunkBytes?: number;
   /** monotonic ms for the fence; tests inject one */
   clock?: MonotonicClock;
-  /** writes for the claim renewals (ownership.ts ClaimWrites); without: the owners KV client */
-  ownerRenewals?: ClaimWrites;
 }
 
 export class Supervisor implements StateView {
@@ -58,8 +58,10 @@ export class Supervisor implements StateView {
   constructor(private readonly deps: SupervisorDeps) {
     this.clock = deps.clock ?? (() => performance.now());
     this.fences = new FenceTimer(this.clock, () => void this.checkFences());
-    this.claims = new OwnerClaims(deps.owners, deps.instanceId, deps.logger, deps.ownerFenceMs, this.clock,
-      renewTimeoutMs(deps.ownerRenewMs, deps.ownerFenceMs), deps.ownerRenewals);
+    this.claims = new OwnerClaims({
+      claims: deps.claimsKv, leases: deps.leasesKv, me: deps.instanceId, logger: deps.logger, fenceMs: deps.ownerFenceMs,
+      clock: this.clock, renewTimeoutMs: renewTimeoutMs(deps.ownerRenewMs, deps.ownerFenceMs),
+    });
     this.live = [deps.instanceId];
     this.snapshotWriter = new InstanceSnapshotWriter(deps.stateKv, deps.instanceId, deps.stateSnapshotChunkBytes ?? deps.engine.limits.stateSnapshotChunkBytes);
     this.snapshots = new SnapshotPublisher({
@@ -72,7 +74,8 @@ export class Supervisor implements StateView {
   }
 
   async start(): Promise<void> {
-    // announce ourselves first, so the others start handing us our share
+    // a lease to claim under (if NATS does not answer now, a renewal takes one); announce ourselves, so the others hand us our share
+    await this.claims.renewLease();
     await this.snapshots.now();
     await this.readLiveFleet();
     const initial = (await this.deps.store.list()).length;
@@ -95,8 +98,7 @@ export class Supervisor implements StateView {
         if (!this.abort.signal.aborted) this.deps.logger.error({ err }, 'integration watch ended');
       }
     })();
-    this.renewTimer = setInterval(() => void this.renew(), this.deps.ownerRenewMs);
-    this.renewTimer.unref();
+    (this.renewTimer = setInterval(() => void this.renew(), this.deps.ownerRenewMs)).unref();
   }
 
   async stop(timeoutMs: number): Promise<void> {
@@ -110,6 +112,7 @@ export class Supervisor implements StateView {
       await this.claims.release(key);
     }
     this.actors.clear();
+    await this.claims.releaseLease();
     await this.snapshotWriter.remove().catch(() => undefined);
   }
 
@@ -140,15 +143,12 @@ export class Supervisor implements StateView {
   private async mayClaim(key: string, fromRenewal: boolean): Promise<boolean> {
     if (preferredInstance(key, this.live) === this.deps.instanceId) return true;
     // a live instance runs it (its snapshot says so): claimed, no KV read ((instances - 1) x integrations a second)
-    if (this.runningElsewhere.has(key)) {
-      this.unclaimedSince.delete(key);
-      return false;
-    }
-    const entry = await this.deps.owners.get(key).catch(() => null);
-    if (entry?.operation === 'PUT') {
-      this.unclaimedSince.delete(key);
-      return false;
-    }
+    if (this.runningElsewhere.has(key)) { this.unclaimedSince.delete(key); return false; }
+    // held by a live instance: not ours to take. Ours from before (a lease lost and taken again, a
+    // restart): written again at once. Held by an instance that is gone: like unclaimed (claim() proves it).
+    const holder = await this.claims.holder(key);
+    if (holder === this.deps.instanceId) return true;
+    if (holder !== undefined && this.live.includes(holder)) { this.unclaimedSince.delete(key); return false; }
     const since = this.unclaimedSince.get(key);
     if (since === undefined) this.unclaimedSince.set(key, Date.now());
     return fromRenewal && since !== undefined && Date.now() - since >= this.deps.ownerRenewMs;
@@ -199,7 +199,7 @@ export class Supervisor implements StateView {
   }
 
   /**
-   * Self-fencing: the claim may lapse soon (no write confirmed within the fence time) or is lost.
+   * Self-fencing: the lease may lapse soon (no write confirmed within the fence time) or is lost.
    * Drops the integration's sockets at once, without waiting for unbind_resp or in-flight messages
    * (their JetStream messages come back to whoever owns the integration next).
    */
@@ -207,7 +207,7 @@ export class Supervisor implements StateView {
     const actor = this.actors.get(key) ?? this.closing.get(key);
     this.claims.drop(key);
     if (!actor) return;
-    this.deps.logger.warn({ integration: key, why, fenceMs: this.deps.ownerFenceMs }, 'closing the integration\'s binds: its owner claim is not confirmed');
+    this.deps.logger.warn({ integration: key, why, fenceMs: this.deps.ownerFenceMs }, 'closing the integration\'s binds: this instance\'s ownership lease is not confirmed');
     const running = this.actors.get(key) === actor;
     this.actors.delete(key);
     this.closing.set(key, actor);
@@ -232,16 +232,18 @@ export class Supervisor implements StateView {
     this.armFence();
   }
 
-  /** Renews our claims, hands over a few integrations, picks up unowned ones, publishes our snapshot. */
+  /** Renews our lease, hands over a few integrations, picks up unowned ones, publishes our snapshot. */
   private async renew(): Promise<void> {
     if (this.renewing) return; // a slow round (hand-overs wait for unbinds) must not overlap the next
     this.renewing = true;
     try {
-      // claims first, beside the snapshot and the fleet read, whose failures (or seconds under load) must
-      // not keep the claims from being renewed: that fenced every integration here
+      // the lease first, beside the snapshot and the fleet read, whose failures (or seconds under load)
+      // must not keep it from being renewed: that fenced every integration here
       await Promise.all([
-        ...this.claimedKeys().map(async (key) => {
-          if ((await this.claims.renew(key)) === 'lost') await this.fence(key, 'claim lost');
+        this.claims.renewLease().then(async (outcome) => {
+          if (outcome !== 'lost') return;
+          await Promise.all(this.claimedKeys().map((key) => this.fence(key, 'lease lost')));
+          await this.claims.renewLease(); // a new one: the claims are written again below (rule 3)
         }),
         this.snapshots.now().catch((err: unknown) => this.deps.logger.warn({ err }, 'writing the state snapshot failed'))
           .then(() => this.readLiveFleet().catch((err: unknown) => this.deps.logger.warn({ err }, 'reading the live instances failed; keeping the last known'))),

@@ -30,9 +30,9 @@ export const timersSchema = z.object({
   authBackoffMaxMs: ms(15 * 60_000),
   /** how long deactivation waits for unbind_resp from all binds before closing sockets */
   deactivateTimeoutMs: ms(10_000),
-  /** owner claims live 7 s in KV (byo_owners max age): renew well within it; also refreshes /v1/state */
+  /** an instance's lease lives 7 s in KV (byo_leases max age): renew well within it; also refreshes /v1/state */
   ownerRenewMs: ms(1_000),
-  /** an owner claim lapses this long after its last renewal (byo_owners max age): failover time */
+  /** an instance's lease lapses this long after its last renewal (byo_leases max age): failover time */
   ownerClaimTtlMs: ms(7_000),
   /** how long DELETE waits for the owning engine to unbind and erase before answering 202 */
   deleteWaitMs: ms(10_000),

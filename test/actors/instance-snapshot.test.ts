@@ -151,7 +151,7 @@ describe('InstanceSnapshotWriter', () => {
 });
 
 describe('Supervisor', () => {
-  it('renews its claims while its snapshot cannot be written, so its integrations are not fenced', async () => {
+  it('renews its lease while its snapshot cannot be written, so its integrations are not fenced', async () => {
     const owners = await kvm.create(`owners_${n}`, { history: 1 });
     const store = new MemoryIntegrationStore();
     const at = new Date().toISOString();
@@ -170,7 +170,7 @@ describe('Supervisor', () => {
       },
     });
     const supervisor = new Supervisor({
-      store, owners, stateKv: failing, ownerRenewMs: 50, ownerHandoffsPerRenew: 1, ownerFenceMs: 600,
+      store, claimsKv: owners, leasesKv: owners, stateKv: failing, ownerRenewMs: 50, ownerHandoffsPerRenew: 1, ownerFenceMs: 600,
       engine: loadEngineConfig({}), schemas: integrationSchemas({ extraPorts: [], allowPlaintext: false }),
       masterKey: randomBytes(32), sink: () => undefined, logger, now: () => new Date(), instanceId: 'solo',
       events: new IntegrationEvents(logger),
@@ -179,10 +179,12 @@ describe('Supervisor', () => {
     try {
       await eventually(() => supervisor.actors.size === 1, { what: 'the actor started' });
       refuse = true;
-      const before = (await owners.get('acme.i1'))!.revision;
+      const before = (await owners.get('solo'))!.revision;
+      const claimed = (await owners.get('acme.i1'))!.revision;
       // more than two fence times with every snapshot write refused
       await new Promise((r) => setTimeout(r, 1_500));
-      expect((await owners.get('acme.i1'))!.revision).toBeGreaterThan(before + 10);
+      expect((await owners.get('solo'))!.revision).toBeGreaterThan(before + 10);
+      expect((await owners.get('acme.i1'))!.revision).toBe(claimed);
       expect(supervisor.actors.size).toBe(1);
     } finally {
       refuse = false;

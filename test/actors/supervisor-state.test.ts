@@ -31,7 +31,7 @@ describe('Supervisor state view across instances', () => {
     const warn = vi.spyOn(logger, 'warn');
     const engine = loadEngineConfig({});
     const supervisor = new Supervisor({
-      store: new MemoryIntegrationStore(), owners, stateKv: state, ownerRenewMs: 1_000, ownerHandoffsPerRenew: 1, ownerFenceMs: 60_000,
+      store: new MemoryIntegrationStore(), claimsKv: owners, leasesKv: owners, stateKv: state, ownerRenewMs: 1_000, ownerHandoffsPerRenew: 1, ownerFenceMs: 60_000,
       engine, schemas: integrationSchemas({ extraPorts: [], allowPlaintext: false }), masterKey: Buffer.alloc(32),
       sink: () => undefined, logger, now: () => new Date(), instanceId: 'alpha', events: new IntegrationEvents(logger),
     });

@@ -175,7 +175,7 @@ describe('integration lifecycle (engine + nats-server + TLS fake SMSC)', () => {
     expect(responses.join('\n')).not.toContain(PASSWORD);
     expect(JSON.stringify(events)).not.toContain(PASSWORD);
     const jsm = await jetstreamManager(nc);
-    for (const stream of ['KV_byo_integrations', 'KV_byo_state', 'BYO_EVENTS', 'KV_byo_owners']) {
+    for (const stream of ['KV_byo_integrations', 'KV_byo_state', 'BYO_EVENTS', 'KV_byo_leases', 'KV_byo_claims']) {
       const info = await jsm.streams.info(stream);
       for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
         const m = await jsm.streams.getMessage(stream, { seq }).catch(() => undefined);

@@ -115,14 +115,14 @@ export interface BucketOptions {
   trackingTtlMs: number;
   /** instance snapshots vanish this long after their last refresh: refresh well within it */
   stateMaxAgeMs?: number;
-  /** an owner claim lapses this long after its last renewal: renew well within it */
-  ownersMaxAgeMs?: number;
+  /** an instance's lease lapses this long after its last renewal: renew well within it */
+  leasesMaxAgeMs?: number;
   replicas?: number;
 }
 
 export const BUCKET_DEFAULTS = {
   stateMaxAgeMs: 60_000,
-  ownersMaxAgeMs: 30_000,
+  leasesMaxAgeMs: 30_000,
   replicas: 1,
 } as const;
 
@@ -138,7 +138,8 @@ export function wantedBuckets(opts: BucketOptions): Record<BucketName, { history
     numbers: { history: 1, maxAgeMs: 0 },
     state: { history: 1, maxAgeMs: o.stateMaxAgeMs },
     tracking: { history: 1, maxAgeMs: o.trackingTtlMs },
-    owners: { history: 1, maxAgeMs: o.ownersMaxAgeMs },
+    leases: { history: 1, maxAgeMs: o.leasesMaxAgeMs },
+    claims: { history: 1, maxAgeMs: 0 },
     // the value carries its own opt-in/opt-out log; older revisions add nothing
     subscribers: { history: 1, maxAgeMs: 0 },
     // a revoked token's hash must not linger

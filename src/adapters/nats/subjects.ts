@@ -23,12 +23,20 @@ export const BUCKETS = {
   state: 'byo_state',
   /** submit/receipt correlation, bucket-level max age (per-key TTL is ignored by nats-server 2.9) */
   tracking: 'byo_tracking',
-  /** integration ownership claims (compare-and-set) */
-  owners: 'byo_owners',
+  /** one lease per live engine instance, renewed with compare-and-set; lapses with the bucket's max age */
+  leases: 'byo_leases',
+  /** integration ownership claims (compare-and-set; no max age: a claim holds while its owner's lease lives) */
+  claims: 'byo_claims',
   /** subscriber opt-in/opt-out history */
   subscribers: 'byo_subscribers',
   /** org-scoped API tokens: SHA-256 of the secret, never the secret */
   tokens: 'byo_tokens',
+} as const;
+
+/** buckets of earlier versions, read only to upgrade from them (src/actors/legacy-owners.ts) */
+export const LEGACY_BUCKETS = {
+  /** one claim per integration, renewed every second (replaced by `leases` and `claims`) */
+  owners: 'byo_owners',
 } as const;
 
 /** the JetStream stream behind a KV bucket (nats.js names it so; we read its config and raw history) */

@@ -111,7 +111,8 @@ describe('ensureBuckets', () => {
     expect(Object.keys(buckets).sort()).toEqual(Object.keys(BUCKETS).sort());
     const config = async (bucket: string) => (await jsm.streams.info(kvStream(bucket))).config;
     expect((await config(BUCKETS.tracking)).max_age).toBe(ms(TRACKING_TTL_MS));
-    expect((await config(BUCKETS.owners)).max_age).toBe(ms(30_000));
+    expect((await config(BUCKETS.leases)).max_age).toBe(ms(30_000));
+    expect((await config(BUCKETS.claims)).max_age).toBe(0);
     expect((await config(BUCKETS.state)).max_age).toBe(ms(60_000));
     expect((await config(BUCKETS.integrations)).max_age).toBe(0);
     expect((await config(BUCKETS.integrations)).max_msgs_per_subject).toBe(1);
@@ -121,8 +122,8 @@ describe('ensureBuckets', () => {
 
   it('updates the limits of an existing bucket', async () => {
     await ensureBuckets(kvm, { trackingTtlMs: TRACKING_TTL_MS });
-    await ensureBuckets(kvm, { trackingTtlMs: 2 * TRACKING_TTL_MS, ownersMaxAgeMs: 15_000 });
+    await ensureBuckets(kvm, { trackingTtlMs: 2 * TRACKING_TTL_MS, leasesMaxAgeMs: 15_000 });
     expect((await jsm.streams.info(kvStream(BUCKETS.tracking))).config.max_age).toBe(ms(2 * TRACKING_TTL_MS));
-    expect((await jsm.streams.info(kvStream(BUCKETS.owners))).config.max_age).toBe(ms(15_000));
+    expect((await jsm.streams.info(kvStream(BUCKETS.leases))).config.max_age).toBe(ms(15_000));
   });
 });
