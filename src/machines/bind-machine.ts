@@ -189,7 +189,10 @@ export const bindMachine = setup({
             'bind.stop': 'unbinding',
           },
           states: {
-            idle: { after: { enquireLinkInterval: 'awaitingLinkResp' } },
+            // An enquire_link from the SMSC proves the link both ways (it gets our resp): the interval
+            // starts again, so a link the SMSC keeps alive is not pinged from both ends (SMPP 3.4 §7.2:
+            // enquire_link_timer is the time allowed "between operations").
+            idle: { after: { enquireLinkInterval: 'awaitingLinkResp' }, on: { 'pdu.enquire_link': { target: 'idle', reenter: true } } },
             awaitingLinkResp: {
               entry: sendTo('session', ({ context }): SessionCommand => ({ type: 'session.enquire_link', timeoutMs: context.timers.enquireLinkTimeoutMs })),
               on: {

@@ -104,6 +104,23 @@ describe('integration lifecycle (engine + nats-server + TLS fake SMSC)', () => {
     expect(await binds()).toEqual(before);
   });
 
+  it("answers the SMSC's enquire_link, and pings a link the SMSC keeps alive only once the SMSC stops", async () => {
+    // the SMSC pings every bind each 500 ms, well inside our 2 s interval, for 4 s
+    const ours = smsc.enquireLinksReceived;
+    let links = 0;
+    for (let k = 0; k < 8; k++) {
+      const answers = (await smsc.sendEnquireLinkToAll(2_000)).map((a) => (a.status === 'fulfilled' ? a.value.header.commandStatus : String(a.reason)));
+      expect(answers.length).toBeGreaterThanOrEqual(3);
+      expect(answers.every((status) => status === 0)).toBe(true);
+      links = answers.length;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    // at most the pings already due when the SMSC started (one per link)
+    expect(smsc.enquireLinksReceived - ours).toBeLessThanOrEqual(links);
+    const quiet = smsc.enquireLinksReceived;
+    await smsc.waitFor(() => smsc.enquireLinksReceived >= quiet + links, { timeoutMs: 10_000, what: 'our enquire_links again' });
+  });
+
   it('re-establishes the binds after the SMSC drops every connection', async () => {
     const before = smsc.binds.length;
     smsc.dropAll();

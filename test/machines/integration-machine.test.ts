@@ -87,6 +87,22 @@ describe('integration machine (simulated clock)', () => {
     expect(value(actor)).toEqual({ running: { active: 'healthy' } });
   });
 
+  it("sends no enquire_link on a bind the SMSC keeps alive with its own, and pings again when the SMSC stops", () => {
+    const { actor, clock, log } = start();
+    actor.send({ type: 'integration.activate' });
+    advance(clock, 2000);
+    const pings = (i: number) => log.commands.filter((c) => c.command === 'session.enquire_link' && c.index === i).length;
+    for (let t = 0; t < 4; t++) {
+      log.live.get(0)!({ type: 'pdu.enquire_link' });
+      advance(clock, 20_000);
+    }
+    expect(pings(0)).toBe(0);
+    expect(pings(1)).toBeGreaterThanOrEqual(2);
+    advance(clock, 10_100); // 30 s after the SMSC's last one
+    expect(pings(0)).toBe(1);
+    expect(value(actor)).toEqual({ running: { active: 'healthy' } });
+  });
+
   it('is degraded while one bind of three is down, healthy once it is back', () => {
     const { actor, clock, log } = start();
     actor.send({ type: 'integration.activate' });
