@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { startNatsServerChild } from '../src/adapters/nats/nats-server-child.js';
 import { FAST_TIMERS, reapOnExit } from '../test/helpers/engine-process.js';
 import type { FakeSmscReply, FakeSmscRequest } from './fake-smsc-process.js';
+import { ENGINE_ELD_RESOLUTION_MS, eventLoopDelayMs } from './soak-stats.js';
 
 export interface BenchNats {
   url: string;
@@ -101,7 +102,7 @@ export interface BenchEngine {
   pid: number;
   api: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any; text: string }>;
   /** engine memory and event-loop figures from its Prometheus endpoint */
-  metrics(): Promise<{ rssMb: number; heapUsedMb: number; heapTotalMb: number; externalMb: number; eventLoopLagP99Ms: number }>;
+  metrics(): Promise<{ rssMb: number; heapUsedMb: number; heapTotalMb: number; externalMb: number; eventLoopDelayP99Ms: number }>;
   /** the last lines it logged (warnings and errors during the run) */
   logTail(): string;
   /** SIGTERM (graceful: unbinds; writes the CPU profile when profiling), SIGKILL after 20 s; removes the data dir */
@@ -177,6 +178,7 @@ export async function startBenchEngine(
     try { parsed = JSON.parse(text); } catch { parsed = undefined; }
     return { status: res.status, body: parsed, text };
   };
+  const eldResolutionMs = Number(env.BYO_EVENT_LOOP_MONITOR_RESOLUTION_MS ?? ENGINE_ELD_RESOLUTION_MS);
   const metrics = async () => {
     const res = await fetch(`${url}/metrics`, { headers, signal: AbortSignal.timeout(10_000) });
     const text = await res.text();
@@ -186,7 +188,7 @@ export async function startBenchEngine(
       heapUsedMb: value('byo_nodejs_heap_size_used_bytes') / 2 ** 20,
       heapTotalMb: value('byo_nodejs_heap_size_total_bytes') / 2 ** 20,
       externalMb: value('byo_nodejs_external_memory_bytes') / 2 ** 20,
-      eventLoopLagP99Ms: value('byo_nodejs_eventloop_lag_p99_seconds') * 1000,
+      eventLoopDelayP99Ms: eventLoopDelayMs(value('byo_nodejs_eventloop_lag_p99_seconds'), eldResolutionMs),
     };
   };
   return {

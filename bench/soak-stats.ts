@@ -14,6 +14,15 @@ export interface SoakSample {
   final: number;
 }
 
+/**
+ * prom-client's `byo_nodejs_eventloop_lag_*` come from perf_hooks.monitorEventLoopDelay, whose samples are
+ * the whole time between its timer's ticks: an idle loop reads about the resolution
+ * (BYO_EVENT_LOOP_MONITOR_RESOLUTION_MS, 100 ms by default), not 0. The delay is what exceeds it.
+ */
+export const ENGINE_ELD_RESOLUTION_MS = 100;
+export const eventLoopDelayMs = (sampleSeconds: number, resolutionMs = ENGINE_ELD_RESOLUTION_MS): number =>
+  Math.max(0, sampleSeconds * 1000 - resolutionMs);
+
 /** the value of an unlabelled metric in Prometheus text exposition; NaN when absent */
 export function metricValue(text: string, name: string): number {
   const m = new RegExp(`^${name}(?:\\{\\})? ([0-9.eE+-]+)$`, 'm').exec(text);

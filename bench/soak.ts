@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { FaultWorld } from '../test/helpers/fault-world.js';
 import { publishUntilAcked } from '../test/helpers/fault-run.js';
 import { fmt, fmtInt, table } from './stats.js';
-import { leastSquaresPerHour, metricValue, type SoakSample } from './soak-stats.js';
+import { eventLoopDelayMs, leastSquaresPerHour, metricValue, type SoakSample } from './soak-stats.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -105,8 +105,8 @@ async function sample(t0: number): Promise<SoakSample> {
     heapBeforeGcMb: metricValue(before, 'byo_nodejs_heap_size_used_bytes') / 2 ** 20,
     rssMb: metricValue(after, 'byo_process_resident_memory_bytes') / 2 ** 20,
     handles: metricValue(before, 'byo_nodejs_active_handles_total'),
-    eldP99Ms: metricValue(before, 'byo_nodejs_eventloop_lag_p99_seconds') * 1000,
-    eldMaxMs: metricValue(before, 'byo_nodejs_eventloop_lag_max_seconds') * 1000,
+    eldP99Ms: eventLoopDelayMs(metricValue(before, 'byo_nodejs_eventloop_lag_p99_seconds')),
+    eldMaxMs: eventLoopDelayMs(metricValue(before, 'byo_nodejs_eventloop_lag_max_seconds')),
     published: sent, final,
   };
 }

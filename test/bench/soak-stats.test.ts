@@ -1,6 +1,7 @@
 // The soak's arithmetic: slopes per hour from (seconds, value) samples, values read from /metrics text.
 import { describe, expect, it } from 'vitest';
-import { leastSquaresPerHour, metricValue } from '../../bench/soak-stats.js';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { eventLoopDelayMs, leastSquaresPerHour, metricValue } from '../../bench/soak-stats.js';
 
 describe('soak statistics', () => {
   it('gives the least-squares slope per hour, ignoring missing values', () => {
@@ -16,5 +17,17 @@ describe('soak statistics', () => {
     expect(metricValue(text, 'byo_nodejs_active_handles_total')).toBe(17);
     expect(metricValue(text, 'byo_nodejs_eventloop_lag_p99_seconds')).toBe(0.012);
     expect(metricValue(text, 'byo_missing')).toBeNaN();
+  });
+
+  it("takes the sampling interval out of the event-loop figures: an idle loop's samples are the interval itself", async () => {
+    // what prom-client reads (perf_hooks.monitorEventLoopDelay): an idle loop, 50 ms resolution
+    const h = monitorEventLoopDelay({ resolution: 50 });
+    h.enable();
+    await new Promise((r) => setTimeout(r, 600));
+    h.disable();
+    expect(h.percentile(50) / 1e6).toBeGreaterThanOrEqual(45);
+    expect(eventLoopDelayMs(h.percentile(50) / 1e9, 50)).toBeLessThan(20);
+    expect(eventLoopDelayMs(0.1034)).toBeCloseTo(3.4, 5);
+    expect(eventLoopDelayMs(0.09)).toBe(0);
   });
 });
