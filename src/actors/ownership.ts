@@ -73,6 +73,8 @@ export class OwnerClaims {
   private readonly held = new Map<string, number>();
   /** the last proof that an instance is gone, per instance: claims read before it starts share it */
   private readonly proofs = new Map<string, { started: boolean; result: Promise<boolean> }>();
+  /** our lease was taken by another live process with our instance id: not taken back while it lives */
+  private sharedId = false;
   /** this process's lease value: tells our own lease (a renewal whose answer was lost) from another's */
   private readonly liveValue = `live ${randomBytes(6).toString('hex')}`;
   private readonly clock: MonotonicClock;
@@ -103,11 +105,19 @@ export class OwnerClaims {
     }
     const entry = await this.o.leases.get(this.o.me).catch(() => undefined);
     if (entry === undefined) return 'unknown';
-    if (this.lease && !(entry?.operation === 'PUT' && dec.decode(entry.value) === this.liveValue)) {
+    const held = entry?.operation === 'PUT' ? dec.decode(entry.value) : TOMBSTONE;
+    if (this.lease && held !== this.liveValue) {
       this.loseLease();
-      this.o.logger.warn({ instance: this.o.me }, 'this instance\'s ownership lease lapsed or was taken; closing its integrations and claiming again');
+      // another live process under our instance id took it: a restart of this instance would not
+      // have found us running, so two processes share BYO_INSTANCE_ID. The newer one keeps it
+      this.sharedId = held !== TOMBSTONE;
+      this.o.logger[this.sharedId ? 'error' : 'warn']({ instance: this.o.me }, this.sharedId
+        ? 'another engine process took this instance\'s ownership lease: BYO_INSTANCE_ID must be unique per process; closing every integration here until its lease lapses'
+        : 'this instance\'s ownership lease lapsed; closing its integrations and claiming again');
       return 'lost';
     }
+    if (this.sharedId && held !== TOMBSTONE) return 'unknown';
+    this.sharedId = false;
     // none yet, or ours with its answer lost: write over what is there (a previous process of this
     // instance, a tombstone), timed from this write
     sentAt = this.clock();

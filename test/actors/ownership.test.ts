@@ -110,7 +110,7 @@ describe('OwnerClaims (real nats-server KV)', () => {
     expect(await a.renewLease()).toBe('ours');
   });
 
-  it('knows its own renewal whose answer was lost; a restarted process of the same instance takes the lease over', async () => {
+  it('knows its own renewal whose answer was lost; a restarted process of the same instance takes the lease over, and the older does not fight it', async () => {
     let loseAnswer = false;
     const lossy = patched(leasesKv, {
       put: async (...args: Parameters<KV['put']>) => { const r = await leasesKv.put(...args); if (loseAnswer) throw new Error('TIMEOUT'); return r; },
@@ -130,6 +130,13 @@ describe('OwnerClaims (real nats-server KV)', () => {
     expect(await restarted.claim('acme.l1')).toBe(true);
     expect(await revisionOf(claimsKv, 'acme.l1')).toBeGreaterThan(before);
     expect(await a.renewLease()).toBe('lost');
+    // two live processes under one instance id (a misconfiguration): the older does not take it back
+    expect(await a.renewLease()).toBe('unknown');
+    expect(await a.claim('acme.l1')).toBe(false);
+    expect(await restarted.renewLease()).toBe('ours');
+    // once the newer one is gone, the older takes the lease again
+    await restarted.releaseLease();
+    expect(await a.renewLease()).toBe('ours');
   });
 
   it('releases only a claim that is still its own; a released lease lets others take at once', async () => {
