@@ -59,9 +59,14 @@ export class InstanceSnapshotWriter {
     private readonly clock: () => number = () => performance.now(), private readonly partRefreshMs = SNAPSHOT_PART_REFRESH_MS,
   ) {}
 
+  /** the views and chunks of the last write: an idle instance's views are the same strings every second */
+  private last: { views: readonly string[]; chunks: string[] } = { views: [], chunks: [] };
+
   /** Writes the snapshot of these views (each already JSON): the head always, a part when it changed. */
   async write(viewJsons: readonly string[]): Promise<void> {
-    const chunks = chunkViews(viewJsons, this.chunkBytes);
+    const same = viewJsons.length === this.last.views.length && viewJsons.every((v, i) => v === this.last.views[i]);
+    const chunks = same ? this.last.chunks : chunkViews(viewJsons, this.chunkBytes);
+    this.last = { views: viewJsons, chunks };
     const split = chunks.length > 1;
     if (split) {
       const now = this.clock();

@@ -9,7 +9,7 @@ import { keys } from '../adapters/nats/index.js';
 import { type FleetStateView, type IntegrationRecord, type IntegrationStore, type IntegrationStateView, type StateView } from '../domain/index.js';
 import { fleetState, liveFleet } from './fleet-view.js';
 import { IntegrationActor, type IntegrationActorDeps } from './integration-actor.js';
-import { OwnerClaims, preferredInstance, renewTimeoutMs, type MonotonicClock } from './ownership.js';
+import { OwnerClaims, PreferredInstances, renewTimeoutMs, type MonotonicClock } from './ownership.js';
 import { SnapshotPublisher } from './snapshot-publisher.js';
 import { InstanceSnapshotWriter } from './instance-snapshot.js';
 import { FenceTimer } from './fence-timer.js';
@@ -40,8 +40,8 @@ export class Supervisor implements StateView {
   /** true once every record that existed at start-up has been applied */
   reconciled = false;
   private readonly claims: OwnerClaims;
-  /** live instances (this one included), as of the last renewal */
-  private live: string[];
+  /** live instances (this one included), as of the last renewal, and each integration's preferred one */
+  private readonly preferred = new PreferredInstances();
   /** integrations another live instance listed in its snapshot at the last renewal: claimed, no need to ask KV */
   private runningElsewhere = new Set<string>();
   /** integrations seen unclaimed but preferred by another live instance: since when (ms) */
@@ -62,7 +62,7 @@ export class Supervisor implements StateView {
       claims: deps.claimsKv, leases: deps.leasesKv, me: deps.instanceId, logger: deps.logger, fenceMs: deps.ownerFenceMs,
       clock: this.clock, renewTimeoutMs: renewTimeoutMs(deps.ownerRenewMs, deps.ownerFenceMs),
     });
-    this.live = [deps.instanceId];
+    this.preferred.live = [deps.instanceId];
     this.snapshotWriter = new InstanceSnapshotWriter(deps.stateKv, deps.instanceId, deps.stateSnapshotChunkBytes ?? deps.engine.limits.stateSnapshotChunkBytes);
     this.snapshots = new SnapshotPublisher({
       write: () => this.snapshotWriter.write([...this.actors.values()].map((a) => a.viewJson())), debounceMs: deps.engine.timers.stateSnapshotDebounceMs,
@@ -141,14 +141,14 @@ export class Supervisor implements StateView {
    * for a whole renew interval (its preferred instance is gone or cannot take it).
    */
   private async mayClaim(key: string, fromRenewal: boolean): Promise<boolean> {
-    if (preferredInstance(key, this.live) === this.deps.instanceId) return true;
+    if (this.preferred.of(key) === this.deps.instanceId) return true;
     // a live instance runs it (its snapshot says so): claimed, no KV read ((instances - 1) x integrations a second)
     if (this.runningElsewhere.has(key)) { this.unclaimedSince.delete(key); return false; }
     // held by a live instance: not ours to take. Ours from before (a lease lost and taken again, a
     // restart): written again at once. Held by an instance that is gone: like unclaimed (claim() proves it).
     const holder = await this.claims.holder(key);
     if (holder === this.deps.instanceId) return true;
-    if (holder !== undefined && this.live.includes(holder)) { this.unclaimedSince.delete(key); return false; }
+    if (holder !== undefined && this.preferred.live.includes(holder)) { this.unclaimedSince.delete(key); return false; }
     const since = this.unclaimedSince.get(key);
     if (since === undefined) this.unclaimedSince.set(key, Date.now());
     return fromRenewal && since !== undefined && Date.now() - since >= this.deps.ownerRenewMs;
@@ -252,13 +252,13 @@ export class Supervisor implements StateView {
       const handedOver = new Set<string>();
       for (const key of this.actors.keys()) {
         if (handedOver.size >= this.deps.ownerHandoffsPerRenew) break;
-        const preferred = preferredInstance(key, this.live);
+        const preferred = this.preferred.of(key);
         if (preferred !== this.deps.instanceId) handedOver.add(key);
       }
       // not awaited: a graceful stop takes up to the drain and unbind timeouts, and the renewals of
       // every other claim (and of these, still closing) must not wait for it
       for (const key of handedOver) {
-        this.deps.logger.info({ integration: key, to: preferredInstance(key, this.live) }, 'handing the integration over to its preferred instance');
+        this.deps.logger.info({ integration: key, to: this.preferred.of(key) }, 'handing the integration over to its preferred instance');
         void this.stopActor(key).catch((err: unknown) => this.deps.logger.warn({ err, integration: key }, 'hand-over failed'));
       }
       // at once: after an instance died, its integrations are all unclaimed together
@@ -279,7 +279,7 @@ export class Supervisor implements StateView {
 
   private async readLiveFleet(): Promise<void> {
     const fleet = await liveFleet(this.deps.stateKv, this.deps.instanceId, this.liveWindowMs(), this.deps.logger);
-    this.live = fleet.instances;
+    this.preferred.live = fleet.instances;
     this.runningElsewhere = fleet.runningElsewhere;
   }
 

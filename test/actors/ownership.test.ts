@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { jetstream, JetStreamApiError } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
-import { OwnerClaims, preferredInstance } from '../../src/actors/ownership.js';
+import { OwnerClaims, PreferredInstances, preferredInstance } from '../../src/actors/ownership.js';
 import { useNatsServer } from '../helpers/nats-fixture.js';
 
 const logger = pino({ level: 'silent' });
@@ -265,5 +265,17 @@ describe('preferredInstance (rendezvous hashing)', () => {
     const moved = keys.filter((k) => preferredInstance(k, ['x', 'y', 'z']) !== preferredInstance(k, ['x', 'y']));
     expect(moved.every((k) => preferredInstance(k, ['x', 'y', 'z']) === 'z')).toBe(true);
     expect(preferredInstance('org.int', [])).toBeUndefined();
+  });
+
+  it('answers as preferredInstance from memory until the live instances change', () => {
+    const p = new PreferredInstances();
+    p.live = ['y', 'x', 'z'];
+    for (const k of keys) expect(p.of(k)).toBe(preferredInstance(k, ['x', 'y', 'z']));
+    p.live = ['z', 'y', 'x']; // the same set: answers kept
+    expect(keys.map((k) => p.of(k))).toEqual(keys.map((k) => preferredInstance(k, ['x', 'y', 'z'])));
+    p.live = ['x', 'y'];
+    for (const k of keys) expect(p.of(k)).toBe(preferredInstance(k, ['x', 'y']));
+    p.live = ['solo'];
+    expect(p.of('org.int1')).toBe('solo');
   });
 });
