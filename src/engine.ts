@@ -18,7 +18,7 @@ import { loadMasterKey, parsePreviousMasterKey, sealCredentials } from './adapte
 import { startKeyRotation } from './key-rotation.js';
 import { buildHttpServer, numberRoutes } from './adapters/http/index.js';
 import { createMetrics } from './adapters/metrics.js';
-import { BindAttemptBudget, IntegrationEvents, NumberFleet, Supervisor, waitForOlderInstances } from './actors/index.js';
+import { BindAttemptBudget, IntegrationEvents, NumberFleet, Supervisor, watchOlderInstances } from './actors/index.js';
 import { Outbound, natsMessageTraces } from './actors/outbound/index.js';
 import { SubscriberRegistry, Inbound } from './actors/inbound/index.js';
 
@@ -92,6 +92,9 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
       kv: buckets.tracking, publisher, tracker: outbound.tracker, statuses: outbound.statuses, recorded: outbound.recorded,
       subscribers, numbers: fleet, events, engine: config, logger, now, metrics: outboundMetrics,
     });
+    // no integration is claimed while an older version's instances may run some (legacy-owners.ts)
+    const olderInstances = watchOlderInstances(nats.jsm, logger, config.timers.ownerRenewMs);
+    started.add(() => olderInstances.stop());
     const supervisor = new Supervisor({
       store, claimsKv: buckets.claims, leasesKv: buckets.leases, stateKv: buckets.state, ownerRenewMs: config.timers.ownerRenewMs,
       ownerHandoffsPerRenew: config.limits.ownerHandoffsPerRenew, ownerFenceMs: config.timers.ownerFenceMs,
@@ -99,6 +102,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
       stateSnapshotChunkBytes: Math.min(config.limits.stateSnapshotChunkBytes, Math.floor((nats.nc.info?.max_payload ?? 1_048_576) / 2)),
       engine: config, schemas, masterKey: previousKey ? [masterKey, previousKey] : masterKey, sink, logger, now, instanceId, events,
       bindAttempts: new BindAttemptBudget(config.limits.bindAttemptsPerSecond),
+      mayClaimAny: () => olderInstances.clear,
     });
     metrics.observe({ integrations: supervisor, outbound });
     const sessions = new ConsoleSessions(apiToken, config.timers.consoleSessionTtlMs, now);
@@ -137,7 +141,6 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     started.add(() => fleet.stop());
     await subscribers.start();
     started.add(() => subscribers.stop());
-    await waitForOlderInstances(nats.jsm, logger, config.timers.ownerRenewMs);
     await supervisor.start();
     started.add(() => supervisor.stop(config.timers.deactivateTimeoutMs));
     if (previousKey) startKeyRotation(store, { current: masterKey, previous: previousKey }, logger);

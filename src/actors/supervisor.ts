@@ -1,9 +1,8 @@
 // Watches desired state in KV and keeps one IntegrationActor per integration this instance owns.
-// Ownership (ownership.ts): one lease per instance in KV `byo_leases`, renewed with compare-and-set on a
-// timer and lapsing with the bucket's max age when the instance dies; claims in KV `byo_claims`, written
-// once under the lease; integrations spread over the live instances by rendezvous hashing, handed over a
-// few per renewal. When the lease was not confirmed within the fence time, every integration here is
-// closed at once (its sockets dropped), before the lease can lapse for anyone else.
+// Ownership (ownership.ts): one lease per instance (KV `byo_leases`), claims written once under it (KV
+// `byo_claims`); integrations spread over the live instances by rendezvous hashing, handed over a few per
+// renewal. When the lease was not confirmed within the fence time, every integration here is closed at
+// once (its sockets dropped), before the lease can lapse for anyone else.
 import type { KV } from '@nats-io/kv';
 import { keys } from '../adapters/nats/index.js';
 import { type FleetStateView, type IntegrationRecord, type IntegrationStore, type IntegrationStateView, type StateView } from '../domain/index.js';
@@ -30,6 +29,8 @@ export interface SupervisorDeps extends Omit<IntegrationActorDeps, 'record' | 'o
   stateSnapshotChunkBytes?: number;
   /** monotonic ms for the fence; tests inject one */
   clock?: MonotonicClock;
+  /** false: claim nothing now (an older version's instances may run integrations: legacy-owners.ts) */
+  mayClaimAny?: () => boolean;
 }
 
 export class Supervisor implements StateView {
@@ -127,9 +128,8 @@ export class Supervisor implements StateView {
       if (this.closing.has(key)) return;
       this.unclaimedSince.delete(key);
       if (!this.abort.signal.aborted) this.fences.include(this.claims.fenceAt(key));
-      // The watch and the renewal both reconcile: another call for this key may have started its actor
-      // while this one awaited the claim (which confirms a claim that is already ours). A second actor
-      // would run untracked, with its own binds, forever.
+      // The watch and the renewal both reconcile: another call may have started this key's actor while
+      // this one awaited the claim. A second actor would run untracked, with its own binds, forever.
       actor = this.actors.get(key) ?? this.startActor(record);
       if (!actor) return;
     }
@@ -141,6 +141,7 @@ export class Supervisor implements StateView {
    * for a whole renew interval (its preferred instance is gone or cannot take it).
    */
   private async mayClaim(key: string, fromRenewal: boolean): Promise<boolean> {
+    if (this.deps.mayClaimAny?.() === false) return false;
     if (this.preferred.of(key) === this.deps.instanceId) return true;
     // a live instance runs it (its snapshot says so): claimed, no KV read ((instances - 1) x integrations a second)
     if (this.runningElsewhere.has(key)) { this.unclaimedSince.delete(key); return false; }
@@ -255,8 +256,7 @@ export class Supervisor implements StateView {
         const preferred = this.preferred.of(key);
         if (preferred !== this.deps.instanceId) handedOver.add(key);
       }
-      // not awaited: a graceful stop takes up to the drain and unbind timeouts, and the renewals of
-      // every other claim (and of these, still closing) must not wait for it
+      // not awaited: a graceful stop takes up to the drain and unbind timeouts; the renewals must not wait
       for (const key of handedOver) {
         this.deps.logger.info({ integration: key, to: this.preferred.of(key) }, 'handing the integration over to its preferred instance');
         void this.stopActor(key).catch((err: unknown) => this.deps.logger.warn({ err, integration: key }, 'hand-over failed'));

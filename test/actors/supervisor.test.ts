@@ -68,6 +68,34 @@ describe('Supervisor', () => {
     }
   });
 
+  it('claims nothing while an older version may run integrations, and takes its own once that gate opens', async () => {
+    const store = new MemoryIntegrationStore();
+    const at = new Date().toISOString();
+    await store.create({
+      version: 1, org: 'acme', id: 'gated', config: { name: 'Vendor G', smscAddress: 'smsc.example.com' }, desired: 'inactive',
+      configRevision: 1, createdAt: at, updatedAt: at,
+    });
+    let olderGone = false;
+    const supervisor = new Supervisor({
+      store, claimsKv: owners, leasesKv: owners, stateKv, ownerRenewMs: 50, ownerHandoffsPerRenew: 1, ownerFenceMs: 60_000,
+      engine: loadEngineConfig({}), schemas: integrationSchemas({ extraPorts: [], allowPlaintext: false }),
+      masterKey: randomBytes(32), sink: () => undefined, logger, now: () => new Date(), instanceId: 'gatekeeper',
+      events: new IntegrationEvents(logger), mayClaimAny: () => olderGone,
+    });
+    await supervisor.start();
+    try {
+      const lease = (await owners.get('gatekeeper'))!.revision;
+      await eventually(async () => (await owners.get('gatekeeper'))!.revision > lease + 5, { what: 'renewals' });
+      expect(supervisor.actors.size).toBe(0);
+      expect(await owners.get('acme.gated')).toBeNull();
+      olderGone = true;
+      await eventually(() => supervisor.actors.size === 1, { what: 'the actor started once the gate opened' });
+      expect(new TextDecoder().decode((await owners.get('acme.gated'))!.value)).toBe('gatekeeper');
+    } finally {
+      await supervisor.stop(1_000);
+    }
+  });
+
   it('reads no claim of an integration another live instance lists in its snapshot; reads it when none lists it', async () => {
     const store = new MemoryIntegrationStore();
     const at = new Date().toISOString();
