@@ -126,7 +126,9 @@ async function main(): Promise<void> {
       log(`  ${n} integrations failed: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  log(`\nIdle scale (settle ${SETTLE_S} s, CPU over ${WINDOW_S} s, enquire_link every 30 s)\n`);
+  const every = (name: string, fallback: string) => `${Number(EXTRA_ENV[name] ?? fallback) / 1000} s`;
+  const settings = Object.keys(EXTRA_ENV).length ? `; ${Object.entries(EXTRA_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}` : '';
+  log(`\nIdle scale (settle ${SETTLE_S} s, CPU over ${WINDOW_S} s, enquire_link every ${every('BYO_ENQUIRE_LINK_INTERVAL_MS', '30000')}${settings})\n`);
   log(table(
     ['integrations', 'TLS binds', 'all bound after s', 'engine RSS MB (none: base)', 'heap MB (base)', 'KB RSS / integration', 'KB heap used / reserved / external per integration', 'CPU % of a core', 'event-loop delay p99 ms (idle window, beyond the 100 ms sampling interval)', 'nats-server CPU %, msgs in / out per s, KB in per s'],
     rows.map((r) => [
