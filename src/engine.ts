@@ -141,6 +141,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
     started.add(() => fleet.stop());
     await subscribers.start();
     started.add(() => subscribers.stop());
+    await olderInstances.looked;
     await supervisor.start();
     started.add(() => supervisor.stop(config.timers.deactivateTimeoutMs));
     if (previousKey) startKeyRotation(store, { current: masterKey, previous: previousKey }, logger);

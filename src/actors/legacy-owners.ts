@@ -17,6 +17,8 @@ export interface OlderInstancesGate {
   readonly clear: boolean;
   /** resolves once clear (or stopped) */
   readonly cleared: Promise<void>;
+  /** resolves after the first look (start-up waits for it, so a clear gate is clear from the start) */
+  readonly looked: Promise<void>;
   stop(): void;
 }
 
@@ -26,6 +28,8 @@ export function watchOlderInstances(jsm: JetStreamManager, logger: Logger, pollM
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let wake = () => undefined as void;
+  let firstLook = () => undefined as void;
+  const looked = new Promise<void>((resolve) => { firstLook = resolve; });
   const cleared = (async () => {
     let warnedAt = -Infinity;
     while (!stopped) {
@@ -36,6 +40,7 @@ export function watchOlderInstances(jsm: JetStreamManager, logger: Logger, pollM
         logger.info('no older engine instance holds an ownership claim: removed the old claims bucket byo_owners');
         break;
       }
+      firstLook();
       if (info && Date.now() - warnedAt >= warnEveryMs) {
         warnedAt = Date.now();
         logger.warn({ claims: info.state.messages },
@@ -44,10 +49,12 @@ export function watchOlderInstances(jsm: JetStreamManager, logger: Logger, pollM
       await new Promise<void>((resolve) => { wake = resolve; timer = setTimeout(resolve, pollMs); });
     }
     clear = !stopped;
+    firstLook();
   })();
   return {
     get clear() { return clear; },
     cleared,
+    looked,
     stop() { stopped = true; clearTimeout(timer); wake(); },
   };
 }

@@ -29,7 +29,7 @@ export interface SupervisorDeps extends Omit<IntegrationActorDeps, 'record' | 'o
   stateSnapshotChunkBytes?: number;
   /** monotonic ms for the fence; tests inject one */
   clock?: MonotonicClock;
-  /** false: claim nothing now (an older version's instances may run integrations: legacy-owners.ts) */
+  /** false: no claim, no snapshot now (older instances run integrations, and hand them to what has one: legacy-owners.ts) */
   mayClaimAny?: () => boolean;
 }
 
@@ -66,8 +66,8 @@ export class Supervisor implements StateView {
     this.preferred.live = [deps.instanceId];
     this.snapshotWriter = new InstanceSnapshotWriter(deps.stateKv, deps.instanceId, deps.stateSnapshotChunkBytes ?? deps.engine.limits.stateSnapshotChunkBytes);
     this.snapshots = new SnapshotPublisher({
-      write: () => this.snapshotWriter.write([...this.actors.values()].map((a) => a.viewJson())), debounceMs: deps.engine.timers.stateSnapshotDebounceMs,
-      onError: (err) => deps.logger.warn({ err }, 'writing the state snapshot failed'),
+      write: async () => { if (deps.mayClaimAny?.() !== false) await this.snapshotWriter.write([...this.actors.values()].map((a) => a.viewJson())); },
+      debounceMs: deps.engine.timers.stateSnapshotDebounceMs, onError: (err) => deps.logger.warn({ err }, 'writing the state snapshot failed'),
     });
     deps.events.on('changed', (_actor, change) => { if (change !== 'capacity') this.snapshots.changed(); });
     deps.events.on('started', () => this.snapshots.changed());

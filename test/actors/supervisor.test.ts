@@ -88,8 +88,11 @@ describe('Supervisor', () => {
       await eventually(async () => (await owners.get('gatekeeper'))!.revision > lease + 5, { what: 'renewals' });
       expect(supervisor.actors.size).toBe(0);
       expect(await owners.get('acme.gated')).toBeNull();
+      // no snapshot either: an older instance would count it live and hand it integrations it would not take
+      expect(await stateKv.get('instance.gatekeeper')).toBeNull();
       olderGone = true;
       await eventually(() => supervisor.actors.size === 1, { what: 'the actor started once the gate opened' });
+      await eventually(async () => (await stateKv.get('instance.gatekeeper'))?.operation === 'PUT', { what: 'its snapshot' });
       expect(new TextDecoder().decode((await owners.get('acme.gated'))!.value)).toBe('gatekeeper');
     } finally {
       await supervisor.stop(1_000);
