@@ -18,7 +18,7 @@ import { loadMasterKey, parsePreviousMasterKey, sealCredentials } from './adapte
 import { startKeyRotation } from './key-rotation.js';
 import { buildHttpServer, numberRoutes } from './adapters/http/index.js';
 import { createMetrics } from './adapters/metrics.js';
-import { BindAttemptBudget, IntegrationEvents, NumberFleet, Supervisor, watchOlderInstances } from './actors/index.js';
+import { BindAttemptBudget, CoarseClock, IntegrationEvents, NumberFleet, Supervisor, watchOlderInstances } from './actors/index.js';
 import { Outbound, natsMessageTraces } from './actors/outbound/index.js';
 import { SubscriberRegistry, Inbound } from './actors/inbound/index.js';
 
@@ -102,6 +102,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
       stateSnapshotChunkBytes: Math.min(config.limits.stateSnapshotChunkBytes, Math.floor((nats.nc.info?.max_payload ?? 1_048_576) / 2)),
       engine: config, schemas, masterKey: previousKey ? [masterKey, previousKey] : masterKey, sink, logger, now, instanceId, events,
       bindAttempts: new BindAttemptBudget(config.limits.bindAttemptsPerSecond),
+      actorClock: new CoarseClock(config.timers.actorTimerGridMs),
       mayClaimAny: () => olderInstances.clear,
     });
     metrics.observe({ integrations: supervisor, outbound });

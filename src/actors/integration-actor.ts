@@ -15,6 +15,7 @@ import { startActor } from './start-actor.js';
 import { transitionObserver } from './transition-observer.js';
 import { bindFailureLog } from './bind-failure-log.js';
 import type { IntegrationEvents } from './integration-events.js';
+import type { ActorClock } from './coarse-clock.js';
 
 export interface IntegrationActorDeps {
   record: IntegrationRecord;
@@ -32,6 +33,8 @@ export interface IntegrationActorDeps {
   bindAttempts?: BindAttemptBudget;
   /** the machine reached `deleted`: the supervisor erases the record and releases numbers */
   onDeleted: (actor: IntegrationActor) => void;
+  /** runs the actors' timers (the engine's CoarseClock: coarse-clock.ts); none: Node's own */
+  actorClock?: ActorClock;
 }
 
 export type IntegrationChange = 'state' | 'config' | 'capacity';
@@ -90,7 +93,7 @@ export class IntegrationActor {
       },
     });
     this.actor = startActor(integrationDefinition(deps.bindAttempts), {
-      logger: this.log,
+      logger: this.log, ...(deps.actorClock ? { clock: deps.actorClock } : {}),
       beforeStart: (actor) => {
         this.rootSession = actor.sessionId;
         hostSessions(actor.system, sessionDeps);

@@ -40,6 +40,10 @@ export const timersSchema = z.object({
   mtPullExpiresMs: z.coerce.number().int().min(1_000).default(MT_PULL_EXPIRES_DEFAULT_MS),
   /** a one-off read of a stream (event replay, message trace, the unroutable sweep) waits at most this long for the messages it asked for */
   streamFetchExpiresMs: z.coerce.number().int().min(1_000).default(5_000),
+  /** integration and bind timers of at least 5 × this (keep-alive interval, response timeouts, backoffs) are rounded up to a multiple of it and fire together: fewer wake-ups with many binds (coarse-clock.ts). 1: exact */
+  actorTimerGridMs: ms(1_000),
+  /** an idle integration's MT consumer parks (no pull open; a publish wakes it: mt-parking.ts); this often one request looks for messages a parked consumer missed. 0: never park */
+  mtParkedCheckMs: z.coerce.number().int().min(0).default(10_000),
   /** nats-server < 2.9.16 may drop an expired pull without its 408: a pull still counted this long after its expiry is taken as lost and pulled again */
   mtPullLostGraceMs: ms(250),
   /** how long a JetStream publish on the message path (status, tracking) waits for the stream's ack */
@@ -149,7 +153,7 @@ const TIMER_ENV: Record<keyof Timers, string> = {
   unbindTimeoutMs: 'BYO_UNBIND_TIMEOUT_MS', backoffInitialMs: 'BYO_BACKOFF_INITIAL_MS', backoffMaxMs: 'BYO_BACKOFF_MAX_MS',
   authBackoffInitialMs: 'BYO_AUTH_BACKOFF_INITIAL_MS', authBackoffMaxMs: 'BYO_AUTH_BACKOFF_MAX_MS',
   deactivateTimeoutMs: 'BYO_DEACTIVATE_TIMEOUT_MS', ownerRenewMs: 'BYO_OWNER_RENEW_MS', ownerClaimTtlMs: 'BYO_OWNER_CLAIM_TTL_MS', deleteWaitMs: 'BYO_DELETE_WAIT_MS',
-  jetStreamAckTimeoutMs: 'BYO_JETSTREAM_ACK_TIMEOUT_MS', mtPullExpiresMs: 'BYO_MT_PULL_EXPIRES_MS', streamFetchExpiresMs: 'BYO_STREAM_FETCH_EXPIRES_MS', mtPullLostGraceMs: 'BYO_MT_PULL_LOST_GRACE_MS', moReassemblyTimeoutMs: 'BYO_MO_REASSEMBLY_TIMEOUT_MS',
+  jetStreamAckTimeoutMs: 'BYO_JETSTREAM_ACK_TIMEOUT_MS', mtPullExpiresMs: 'BYO_MT_PULL_EXPIRES_MS', streamFetchExpiresMs: 'BYO_STREAM_FETCH_EXPIRES_MS', mtPullLostGraceMs: 'BYO_MT_PULL_LOST_GRACE_MS', mtParkedCheckMs: 'BYO_MT_PARKED_CHECK_MS', actorTimerGridMs: 'BYO_ACTOR_TIMER_GRID_MS', moReassemblyTimeoutMs: 'BYO_MO_REASSEMBLY_TIMEOUT_MS',
   subscriberIdleMs: 'BYO_SUBSCRIBER_IDLE_MS', unroutableSweepMs: 'BYO_UNROUTABLE_SWEEP_MS',
   optOutConfirmIntervalMs: 'BYO_OPT_OUT_CONFIRM_INTERVAL_MS',
   ownerFenceMs: 'BYO_OWNER_FENCE_MS',

@@ -35,6 +35,8 @@ const DEFAULT_TIMERS: Timers = {
   mtPullExpiresMs: 15_000,
   streamFetchExpiresMs: 5_000,
   mtPullLostGraceMs: 250,
+  mtParkedCheckMs: 10_000,
+  actorTimerGridMs: 1_000,
   moReassemblyTimeoutMs: 5 * MINUTE,
   subscriberIdleMs: MINUTE,
   unroutableSweepMs: MINUTE,
@@ -257,9 +259,13 @@ describe('bad values stop the engine with a ConfigError naming the variable', ()
 
   it('names the variable of every bad timer or limit (not the internal key)', () => {
     const all = { ...ENV_NAMES.timers, ...ENV_NAMES.limits };
+    // 0 turns parking off (docs/configuration.md); it is the one timer where 0 means something
+    const zeroMeansOff = new Set(['BYO_MT_PARKED_CHECK_MS']);
     const unnamed = Object.values(all).flatMap((env) =>
-      ['abc', '0'].filter((bad) => !configError({ [env]: bad }).message.includes(env)).map((bad) => `${env}=${bad}`));
+      ['abc', '0'].filter((bad) => !(bad === '0' && zeroMeansOff.has(env)) && !configError({ [env]: bad }).message.includes(env)).map((bad) => `${env}=${bad}`));
     expect(unnamed).toEqual([]);
+    expect(loadEngineConfig({ BYO_MT_PARKED_CHECK_MS: '0' }).timers.mtParkedCheckMs).toBe(0);
+    expect(configError({ BYO_MT_PARKED_CHECK_MS: '-1' }).message).toContain('BYO_MT_PARKED_CHECK_MS');
   });
 
   it('reports every bad variable at once', () => {

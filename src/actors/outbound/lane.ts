@@ -6,7 +6,7 @@
 import { createActor, toPromise, type Actor } from 'xstate';
 import type { JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
-import { settleMt, type LostPulls, type NatsHandle } from '../../adapters/nats/index.js';
+import { settleMt, type LostPulls, type NatsHandle, type ParkingLot } from '../../adapters/nats/index.js';
 import type { SmppSession, SubmitSmResp } from '../../adapters/smpp/index.js';
 import { DEFAULT_ADVANCED_CONFIG, mergeAdvancedConfig, type AdvancedConfig, type EngineConfig } from '../../config/index.js';
 import {
@@ -19,7 +19,7 @@ import { readMt } from './read-mt.js';
 import { startLaneConsumer } from './lane-consumer.js';
 import { commandStatusLabel, submitErrorLabel, type OutboundMetrics } from './outbound-metrics.js';
 import type { StatusPublisher } from './status-publisher.js';
-import { recordFailed, recordSubmitted, replayIfKnown, untilDone } from './outcome.js';
+import { recordOutcome, replayIfKnown } from './outcome.js';
 import type { Tracker } from './tracker.js';
 import type { PendingRecords } from './pending-records.js';
 
@@ -41,6 +41,8 @@ export interface LaneDeps {
   pendingRecords: PendingRecords; // outcome records being written by any lane of this engine
   /** re-pulls what nats-server < 2.9.16 dropped without a 408 (absent on newer servers) */
   lostPulls?: LostPulls;
+  /** parks the consumer while the lane is idle (absent: BYO_MT_PARKED_CHECK_MS=0) */
+  parking?: ParkingLot;
 }
 
 type Job = LaneJob<JsMsg>;
@@ -58,7 +60,8 @@ export class Lane {
   private reference = Math.floor(Math.random() * 256);
   private advanced: AdvancedConfig;
   private readonly log: Logger;
-  private readonly keepAlive: NodeJS.Timeout;
+  /** armed only while the lane holds messages (see touchJobs) */
+  private keepAlive: NodeJS.Timeout | undefined;
   private readonly now = Date.now;
   /** settles once the last consumer stopped has been seen stopped by nats-server (see release) */
   private consumerGone: Promise<void> = Promise.resolve();
@@ -98,9 +101,6 @@ export class Lane {
       d.actor.requestRebind(bind, reason);
     });
     this.machine.start();
-    // Messages that wait for a bind keep their JetStream lease instead of being redelivered.
-    this.keepAlive = setInterval(() => this.touchJobs(), Math.max(1000, d.engine.limits.mtAckWaitMs / 3));
-    this.keepAlive.unref();
   }
 
   get org() { return this.d.actor.org; }
@@ -170,7 +170,7 @@ export class Lane {
   /** The JetStream consumer, run by the machine while `consuming`; returns how to stop it. */
   private consume(): () => void {
     const stop = startLaneConsumer({ ...this.d, log: this.log }, this.org, this.id, {
-      onMessage: (m) => this.acceptSafely(m), onLostPull: (n) => this.onLostPull(n),
+      onMessage: (m) => this.acceptSafely(m), onLostPull: (n) => this.onLostPull(n), holdsNothing: () => this.book.depth().openMessages === 0,
     });
     return () => { this.consumerGone = stop(); };
   }
@@ -228,6 +228,7 @@ export class Lane {
     const p = prepareMessage(message, this.d.actor.config, this.advanced, { senderActive, reference: this.reference });
     if (!p.ok) return this.reject(m, message.id, p.rejection);
     this.book.admit(m, p.message, Date.now());
+    this.keepAlive ??= setInterval(() => this.touchJobs(), Math.max(1000, this.d.engine.limits.mtAckWaitMs / 3)).unref();
     this.pump();
   }
 
@@ -273,28 +274,15 @@ export class Lane {
   private settleIfDone(job: Job): void {
     if (!this.book.finish(job)) return;
     if (this.draining) this.machine.send({ type: 'lane.job_finished' });
-    const ids = job.smscIds.filter((s): s is string => s !== undefined);
-    const failure = job.failure;
-    const receivedAt = new Date(job.msg.info.timestampNanos / 1e6).toISOString();
-    const key = `${this.org}.${this.id}.${job.prepared.id}`;
-    const work = failure
-      ? () => recordFailed(this.d, this.org, this.id, job.prepared.id, job.smscIds.length, ids, failure, receivedAt)
-      : () => recordSubmitted(this.d, this.org, this.id, job.prepared.id, ids, receivedAt);
-    void this.d.pendingRecords.track(this.org, this.id, job.prepared.id, untilDone(work, {
-      retryDelayMs: this.d.engine.limits.requeueDelayMs, maxDelayMs: this.d.engine.limits.throttleBackoffMaxMs,
-      onRetry: (err, attempt) => {
-        this.log.warn({ err, message: job.prepared.id, attempt }, 'recording a message outcome failed; retrying');
-        this.d.onRecordFailing?.(key, true);
-        settleMt(job.msg, { kind: 'inProgress' });
-      },
-    })).then(() => {
-      this.d.onRecordFailing?.(key, false);
-      settleMt(job.msg, { kind: 'recorded' });
-      if (!failure) this.d.metrics.submitted(Math.max(0, Date.now() - job.msg.info.timestampNanos / 1e6) / 1000);
-    });
+    recordOutcome(this.d, this.org, this.id, job, this.log);
   }
 
+  /** Held messages keep their JetStream lease; the timer stops once none is held (idle lanes: no timer). */
   private touchJobs(): void {
     for (const job of this.book.leasesDue(Date.now(), this.d.engine.limits.mtAckWaitMs / 3)) settleMt(job.msg, { kind: 'inProgress' });
+    if (this.book.depth().openMessages === 0) {
+      clearInterval(this.keepAlive);
+      this.keepAlive = undefined;
+    }
   }
 }

@@ -4,7 +4,7 @@
 import type { KV } from '@nats-io/kv';
 import type { Logger } from 'pino';
 import {
-  type NatsHandle, consumers, keys, STREAMS, type JsPublisher, type FastKv, purgeQueuedMt, LostPulls, dropsExpiredPulls,
+  type NatsHandle, consumers, keys, STREAMS, type JsPublisher, type FastKv, purgeQueuedMt, LostPulls, dropsExpiredPulls, ParkingLot,
 } from '../../adapters/nats/index.js';
 import type { EngineConfig } from '../../config/index.js';
 import type { IntegrationActor, IntegrationEvents, SenderNumbers } from '../index.js';
@@ -52,6 +52,8 @@ export class Outbound {
   readonly unroutable: UnroutableMt;
   /** only where nats-server may drop an expired pull silently (< 2.9.16): see lost-pulls.ts */
   private readonly lostPulls: LostPulls | undefined;
+  /** idle lanes' consumers park instead of pulling (none with BYO_MT_PARKED_CHECK_MS=0) */
+  readonly parking: ParkingLot | undefined;
 
   constructor(private readonly d: OutboundDeps) {
     this.publisher = d.publisher;
@@ -62,6 +64,8 @@ export class Outbound {
     this.lostPulls = dropsExpiredPulls(d.nats.serverVersion)
       ? new LostPulls({ graceMs: d.engine.timers.mtPullLostGraceMs, warn: (m) => d.logger.warn(m) })
       : undefined;
+    const checkMs = d.engine.timers.mtParkedCheckMs;
+    this.parking = checkMs > 0 ? new ParkingLot({ nats: d.nats, checkMs, warn: (err, m) => d.logger.warn({ err }, m) }) : undefined;
     this.statuses = natsStatusPublisher(this.publisher, d.now, (state) => metrics.status(state));
     this.unroutable = new UnroutableMt({ nats: d.nats, store: d.store, statuses: this.statuses, logger: d.logger, sweepMs: d.engine.timers.unroutableSweepMs,
       fetchExpiresMs: d.engine.timers.streamFetchExpiresMs,
@@ -89,7 +93,7 @@ export class Outbound {
       engine: this.d.engine, logger: this.d.logger, now: this.d.now, onRecorded: (smscIds?: readonly string[]) => this.recorded.notify(smscIds),
       onRecording: (smscIds: readonly string[]) => this.recorded.recording(smscIds), metrics: this.metrics,
       onRecordFailing: (message, failing) => this.recorded.recordFailing(message, failing),
-      pendingRecords: this.pendingRecords, lostPulls: this.lostPulls,
+      pendingRecords: this.pendingRecords, lostPulls: this.lostPulls, parking: this.parking,
     }));
   }
 
@@ -137,6 +141,7 @@ export class Outbound {
     this.lanes.clear();
     this.unroutable.stop();
     this.lostPulls?.stop();
+    this.parking?.stop();
     this.publisher.close();
   }
 

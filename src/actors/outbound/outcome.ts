@@ -3,8 +3,12 @@
 // (which finds the record), never a loss. Order matters for receipts too: they find a message only
 // through its segment references, written after `submitted` is published, so no final overtakes it.
 import type { JsMsg } from '@nats-io/jetstream';
+import type { Logger } from 'pino';
 import { settleMt } from '../../adapters/nats/index.js';
 import type { GenericError } from '../../domain/index.js';
+import type { EngineConfig } from '../../config/index.js';
+import type { LaneJob } from '../../machines/index.js';
+import type { OutboundMetrics } from './outbound-metrics.js';
 import type { PendingRecords } from './pending-records.js';
 import type { StatusPublisher } from './status-publisher.js';
 import type { MessageTrack, Tracker } from './tracker.js';
@@ -70,6 +74,41 @@ export async function replayIfKnown(d: OutcomeDeps & { pendingRecords: PendingRe
     if (!d.pendingRecords.has(org, integration, id, lookedAt)) return false;
     lookup = true;
   }
+}
+
+/** what recordOutcome needs of the lane: its deps, settings and hooks */
+export interface RecordJobDeps extends OutcomeDeps {
+  pendingRecords: PendingRecords;
+  engine: Readonly<EngineConfig>;
+  metrics: OutboundMetrics;
+  onRecordFailing?: (message: string, failing: boolean) => void;
+}
+
+/**
+ * A finished message's record (submitted, or failed with every segment answered), retried until it is
+ * written; the JetStream message is acked only then, and kept in progress while it is retried.
+ */
+export function recordOutcome(d: RecordJobDeps, org: string, integration: string, job: LaneJob<JsMsg>, log: Logger): void {
+  const ids = job.smscIds.filter((s): s is string => s !== undefined);
+  const failure = job.failure;
+  const id = job.prepared.id;
+  const receivedAt = new Date(job.msg.info.timestampNanos / 1e6).toISOString();
+  const key = `${org}.${integration}.${id}`;
+  const work = failure
+    ? () => recordFailed(d, org, integration, id, job.smscIds.length, ids, failure, receivedAt)
+    : () => recordSubmitted(d, org, integration, id, ids, receivedAt);
+  void d.pendingRecords.track(org, integration, id, untilDone(work, {
+    retryDelayMs: d.engine.limits.requeueDelayMs, maxDelayMs: d.engine.limits.throttleBackoffMaxMs,
+    onRetry: (err, attempt) => {
+      log.warn({ err, message: id, attempt }, 'recording a message outcome failed; retrying');
+      d.onRecordFailing?.(key, true);
+      settleMt(job.msg, { kind: 'inProgress' });
+    },
+  })).then(() => {
+    d.onRecordFailing?.(key, false);
+    settleMt(job.msg, { kind: 'recorded' });
+    if (!failure) d.metrics.submitted(Math.max(0, Date.now() - job.msg.info.timestampNanos / 1e6) / 1000);
+  });
 }
 
 /** Retries `work` until it succeeds: doubling from `retryDelayMs`, at most `maxDelayMs` apart. */

@@ -23,6 +23,7 @@ export * from './fast-kv.js';
 export * from './js-publisher.js';
 export * from './mt-consumer.js';
 export * from './lost-pulls.js';
+export * from './mt-parking.js';
 export * from './number-store.js';
 export { createKvTokenStore } from './token-store.js';
 export * from './stream-reader.js';
