@@ -7,7 +7,11 @@ import type { IntegrationStateView, OutboundMetrics } from '../domain/index.js';
 export interface MetricsSources {
   integrations: { localViews(): IntegrationStateView[] };
   /** per integration owned here: segments waiting to be sent, messages taken from JetStream and not acked */
-  outbound: { depth(): { org: string; integration: string; queuedSegments: number; openMessages: number }[] };
+  outbound: {
+    depth(): { org: string; integration: string; queuedSegments: number; openMessages: number }[];
+    /** idle consumers parked now, and wake-ups by reason since start (none: parking off) */
+    parking?: { readonly size: number; readonly woken: Readonly<Record<string, number>> } | undefined;
+  };
 }
 
 export interface Metrics {
@@ -83,6 +87,19 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
       collect() {
         this.reset();
         for (const d of src.outbound.depth()) this.set({ org: d.org, integration: d.integration }, d.openMessages);
+      },
+    });
+    new Gauge({
+      name: 'byo_mt_parked_consumers', help: 'integrations whose MT consumer is parked: idle, no pull open, woken by a publish', registers: [registry],
+      collect() {
+        this.set(src.outbound.parking?.size ?? 0);
+      },
+    });
+    new Counter({
+      name: 'byo_mt_parked_wakeups_total', help: 'parked MT consumers woken, by reason (message, waiting, reconnect, sweep, error)', labelNames: ['reason'], registers: [registry],
+      collect() {
+        this.reset();
+        for (const [reason, n] of Object.entries(src.outbound.parking?.woken ?? {})) this.inc({ reason }, n);
       },
     });
   };

@@ -188,6 +188,7 @@ describe('inbound SMS and compliance keywords (engine + nats-server + fake SMSC)
     expect(value('byo_mo_messages_total', `${own},keyword="none"`)).toBe(2); // the single-part and the joined message
     expect(Number(/^byo_submit_latency_seconds_count (\d+)/m.exec(text)?.[1])).toBeGreaterThanOrEqual(4);
     expect(text).toMatch(new RegExp(`^byo_outbound_open_messages\\{org="acme",${own}\\} 0$`, 'm'));
+    expect(text, 'the engine wires its parking into /metrics').toMatch(/^byo_mt_parked_consumers \d+$/m);
   });
 
   it('keeps stored parts across an engine restart and joins them with the part that comes after', async () => {
