@@ -102,7 +102,7 @@ export async function startEngine(config: Readonly<EngineConfig>, logger: Logger
       stateSnapshotChunkBytes: Math.min(config.limits.stateSnapshotChunkBytes, Math.floor((nats.nc.info?.max_payload ?? 1_048_576) / 2)),
       engine: config, schemas, masterKey: previousKey ? [masterKey, previousKey] : masterKey, sink, logger, now, instanceId, events,
       bindAttempts: new BindAttemptBudget(config.limits.bindAttemptsPerSecond),
-      actorClock: new CoarseClock(config.timers.actorTimerGridMs),
+      actorClock: new CoarseClock(config.timers.actorTimerGridMs, config.limits.actorTimersPerTurn),
       mayClaimAny: () => olderInstances.clear,
     });
     metrics.observe({ integrations: supervisor, outbound });

@@ -62,7 +62,7 @@ export class IntegrationActor {
   /** per actor (root and binds): the state the view shows, since when, and what else of it the view shows */
   private readonly since = new Map<string, { name: string; at: string; shown: string }>();
   private rootSession = '';
-  /** bumped whenever anything view() shows may have changed, but the sessions' outstanding counts */
+  /** bumped whenever anything view() shows may have changed, but the sessions' window in use */
   private viewVersion = 0;
   private viewCache: { key: string; json: string } | undefined;
   private readonly log: Logger;
@@ -163,7 +163,7 @@ export class IntegrationActor {
       const err = childSnap?.context.lastError ?? slot.lastError;
       if (err) view.lastError = err.reason;
       const s = this.sessions[index];
-      if (s) view.outstanding = s.outstanding;
+      if (s) view.outstanding = s.windowInUse; // an enquire_link in flight is not window in use
       return view;
     });
     return {
@@ -176,7 +176,7 @@ export class IntegrationActor {
   /** view() as JSON, built again only when something in it changed (the state snapshot asks every second). */
   viewJson(): string {
     let key = String(this.viewVersion);
-    for (const s of this.sessions) key += s ? `,${s.outstanding}` : ',';
+    for (const s of this.sessions) key += s ? `,${s.windowInUse}` : ',';
     if (this.viewCache?.key !== key) this.viewCache = { key, json: JSON.stringify(this.view()) };
     return this.viewCache.json;
   }

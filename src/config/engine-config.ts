@@ -115,6 +115,8 @@ export const limitsSchema = z.object({
   rateLimitOverrideMps: z.coerce.number().int().min(1).optional(),
   /** bind attempts (connect + bind) the whole instance starts per second, across every integration */
   bindAttemptsPerSecond: count(20),
+  /** actor timers due at one grid point (BYO_ACTOR_TIMER_GRID_MS) run at most this many per event-loop turn, the rest in the next turns: a burst of keep-alive writes does not hold the loop */
+  actorTimersPerTurn: count(50),
   /** stored events scanned at most to replay history on GET /v1/events/stream */
   eventReplayScanMax: count(10_000),
   /** stored statuses scanned at most for one message trace */
@@ -171,7 +173,7 @@ const LIMIT_ENV: Record<keyof Limits, string> = {
   subscriberHistoryLimit: 'BYO_SUBSCRIBER_HISTORY_LIMIT', receiptHoldMs: 'BYO_RECEIPT_HOLD_MS',
   deliverSmRetryMaxMs: 'BYO_DELIVER_SM_RETRY_MAX_MS', deliverSmRetryDelayMs: 'BYO_DELIVER_SM_RETRY_DELAY_MS', receiptUnmatchedGiveUpMs: 'BYO_RECEIPT_UNMATCHED_GIVE_UP_MS',
   rateLimitOverrideMps: 'BYO_RATE_LIMIT_OVERRIDE_MPS', jetStreamReplicas: 'BYO_JETSTREAM_REPLICAS',
-  bindAttemptsPerSecond: 'BYO_BIND_ATTEMPTS_PER_SECOND',
+  bindAttemptsPerSecond: 'BYO_BIND_ATTEMPTS_PER_SECOND', actorTimersPerTurn: 'BYO_ACTOR_TIMERS_PER_TURN',
   eventReplayScanMax: 'BYO_EVENT_REPLAY_SCAN_MAX', traceScanMax: 'BYO_TRACE_SCAN_MAX',
 };
 

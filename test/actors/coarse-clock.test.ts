@@ -64,6 +64,22 @@ describe('CoarseClock', () => {
     expect(fired).toEqual(['after']);
   });
 
+  it('runs at most perTurn callbacks of a grid point per event-loop turn, the rest in the next turns', async () => {
+    const clock = new CoarseClock(1_000, 2);
+    const fired: number[] = [];
+    const handles = [0, 1, 2, 3, 4, 5, 6].map((i) => clock.setTimeout(() => fired.push(i), 10_000));
+    vi.advanceTimersByTime(10_750);
+    expect(fired).toEqual([0, 1]);
+    clock.clearTimeout(handles[3]); // cancelled before its turn came: it never runs
+    vi.advanceTimersToNextTimer(); // the next turn (setImmediate)
+    expect(fired).toEqual([0, 1, 2, 4]);
+    vi.advanceTimersToNextTimer();
+    expect(fired).toEqual([0, 1, 2, 4, 5, 6]);
+    expect(clock.pending).toBe(0);
+    vi.advanceTimersToNextTimer(); // a last turn finds nothing left
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('a grid of 1 ms is Node timers as they are', () => {
     const clock = new CoarseClock(1);
     const fired: number[] = [];

@@ -70,6 +70,7 @@ const DEFAULT_LIMITS: Limits = {
   subscriberHistoryLimit: 50,
   rateLimitOverrideMps: undefined,
   bindAttemptsPerSecond: 20,
+  actorTimersPerTurn: 50,
   eventReplayScanMax: 10_000,
   traceScanMax: 50_000,
 };

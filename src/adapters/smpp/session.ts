@@ -53,6 +53,10 @@ class Session implements SmppSession {
     return this.window.size;
   }
 
+  get windowInUse(): number {
+    return this.window.windowed;
+  }
+
   get closed(): boolean {
     return this.state === 'closed';
   }

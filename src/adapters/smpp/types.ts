@@ -73,6 +73,8 @@ export interface SmppSession {
   respondDeliverSm(pdu: Pick<DeliverSm, 'sequenceNumber' | 'command'>, commandStatus: number): void;
   /** requests awaiting a response */
   readonly outstanding: number;
+  /** of those, the ones that count against the window (submit_sm, data_sm): what the state view shows */
+  readonly windowInUse: number;
   /** true when a submit would be accepted now (window and socket buffer have room) */
   readonly writable: boolean;
   /** true once the session has ended: nothing more can be sent on it */

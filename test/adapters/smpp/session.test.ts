@@ -113,6 +113,12 @@ describe('submit_sm', () => {
     const long = s.session.submit(submitSm('b'), 5_000);
     await expect(short).rejects.toThrow('no submit_sm_resp within 100 ms');
     expect(s.session.outstanding).toBe(1);
+    expect(s.session.windowInUse).toBe(1);
+    // an enquire_link waits for its answer outside the window: outstanding, not window in use
+    const link = s.session.enquireLink(5_000);
+    expect(s.session.outstanding).toBe(2);
+    expect(s.session.windowInUse).toBe(1);
+    await link;
     s.session.close('done');
     await expect(long).rejects.toBeInstanceOf(SessionClosedError);
   });
