@@ -3,7 +3,9 @@
 import { fromCallback, type CallbackLogicFunction } from 'xstate';
 import type { Logger } from 'pino';
 import type { BindEvent, SessionCommand } from '../machines/index.js';
-import { createSmppSession, type BindRequest, type DeliverSm, type SessionOptions, type SmppSession } from '../adapters/smpp/index.js';
+import {
+  createSmppSession, KeepAlive, type BindRequest, type DeliverSm, type KeepAliveClock, type SessionOptions, type SmppSession,
+} from '../adapters/smpp/index.js';
 import { COMMAND_STATUS } from '../domain/index.js';
 
 export interface SessionActorDeps {
@@ -14,7 +16,11 @@ export interface SessionActorDeps {
   onDeliverSm: (index: number, session: SmppSession, pdu: DeliverSm) => void;
   onWindowOpen?: (index: number) => void;
   logger: Logger;
+  /** the keep-alive's timers (the engine's grid clock); Node's own timers when absent */
+  clock?: KeepAliveClock;
 }
+
+const NODE_CLOCK: KeepAliveClock = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
 
 type SessionArgs = Parameters<CallbackLogicFunction<SessionCommand, BindEvent, { index: number }>>[0];
 /** the actor system an integration actor roots (one per integration) */
@@ -54,9 +60,11 @@ function runSession(deps: SessionActorDeps, { input, sendBack, receive }: Sessio
     queueMicrotask(() => report({ type: 'smpp.closed', reason: `cannot start session: ${(err as Error).message}` }));
     return () => { stopped = true; };
   }
+  let keepAlive: KeepAlive | undefined;
   const session: SmppSession = createSmppSession(params.options, (e) => {
     switch (e.type) {
       case 'smpp.closed':
+        keepAlive?.stop();
         deps.onBound(index, undefined);
         report(e);
         break;
@@ -72,12 +80,11 @@ function runSession(deps: SessionActorDeps, { input, sendBack, receive }: Sessio
         break;
       case 'smpp.connected':
       case 'pdu.unbind':
-      case 'pdu.enquire_link':
         report(e);
         break;
     }
   });
-  const failed = (request: 'bind' | 'enquire_link' | 'unbind') => (err: unknown) =>
+  const failed = (request: 'bind' | 'unbind') => (err: unknown) =>
     report({ type: 'session.request_failed', request, reason: err instanceof Error ? err.message : String(err) });
 
   receive((cmd) => {
@@ -86,9 +93,15 @@ function runSession(deps: SessionActorDeps, { input, sendBack, receive }: Sessio
         if (resp.command_status === COMMAND_STATUS.ESME_ROK && !stopped) deps.onBound(index, session);
         report({ type: 'session.bind_resp', commandStatus: resp.command_status });
       }, failed('bind'));
-    } else if (cmd.type === 'session.enquire_link') {
-      session.enquireLink(cmd.timeoutMs).then(() => report({ type: 'session.enquire_link_resp' }), failed('enquire_link'));
+    } else if (cmd.type === 'session.keep_alive') {
+      keepAlive?.stop();
+      keepAlive = new KeepAlive({
+        intervalMs: cmd.intervalMs, timeoutMs: cmd.timeoutMs, clock: deps.clock ?? NODE_CLOCK, now: Date.now,
+        lastHeard: () => session.lastReadAt ?? 0, ping: (timeoutMs) => session.enquireLink(timeoutMs),
+        onLost: (reason) => report({ type: 'session.link_lost', reason }),
+      });
     } else {
+      keepAlive?.stop();
       deps.onBound(index, undefined);
       session.unbind(cmd.timeoutMs).then(() => report({ type: 'session.unbind_resp' }), failed('unbind'));
     }
@@ -96,6 +109,7 @@ function runSession(deps: SessionActorDeps, { input, sendBack, receive }: Sessio
   session.connect();
   return () => {
     stopped = true;
+    keepAlive?.stop();
     deps.onBound(index, undefined);
     session.close('bind stopped');
   };

@@ -1,5 +1,5 @@
-// Operational event names: one per state an operator cares about. Sub-states that only tick
-// (bound.idle ⇄ bound.awaitingLinkResp every enquire_link) share a name, so they publish nothing new.
+// Operational event names: one per state an operator cares about. Sub-states that only tick (staggering
+// and queued for the bind budget) share a name, so they publish nothing new.
 // docs/events.md lists every name here; test/actors/event-names.test.ts keeps the two in step.
 
 export type EventKind = 'integration' | 'bind' | 'number' | 'subscriber';
@@ -22,8 +22,7 @@ export const STATE_EVENT_NAMES: Record<EventKind, Record<string, string>> = {
     'idle.queued': 'idle',
     'online.connecting': 'connecting',
     'online.binding': 'binding',
-    'online.bound.idle': 'bound',
-    'online.bound.awaitingLinkResp': 'bound',
+    'online.bound': 'bound',
     'online.unbinding': 'unbinding',
     // waiting out the backoff, then queued for the bind-attempt budget
     'backoff.waiting': 'backoff',

@@ -79,7 +79,8 @@ describe('every machine state has an operational event name', () => {
 
   it('eventNameFor resolves nested state values through the table', () => {
     expect(eventNameFor('integration', { running: { active: 'degraded' } })).toBe('degraded');
-    expect(eventNameFor('bind', { online: { bound: 'awaitingLinkResp' } })).toBe('bound');
+    expect(eventNameFor('bind', { online: 'bound' })).toBe('bound');
+    expect(eventNameFor('bind', { backoff: 'queued' })).toBe('backoff');
     expect(eventNameFor('bind', 'stopped')).toBe('closed');
   });
 

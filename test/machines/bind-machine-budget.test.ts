@@ -15,8 +15,8 @@ function startBind(script: Parameters<typeof fakeSession>[0] = {}) {
       p.withdrawn = true;
     };
   });
-  const { logic } = fakeSession(script);
   const clock = new SimulatedClock();
+  const { logic } = fakeSession(script, clock);
   // standalone (no integration parent): the reports to the parent go nowhere
   const machine = bindMachine.provide({
     actors: { smppSession: logic, bindAttemptPermit: permit },

@@ -6,9 +6,9 @@ import { fakeSession, type FakeSessionScript } from '../helpers/fake-session-act
 import { TIMERS } from './timers.js';
 
 export function start(script: FakeSessionScript = {}, overrides: Partial<IntegrationInput> = {}) {
-  const { logic, log } = fakeSession(script);
-  const machine = integrationMachine.provide({ actors: { bind: bindMachine.provide({ actors: { smppSession: logic } }) } });
   const clock = new SimulatedClock();
+  const { logic, log } = fakeSession(script, clock);
+  const machine = integrationMachine.provide({ actors: { bind: bindMachine.provide({ actors: { smppSession: logic } }) } });
   const errors: unknown[] = [];
   const actor = createActor(machine, {
     clock,
@@ -23,6 +23,14 @@ export function start(script: FakeSessionScript = {}, overrides: Partial<Integra
 export function advance(clock: SimulatedClock, ms: number, stepMs = 100) {
   if (ms === 0) clock.increment(0);
   for (let t = 0; t < ms; t += stepMs) clock.increment(Math.min(stepMs, ms - t));
+}
+
+/** advance(), letting promise callbacks (the keep-alive's enquire_link_resp) run after each step */
+export async function advanceAsync(clock: SimulatedClock, ms: number, stepMs = 100) {
+  for (let t = 0; t < ms; t += stepMs) {
+    clock.increment(Math.min(stepMs, ms - t));
+    for (let i = 0; i < 4; i++) await Promise.resolve();
+  }
 }
 
 export const value = (actor: Actor<typeof integrationMachine>) => actor.getSnapshot().value;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advance, slots, start, value } from './harness.js';
+import { advance, advanceAsync, slots, start, value } from './harness.js';
 import { TIMERS } from './timers.js';
 
 describe('integration machine (simulated clock)', () => {
@@ -69,36 +69,55 @@ describe('integration machine (simulated clock)', () => {
     expect(actor.getSnapshot().context.binds[0]?.lastError?.kind).toBe('auth');
   });
 
-  it('reconnects a bind whose enquire_link goes unanswered', () => {
+  it('reconnects a bind whose enquire_link goes unanswered', async () => {
     let answer = true;
     const { actor, clock, log } = start({ answerEnquireLink: (i) => i !== 0 || answer });
     actor.send({ type: 'integration.activate' });
-    advance(clock, 2000);
+    await advanceAsync(clock, 2000);
     expect(value(actor)).toEqual({ running: { active: 'healthy' } });
     answer = false;
-    advance(clock, 28_100); // bind 0 bound at t=100 (first step): the 30 s interval sends enquire_link
+    await advanceAsync(clock, 28_100); // bind 0 bound at t=100 (first step): the 30 s interval sends enquire_link
+    expect(log.commands.filter((c) => c.command === 'enquire_link' && c.index === 0)).toHaveLength(1);
     expect(value(actor)).toEqual({ running: { active: 'healthy' } });
-    advance(clock, 10_000); // no resp within enquireLinkTimeoutMs
+    await advanceAsync(clock, 9_900);
+    expect(value(actor)).toEqual({ running: { active: 'healthy' } });
+    await advanceAsync(clock, 100); // no resp within enquireLinkTimeoutMs
     expect(value(actor)).toEqual({ running: { active: 'degraded' } });
-    expect(actor.getSnapshot().context.binds[0]?.lastError?.reason).toMatch(/enquire_link/);
+    expect(actor.getSnapshot().context.binds[0]?.lastError?.reason).toBe('enquire_link_resp timeout');
     answer = true;
-    advance(clock, 1000); // first backoff step
+    await advanceAsync(clock, 1000); // first backoff step
     expect(log.starts.filter((i) => i === 0)).toHaveLength(2);
     expect(value(actor)).toEqual({ running: { active: 'healthy' } });
   });
 
-  it("sends no enquire_link on a bind the SMSC keeps alive with its own, and pings again when the SMSC stops", () => {
+  it('pings an answered link once per interval, and stops pinging when the bind leaves bound', async () => {
     const { actor, clock, log } = start();
     actor.send({ type: 'integration.activate' });
-    advance(clock, 2000);
-    const pings = (i: number) => log.commands.filter((c) => c.command === 'session.enquire_link' && c.index === i).length;
+    await advanceAsync(clock, 2000);
+    const pings = (i: number) => log.commands.filter((c) => c.command === 'enquire_link' && c.index === i).length;
+    await advanceAsync(clock, 88_000); // bind 0 bound at t=100 ms: pings at 30.1, 60.1 and 90.1 s
+    expect(pings(0)).toBe(2);
+    await advanceAsync(clock, 200);
+    expect(pings(0)).toBe(3);
+    actor.send({ type: 'integration.deactivate' });
+    await advanceAsync(clock, 120_000);
+    expect(pings(0)).toBe(3);
+  });
+
+  it("sends no enquire_link on a bind the SMSC keeps talking on, and pings again 30 s after it stops", async () => {
+    const { actor, clock, log } = start();
+    actor.send({ type: 'integration.activate' });
+    await advanceAsync(clock, 2000);
+    const pings = (i: number) => log.commands.filter((c) => c.command === 'enquire_link' && c.index === i).length;
     for (let t = 0; t < 4; t++) {
-      log.live.get(0)!({ type: 'pdu.enquire_link' });
-      advance(clock, 20_000);
+      log.heard(0); // an enquire_link or a deliver_sm from the SMSC
+      await advanceAsync(clock, 20_000);
     }
     expect(pings(0)).toBe(0);
     expect(pings(1)).toBeGreaterThanOrEqual(2);
-    advance(clock, 10_100); // 30 s after the SMSC's last one
+    await advanceAsync(clock, 9_900);
+    expect(pings(0)).toBe(0);
+    await advanceAsync(clock, 200); // 30 s after the SMSC's last one
     expect(pings(0)).toBe(1);
     expect(value(actor)).toEqual({ running: { active: 'healthy' } });
   });

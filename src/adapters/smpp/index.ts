@@ -13,4 +13,5 @@ export {
 export { FrameReader, FramingError } from './framing.js';
 export { PduDecodeError } from './pdu-reader.js';
 export { WriteBatcher } from './write-batcher.js';
+export { KeepAlive, type KeepAliveClock, type KeepAliveOptions } from './keep-alive.js';
 export { encodeDataSmPdu, type DataSmInput } from './data-sm-codec.js';

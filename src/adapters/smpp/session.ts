@@ -43,6 +43,8 @@ class Session implements SmppSession {
   private readonly window: RequestWindow;
   /** writable went false since the last smpp.window_open */
   private blocked = false;
+  /** Date.now() of the last read from the SMSC (0: none yet): the keep-alive's "heard from" */
+  lastReadAt = 0;
 
   constructor(private readonly opts: SessionOptions, private readonly onEvent: (e: SessionEvent) => void) {
     this.reader = new FrameReader(opts.maxPduLength);
@@ -206,6 +208,7 @@ class Session implements SmppSession {
 
   private onData(chunk: Buffer): void {
     if (this.state !== 'open') return;
+    this.lastReadAt = Date.now();
     const err = this.reader.push(chunk, (frame) => {
       dispatchFrame(this.inbound, frame);
       return this.state === 'open';

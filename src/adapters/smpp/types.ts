@@ -79,6 +79,8 @@ export interface SmppSession {
   readonly writable: boolean;
   /** true once the session has ended: nothing more can be sent on it */
   readonly closed?: boolean;
+  /** Date.now() when something was last read from the SMSC (0: nothing yet); the keep-alive's clock */
+  readonly lastReadAt?: number;
   /** ends the socket; outstanding requests reject with SessionClosedError */
   close(reason: string): void;
 }
