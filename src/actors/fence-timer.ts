@@ -17,6 +17,11 @@ export class FenceTimer {
     this.set(next);
   }
 
+  /** Fires at `at` (monotonic ms; -Infinity: now); off for Infinity. */
+  armAt(at: number): void {
+    this.set(at);
+  }
+
   /** A new claim's fence time: moves the timer only if it is earlier. */
   include(fenceTime: number | undefined): void {
     const t = fenceTime ?? -Infinity;

@@ -8,7 +8,7 @@ import {
   type IntegrationRecord, type BindStateView, type IntegrationStateView, eventActorId, eventNameFor, operationalEvent, statePath, type EventSink,
 } from '../domain/index.js';
 import { credentialsAad, openCredentials } from '../adapters/secrets.js';
-import type { SessionOptions, BindRequest, SmppSession, DeliverSm } from '../adapters/smpp/index.js';
+import type { ChangeCounter, SessionOptions, BindRequest, SmppSession, DeliverSm } from '../adapters/smpp/index.js';
 import type { BindAttemptBudget } from './bind-attempt-budget.js';
 import { hostSessions, integrationDefinition } from './integration-definition.js';
 import { startActor } from './start-actor.js';
@@ -35,6 +35,8 @@ export interface IntegrationActorDeps {
   onDeleted: (actor: IntegrationActor) => void;
   /** runs the actors' timers (the engine's CoarseClock: coarse-clock.ts); none: Node's own */
   actorClock?: ActorClock;
+  /** counted whenever anything view() shows may have changed, the sessions' windows in use included (the supervisor's snapshot) */
+  viewChanges?: ChangeCounter;
 }
 
 export type IntegrationChange = 'state' | 'config' | 'capacity';
@@ -79,12 +81,14 @@ export class IntegrationActor {
       onBound: (index: number, s: SmppSession | undefined) => {
         if (this.sessions[index] === s) return;
         this.sessions[index] = s;
+        this.changedView();
         deps.events.notify('changed', this, 'capacity');
       },
       onDeliverSm: (_index: number, s: SmppSession, pdu: DeliverSm) => deps.events.notify('deliverSm', this, s, pdu),
       onWindowOpen: () => deps.events.notify('changed', this, 'capacity'),
       logger: this.log,
       ...(deps.actorClock ? { clock: deps.actorClock } : {}),
+      ...(deps.viewChanges ? { windowChanges: deps.viewChanges } : {}),
     };
     const logFailure = bindFailureLog({ logger: this.log, intervalMs: deps.engine.timers.bindFailureLogIntervalMs, now: deps.now });
     const publish = transitionObserver({
@@ -103,7 +107,7 @@ export class IntegrationActor {
       input: { org: this.org, id: this.id, bindType: this.config.bindType, timers: integrationTimers(deps.engine), random: Math.random },
       onInspect: (e) => {
         publish(e);
-        if (e.type === '@xstate.snapshot' && this.noteSnapshot(e.actorRef, e.snapshot)) this.viewVersion++;
+        if (e.type === '@xstate.snapshot' && this.noteSnapshot(e.actorRef, e.snapshot)) this.changedView();
       },
     });
     this.actor.on('warning', (w) => {
@@ -128,7 +132,7 @@ export class IntegrationActor {
   apply(record: IntegrationRecord): void {
     const changed = record.configRevision !== this.appliedRevision;
     this.record = record;
-    this.viewVersion++;
+    this.changedView();
     if (changed) {
       try {
         this.config = this.parseConfig(record);
@@ -143,6 +147,11 @@ export class IntegrationActor {
     if (record.desired === 'deleted') this.actor.send({ type: 'integration.delete' });
     else if (record.desired === 'active' && !running) this.actor.send({ type: 'integration.activate' });
     else if (record.desired === 'inactive' && running) this.actor.send({ type: 'integration.deactivate' });
+  }
+
+  private changedView(): void {
+    this.viewVersion++;
+    if (this.deps.viewChanges) this.deps.viewChanges.changes++;
   }
 
   get state(): string {

@@ -195,6 +195,16 @@ export class OwnerClaims {
     return this.held.has(key) && this.lease ? this.lease.sentAt + this.o.fenceMs : undefined;
   }
 
+  /** The earliest fence time of these claims: -Infinity when one is not held (due now), Infinity for none. */
+  earliestFence(keys: Iterable<string>): number {
+    let at = Infinity;
+    for (const k of keys) {
+      const t = this.fenceAt(k) ?? -Infinity;
+      if (t < at) at = t;
+    }
+    return at;
+  }
+
   /** Claims whose fence time has passed at `now`. */
   overdue(keys: Iterable<string>, now = this.clock()): string[] {
     return [...keys].filter((k) => (this.fenceAt(k) ?? -Infinity) <= now);

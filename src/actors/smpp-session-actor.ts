@@ -4,7 +4,7 @@ import { fromCallback, type CallbackLogicFunction } from 'xstate';
 import type { Logger } from 'pino';
 import type { BindEvent, SessionCommand } from '../machines/index.js';
 import {
-  createSmppSession, KeepAlive, type BindRequest, type DeliverSm, type KeepAliveClock, type SessionOptions, type SmppSession,
+  createSmppSession, KeepAlive, type BindRequest, type ChangeCounter, type DeliverSm, type KeepAliveClock, type SessionOptions, type SmppSession,
 } from '../adapters/smpp/index.js';
 import { COMMAND_STATUS } from '../domain/index.js';
 
@@ -18,6 +18,8 @@ export interface SessionActorDeps {
   logger: Logger;
   /** the keep-alive's timers (the engine's grid clock); Node's own timers when absent */
   clock?: KeepAliveClock;
+  /** counted when a session's window in use changes (what the state view shows of it) */
+  windowChanges?: ChangeCounter;
 }
 
 const NODE_CLOCK: KeepAliveClock = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
@@ -83,7 +85,7 @@ function runSession(deps: SessionActorDeps, { input, sendBack, receive }: Sessio
         report(e);
         break;
     }
-  });
+  }, deps.windowChanges);
   const failed = (request: 'bind' | 'unbind') => (err: unknown) =>
     report({ type: 'session.request_failed', request, reason: err instanceof Error ? err.message : String(err) });
 

@@ -9,11 +9,10 @@ import { type FleetStateView, type IntegrationRecord, type IntegrationStore, typ
 import { fleetState, liveFleet } from './fleet-view.js';
 import { IntegrationActor, type IntegrationActorDeps } from './integration-actor.js';
 import { OwnerClaims, PreferredInstances, renewTimeoutMs, type MonotonicClock } from './ownership.js';
-import { SnapshotPublisher } from './snapshot-publisher.js';
-import { InstanceSnapshotWriter } from './instance-snapshot.js';
+import { CountingMap, StateSnapshot, type ChangeCounter } from './state-snapshot.js';
 import { FenceTimer } from './fence-timer.js';
 
-export interface SupervisorDeps extends Omit<IntegrationActorDeps, 'record' | 'onDeleted'> {
+export interface SupervisorDeps extends Omit<IntegrationActorDeps, 'record' | 'onDeleted' | 'viewChanges'> {
   store: IntegrationStore;
   /** KV `byo_claims` and `byo_leases` (ownership.ts) */
   claimsKv: KV; leasesKv: KV;
@@ -34,7 +33,9 @@ export interface SupervisorDeps extends Omit<IntegrationActorDeps, 'record' | 'o
 }
 
 export class Supervisor implements StateView {
-  readonly actors = new Map<string, IntegrationActor>();
+  /** counted by every actor here when its view may have changed, and by `actors` when one comes or goes */
+  private readonly viewChanges: ChangeCounter = { changes: 0 };
+  readonly actors = new CountingMap<string, IntegrationActor>(this.viewChanges);
   private readonly latest = new Map<string, IntegrationRecord>();
   private readonly abort = new AbortController();
   private renewTimer: NodeJS.Timeout | undefined;
@@ -53,8 +54,7 @@ export class Supervisor implements StateView {
   private readonly fences: FenceTimer;
   private readonly clock: MonotonicClock;
   /** this instance's snapshot in `byo_state`: at each renewal, and soon after an integration changes here */
-  readonly snapshots: SnapshotPublisher;
-  private readonly snapshotWriter: InstanceSnapshotWriter;
+  readonly snapshots: StateSnapshot;
 
   constructor(private readonly deps: SupervisorDeps) {
     this.clock = deps.clock ?? (() => performance.now());
@@ -64,10 +64,10 @@ export class Supervisor implements StateView {
       clock: this.clock, renewTimeoutMs: renewTimeoutMs(deps.ownerRenewMs, deps.ownerFenceMs),
     });
     this.preferred.live = [deps.instanceId];
-    this.snapshotWriter = new InstanceSnapshotWriter(deps.stateKv, deps.instanceId, deps.stateSnapshotChunkBytes ?? deps.engine.limits.stateSnapshotChunkBytes);
-    this.snapshots = new SnapshotPublisher({
-      write: async () => { if (deps.mayClaimAny?.() !== false) await this.snapshotWriter.write([...this.actors.values()].map((a) => a.viewJson())); },
-      debounceMs: deps.engine.timers.stateSnapshotDebounceMs, onError: (err) => deps.logger.warn({ err }, 'writing the state snapshot failed'),
+    this.snapshots = new StateSnapshot({
+      kv: deps.stateKv, instanceId: deps.instanceId, chunkBytes: deps.stateSnapshotChunkBytes ?? deps.engine.limits.stateSnapshotChunkBytes,
+      debounceMs: deps.engine.timers.stateSnapshotDebounceMs, actors: () => this.actors.values(), viewChanges: this.viewChanges,
+      mayWrite: () => deps.mayClaimAny?.() !== false, onError: (err) => deps.logger.warn({ err }, 'writing the state snapshot failed'),
     });
     deps.events.on('changed', (_actor, change) => { if (change !== 'capacity') this.snapshots.changed(); });
     deps.events.on('started', () => this.snapshots.changed());
@@ -114,7 +114,7 @@ export class Supervisor implements StateView {
     }
     this.actors.clear();
     await this.claims.releaseLease();
-    await this.snapshotWriter.remove().catch(() => undefined);
+    await this.snapshots.remove().catch(() => undefined);
   }
 
   private async reconcile(key: string, fromRenewal = false): Promise<void> {
@@ -158,9 +158,9 @@ export class Supervisor implements StateView {
   private startActor(record: IntegrationRecord): IntegrationActor | undefined {
     const key = keys.integration(record.org, record.id);
     try {
-      const actor = new IntegrationActor({ ...this.deps, record, onDeleted: (a) => void this.erase(a) });
+      const actor = new IntegrationActor({ ...this.deps, record, onDeleted: (a) => void this.erase(a), viewChanges: this.viewChanges });
       this.actors.set(key, actor);
-      this.deps.events.notify('started', actor);
+        this.deps.events.notify('started', actor);
       return actor;
     } catch (err) {
       this.deps.logger.error({ err, org: record.org, integration: record.id }, 'cannot start integration actor');
@@ -225,7 +225,7 @@ export class Supervisor implements StateView {
   /** The fence timer at the earliest fence time of what we run; re-armed after every renewal. */
   private armFence(): void {
     if (this.abort.signal.aborted) this.fences.stop();
-    else this.fences.arm(this.claimedKeys().map((k) => this.claims.fenceAt(k)));
+    else this.fences.armAt(Math.min(this.claims.earliestFence(this.actors.keys()), this.claims.earliestFence(this.closing.keys())));
   }
 
   private async checkFences(): Promise<void> {

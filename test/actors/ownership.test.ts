@@ -166,6 +166,10 @@ describe('OwnerClaims fence times (injected monotonic clock)', () => {
     now = 4_500;
     expect(await a.renewLease()).toBe('ours');
     expect(a.fenceAt('acme.f1')).toBe(4_500 + FENCE_MS);
+    // the earliest over many keys, without listing them: one not held is due now, none is never
+    expect(a.earliestFence(['acme.f1'])).toBe(4_500 + FENCE_MS);
+    expect(a.earliestFence(new Map([['acme.f1', 1], ['acme.not-held', 2]]).keys())).toBe(-Infinity);
+    expect(a.earliestFence([])).toBe(Infinity);
   });
 
   it('is overdue once the fence time passes without a confirmed renewal; an unanswered renewal is not a loss', async () => {

@@ -7,7 +7,8 @@ import { createActor, waitFor } from 'xstate';
 import { integrationDefinition, hostSessions } from '../../src/actors/integration-definition.js';
 import type { SessionActorDeps } from '../../src/actors/smpp-session-actor.js';
 import { startFakeSmsc, type FakeSmsc } from '../helpers/fake-smsc.js';
-import { BIND, sessionOptions } from '../adapters/smpp/session-harness.js';
+import { BIND, sessionOptions, submitSm } from '../adapters/smpp/session-harness.js';
+import type { SmppSession } from '../../src/adapters/smpp/index.js';
 import { TIMERS } from '../machines/timers.js';
 
 const INTERVAL_MS = 300;
@@ -23,12 +24,13 @@ afterEach(async () => {
   smsc = undefined;
 });
 
-function start(port: number) {
+function start(port: number, more: Partial<SessionActorDeps> = {}) {
   const deps: SessionActorDeps = {
     params: () => ({ options: sessionOptions(port), bind: BIND }),
     onBound: () => undefined,
     onDeliverSm: (_i, s, pdu) => s.respondDeliverSm(pdu, 0),
     logger: pino({ level: 'silent' }),
+    ...more,
   };
   const a = createActor(integrationDefinition(), { input: { org: 'acme', id: 'i1', bindType: 'transceiver', timers, random: () => 0.5 } });
   hostSessions(a.system, deps);
@@ -73,5 +75,16 @@ describe('smpp session actor: keep-alive over a real socket', () => {
     expect(smsc.enquireLinksReceived - before).toBe(0);
     await sleep(3 * INTERVAL_MS);
     expect(smsc.enquireLinksReceived - before).toBeGreaterThanOrEqual(3);
+  });
+
+  it("counts its sessions' window changes on the counter it is given (what the state snapshot reads)", async () => {
+    smsc = await startFakeSmsc({});
+    const windowChanges = { changes: 0 };
+    const bound: SmppSession[] = [];
+    actor = start(smsc.port, { windowChanges, onBound: (_i, session) => { if (session) bound.push(session); } });
+    await healthy(actor);
+    const before = windowChanges.changes;
+    expect((await bound[0]!.submit(submitSm('counted'), 2_000)).commandStatus).toBe(0);
+    expect(windowChanges.changes - before).toBe(2);
   });
 });

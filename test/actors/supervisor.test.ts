@@ -167,6 +167,8 @@ describe('Supervisor', () => {
       const actor = supervisor.actors.get('acme.v1')!;
       const seen = new Set<string>();
       const check = () => {
+        // the snapshot's list first: it must follow every change without asking the actor for its JSON
+        expect(supervisor.snapshots.viewJsons()).toEqual([JSON.stringify(actor.view())]);
         expect(actor.viewJson()).toBe(JSON.stringify(actor.view()));
         seen.add(actor.view().binds.map((b) => b.state).join(','));
       };

@@ -68,6 +68,11 @@ export function decodeMessageIdResp(frame: Buffer): string | undefined {
   return frame.toString('latin1', HEADER_LENGTH, nul < 0 ? frame.length : nul);
 }
 
+/** PDUs that have no body (SMPP 3.4 §4.11–4.12, §4.3): decoded from the header alone */
+const BODYLESS = new Set<number>([
+  COMMAND_ID.enquire_link, COMMAND_ID.enquire_link_resp, COMMAND_ID.unbind, COMMAND_ID.unbind_resp, COMMAND_ID.generic_nack,
+]);
+
 export type DecodeResult =
   | { ok: true; pdu: Pdu }
   | { ok: false; header: PduHeader; commandStatus: number; message: string };
@@ -81,6 +86,10 @@ export function decodeFrame(frame: Buffer): DecodeResult {
   const command = commandName(header.commandId);
   if (!command) {
     return { ok: false, header, commandStatus: COMMAND_STATUS.ESME_RINVCMDID, message: `unknown command_id ${hex(header.commandId)}` };
+  }
+  // the same fields the package would give, without its decoder: every keep-alive's resp comes this way
+  if (frame.length === HEADER_LENGTH && BODYLESS.has(header.commandId)) {
+    return { ok: true, pdu: { command, command_id: header.commandId, command_status: header.commandStatus, sequence_number: header.sequenceNumber } };
   }
   try {
     if (header.commandId === COMMAND_ID.submit_sm || header.commandId === COMMAND_ID.deliver_sm) {

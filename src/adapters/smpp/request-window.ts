@@ -3,7 +3,7 @@
 // Expiries are checked by one sweep timer per window rather than a timer per PDU: arming and clearing
 // a Node timer per submit_sm showed up at ~7% of the engine's CPU under load (docs/performance.md).
 import { MAX_SEQUENCE_NUMBER } from './constants.js';
-import { ResponseTimeoutError, type SmppError } from './types.js';
+import { ResponseTimeoutError, type ChangeCounter, type SmppError } from './types.js';
 
 export interface PendingRequest {
   /** wire name of the request, e.g. submit_sm */
@@ -32,7 +32,8 @@ export class RequestWindow {
   private windowedCount = 0;
   private sweeper: NodeJS.Timeout | undefined;
 
-  constructor(private readonly onTimeout: (seq: number, req: PendingRequest) => void) {}
+  /** `windowChanges`: counted whenever the window in use (`windowed`) changes */
+  constructor(private readonly onTimeout: (seq: number, req: PendingRequest) => void, private readonly windowChanges?: ChangeCounter) {}
 
   /** 1..0x7FFFFFFF, wrapping, skipping any still outstanding */
   allocate(): number {
@@ -45,7 +46,7 @@ export class RequestWindow {
 
   add(seq: number, req: PendingRequest, timeoutMs: number): void {
     this.pending.set(seq, { req, expiresAt: Date.now() + timeoutMs, timeoutMs });
-    if (req.windowed) this.windowedCount++;
+    if (req.windowed) this.countWindowed(1);
     if (!this.sweeper) {
       this.sweeper = setInterval(() => this.sweep(), Math.min(EXPIRY_SWEEP_MS, timeoutMs));
       this.sweeper.unref();
@@ -64,6 +65,11 @@ export class RequestWindow {
     if (this.pending.size === 0) this.stopSweeping();
   }
 
+  private countWindowed(by: number): void {
+    this.windowedCount += by;
+    if (this.windowChanges) this.windowChanges.changes++;
+  }
+
   private stopSweeping(): void {
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = undefined;
@@ -74,7 +80,7 @@ export class RequestWindow {
     const entry = this.pending.get(seq);
     if (!entry) return undefined;
     this.pending.delete(seq);
-    if (entry.req.windowed) this.windowedCount--;
+    if (entry.req.windowed) this.countWindowed(-1);
     // an idle bind's enquire_link would otherwise leave a sweep to fire once, for nothing, 100 ms later:
     // at 3,000 idle binds that was 100 wake-ups a second
     if (this.pending.size === 0) this.stopSweeping();
@@ -84,7 +90,7 @@ export class RequestWindow {
   failAll(err: () => SmppError): void {
     const entries = [...this.pending.values()];
     this.pending.clear();
-    this.windowedCount = 0;
+    if (this.windowedCount > 0) this.countWindowed(-this.windowedCount);
     this.stopSweeping();
     for (const e of entries) e.req.fail(err());
   }

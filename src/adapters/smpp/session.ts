@@ -10,7 +10,7 @@ import { dispatchFrame, type FrameContext } from './frame-dispatch.js';
 import { RequestWindow, type PendingRequest } from './request-window.js';
 import { encodeShortMessagePdu } from './sm-codec.js';
 import {
-  type DeliverSm, SessionClosedError, SmppError, WindowFullError,
+  type ChangeCounter, type DeliverSm, SessionClosedError, SmppError, WindowFullError,
   type BindRequest, type Pdu, type SessionEvent, type SessionOptions, type SmppSession, type SubmitSm, type SubmitSmResp,
 } from './types.js';
 import { WriteBatcher } from './write-batcher.js';
@@ -28,8 +28,9 @@ const BIND_COMMAND = {
   receiver: 'bind_receiver',
 } as const;
 
-export function createSmppSession(opts: SessionOptions, onEvent: (e: SessionEvent) => void): SmppSession {
-  return new Session(opts, onEvent);
+/** `windowChanges`: counted whenever this session's window in use changes (shared by an engine's sessions) */
+export function createSmppSession(opts: SessionOptions, onEvent: (e: SessionEvent) => void, windowChanges?: ChangeCounter): SmppSession {
+  return new Session(opts, onEvent, windowChanges);
 }
 
 class Session implements SmppSession {
@@ -46,9 +47,9 @@ class Session implements SmppSession {
   /** Date.now() of the last read from the SMSC (0: none yet): the keep-alive's "heard from" */
   lastReadAt = 0;
 
-  constructor(private readonly opts: SessionOptions, private readonly onEvent: (e: SessionEvent) => void) {
+  constructor(private readonly opts: SessionOptions, private readonly onEvent: (e: SessionEvent) => void, windowChanges?: ChangeCounter) {
     this.reader = new FrameReader(opts.maxPduLength);
-    this.window = new RequestWindow(() => this.checkWindowOpen());
+    this.window = new RequestWindow(() => this.checkWindowOpen(), windowChanges);
   }
 
   get outstanding(): number {

@@ -61,6 +61,12 @@ export type SessionEvent =
   /** the window has room again after being full */
   | { type: 'smpp.window_open' };
 
+/**
+ * A count of changes many writers share (sessions' windows in use, integration views): a reader that sees
+ * the same count twice knows none of them changed, without asking each (supervisor.ts's state snapshot).
+ */
+export interface ChangeCounter { changes: number }
+
 export interface SmppSession {
   /** starts connecting; reports smpp.connected or smpp.closed */
   connect(): void;

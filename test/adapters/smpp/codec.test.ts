@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   COMMAND_STATUS, FrameReader, FramingError, decodeFrame, decodeMessageIdResp, encodeHeaderOnly, encodeMessageIdResp, encodePdu,
 } from '../../../src/adapters/smpp/index.js';
+import { PackagePDU } from '../../../src/adapters/smpp/smpp-package.js';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
@@ -24,6 +25,14 @@ describe('decodeFrame', () => {
     expect(r.ok).toBe(true);
     if (r.ok) expect(r.pdu).toMatchObject(expected);
     expect(decodeMessageIdResp(frame)).toBe(messageId);
+  });
+
+  it('decodesBodylessPdusFromTheHeaderAsThePackageWould', () => {
+    for (const id of [0x00000015, 0x80000015, 0x00000006, 0x80000006, 0x80000000]) {
+      const frame = encodeHeaderOnly(id, id === 0x80000000 ? COMMAND_STATUS.ESME_RINVCMDID : 0, 42);
+      const { command_length: _length, ...byPackage } = new PackagePDU(frame);
+      expect(decodeFrame(frame)).toEqual({ ok: true, pdu: { ...byPackage } });
+    }
   });
 
   it('refusesUnknownCommandIdWithRinvcmdid', () => {

@@ -1,5 +1,7 @@
 // Opens a real session against a fake SMSC and records its events; every wait is bounded.
-import { createSmppSession, type BindRequest, type SessionEvent, type SessionOptions, type SmppSession, type SubmitSm } from '../../../src/adapters/smpp/index.js';
+import {
+  createSmppSession, type BindRequest, type ChangeCounter, type SessionEvent, type SessionOptions, type SmppSession, type SubmitSm,
+} from '../../../src/adapters/smpp/index.js';
 
 export type EventOf<T extends SessionEvent['type']> = Extract<SessionEvent, { type: T }>;
 
@@ -22,14 +24,14 @@ export function sessionOptions(port: number, overrides: Partial<SessionOptions> 
   };
 }
 
-export function openSession(opts: SessionOptions): SessionUnderTest {
+export function openSession(opts: SessionOptions, windowChanges?: ChangeCounter): SessionUnderTest {
   const events: SessionEvent[] = [];
   const consumed = new Map<string, number>();
   const waiters = new Set<() => void>();
   const session = createSmppSession(opts, (e) => {
     events.push(e);
     for (const w of [...waiters]) w();
-  });
+  }, windowChanges);
   const next = <T extends SessionEvent['type']>(type: T, timeoutMs = 3_000): Promise<EventOf<T>> =>
     new Promise((resolve, reject) => {
       const find = (): boolean => {
@@ -68,8 +70,8 @@ export const BIND: BindRequest = {
 };
 
 /** connect + bind, asserting both worked */
-export async function openBound(opts: SessionOptions, bind: BindRequest = BIND): Promise<SessionUnderTest> {
-  const s = openSession(opts);
+export async function openBound(opts: SessionOptions, bind: BindRequest = BIND, windowChanges?: ChangeCounter): Promise<SessionUnderTest> {
+  const s = openSession(opts, windowChanges);
   await s.next('smpp.connected');
   const resp = await s.session.bind(bind, 2_000);
   if (resp.command_status !== 0) throw new Error(`bind failed with status ${resp.command_status}`);

@@ -123,6 +123,34 @@ describe('submit_sm', () => {
     await expect(long).rejects.toBeInstanceOf(SessionClosedError);
   });
 
+  it('counts a submit and its resp on the shared counter of window changes', async () => {
+    const f = await fake();
+    const changes = { changes: 0 };
+    const s = track(await openBound(sessionOptions(f.port), BIND, changes));
+    const sent = s.session.submit(submitSm('a'), 2_000);
+    expect(changes.changes).toBe(1);
+    expect((await sent).commandStatus).toBe(0);
+    expect(changes.changes).toBe(2);
+  });
+
+  it('counts every change of its window in use on the shared counter, and nothing for an enquire_link', async () => {
+    const f = await fake({ preset: 'noResponseOnSubmit' });
+    const changes = { changes: 0 };
+    const s = track(await openBound(sessionOptions(f.port), BIND, changes));
+    await s.session.enquireLink(2_000);
+    expect(changes.changes).toBe(0);
+    const timedOut = s.session.submit(submitSm('a'), 100);
+    expect(changes.changes).toBe(1);
+    await expect(timedOut).rejects.toBeInstanceOf(ResponseTimeoutError);
+    expect(changes.changes).toBe(2);
+    const pending = s.session.submit(submitSm('b'), 5_000);
+    expect(changes.changes).toBe(3);
+    s.session.close('done');
+    await expect(pending).rejects.toBeInstanceOf(SessionClosedError);
+    expect(changes.changes).toBe(4);
+    expect(s.session.windowInUse).toBe(0);
+  });
+
   it('rejects pending submits with SessionClosedError when the SMSC drops the connection', async () => {
     const f = await fake({ dropAfterPdus: 3 }); // bind, submit 1, then drop on submit 2
     const s = track(await openBound(sessionOptions(f.port)));
