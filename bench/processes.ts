@@ -120,6 +120,15 @@ const LOG_TAIL_CHARS = 20_000;
  * NODE_OPTIONS, hence our own spawn rather than test/helpers/engine-process.ts); `distDir` runs a tsc build
  * (`<distDir>/src/main.js`) instead, whose source maps give profiles real file:line positions.
  */
+/** BENCH_ENGINE_ENV=K=V,…: extra environment for every engine a bench starts (e.g. MALLOC_MMAP_THRESHOLD_=16384) */
+function benchEngineEnv(): Record<string, string> {
+  return Object.fromEntries((process.env.BENCH_ENGINE_ENV ?? '').split(',').filter(Boolean).map((kv) => {
+    const at = kv.indexOf('=');
+    if (at < 1) throw new Error(`BENCH_ENGINE_ENV wants K=V pairs, got "${kv}"`);
+    return [kv.slice(0, at), kv.slice(at + 1)];
+  }));
+}
+
 export async function startBenchEngine(
   natsUrl: string, smscPort: number, env: Record<string, string>, opts: { cpuProfDir?: string; distDir?: string } = {},
 ): Promise<BenchEngine> {
@@ -137,6 +146,7 @@ export async function startBenchEngine(
       BYO_HTTP: '127.0.0.1:0', BYO_DATA_DIR: dataDir, BYO_API_TOKEN: ENGINE_TOKEN, BYO_INSTANCE_ID: 'bench',
       NATS_URL: natsUrl, BYO_ALLOW_PLAINTEXT: '1', BYO_EXTRA_PORTS: String(smscPort), LOG_LEVEL: 'info',
       ...env,
+      ...benchEngineEnv(),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
