@@ -20,11 +20,17 @@ const CLOCK_TICKS_PER_S = 100; // USER_HZ on Linux
 
 /** user+system CPU seconds of a process so far (Linux /proc); NaN when it cannot be read */
 export function cpuSeconds(pid: number): number {
+  return systemSeconds(pid, 'both');
+}
+
+/** CPU seconds of a process so far: in user mode, in the kernel (system calls, page faults), or both */
+export function systemSeconds(pid: number, which: 'user' | 'system' | 'both'): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // fields after the command name, which is in parentheses and may contain spaces
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
+    const user = Number(fields[11]), system = Number(fields[12]);
+    return (which === 'user' ? user : which === 'system' ? system : user + system) / CLOCK_TICKS_PER_S;
   } catch {
     return Number.NaN;
   }
