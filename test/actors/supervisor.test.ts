@@ -15,6 +15,9 @@ import { integrationSchemas } from '../../src/config/integration-schema.js';
 import { MemoryIntegrationStore } from '../helpers/memory-integration-store.js';
 import { useNatsServer } from '../helpers/nats-fixture.js';
 import { eventually } from '../helpers/engine-process.js';
+import { startFakeSmsc } from '../helpers/fake-smsc.js';
+import { credentialsAad, sealCredentials } from '../../src/adapters/secrets.js';
+import { submitSm } from '../adapters/smpp/session-harness.js';
 
 const logger = pino({ level: 'silent' });
 let owners: KV;
@@ -189,6 +192,37 @@ describe('Supervisor', () => {
       check();
     } finally {
       await supervisor.stop(1_000);
+    }
+  });
+
+  it("lists a bound bind's window in use in the snapshot as submits go out and time out (no view asked for in between)", async () => {
+    const smsc = await startFakeSmsc({ preset: 'noResponseOnSubmit' });
+    const store = new MemoryIntegrationStore();
+    const masterKey = randomBytes(32);
+    const at = new Date().toISOString();
+    await store.create({
+      version: 1, org: 'acme', id: 'w1', desired: 'active', configRevision: 1, createdAt: at, updatedAt: at,
+      config: { name: 'Vendor W', smscAddress: '127.0.0.1', smscPort: smsc.port, tls: false },
+      credentials: sealCredentials(masterKey, { systemId: 'acme', password: 'secret' }, credentialsAad('acme', 'w1')),
+    });
+    const supervisor = new Supervisor({
+      store, claimsKv: owners, leasesKv: owners, stateKv, ownerRenewMs: 50, ownerHandoffsPerRenew: 1, ownerFenceMs: 60_000,
+      engine: loadEngineConfig({ BYO_BIND_STAGGER_MS: '10' }), schemas: integrationSchemas({ extraPorts: [smsc.port], allowPlaintext: true }),
+      masterKey, sink: () => undefined, logger, now: () => new Date(), instanceId: 'windows', events: new IntegrationEvents(logger),
+    });
+    await supervisor.start();
+    try {
+      await eventually(() => supervisor.actors.get('acme.w1')?.sessions.every((x) => x !== undefined) ?? false, { what: 'three binds bound' });
+      const session = supervisor.actors.get('acme.w1')!.sessions[0]!;
+      const outstanding = () => (JSON.parse(supervisor.snapshots.viewJsons()[0]!) as { binds: { outstanding?: number }[] }).binds[0]!.outstanding;
+      expect(outstanding()).toBe(0);
+      const sent = session.submit(submitSm('held'), 300);
+      expect(outstanding()).toBe(1);
+      await expect(sent).rejects.toThrow('no submit_sm_resp');
+      expect(outstanding()).toBe(0);
+    } finally {
+      await supervisor.stop(1_000);
+      await smsc.close();
     }
   });
 });
