@@ -99,7 +99,7 @@ function runSession(deps: SessionActorDeps, { input, sendBack, receive }: Sessio
       keepAlive?.stop();
       keepAlive = new KeepAlive({
         intervalMs: cmd.intervalMs, timeoutMs: cmd.timeoutMs, clock: deps.clock ?? NODE_CLOCK, now: Date.now,
-        lastHeard: () => session.lastReadAt ?? 0, ping: (timeoutMs) => session.enquireLink(timeoutMs),
+        lastHeard: () => session.lastReadAt ?? 0, ping: (done) => session.ping(done),
         onLost: (reason) => report({ type: 'session.link_lost', reason }),
       });
     } else {

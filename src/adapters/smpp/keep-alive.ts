@@ -5,7 +5,8 @@
 // The bind machine starts it on `bound` and decides what a lost link means (backoff, rebind). It runs
 // here rather than as machine states because a machine transition pair per ping was about a third of
 // the engine's idle CPU at 9,000 binds (docs/performance.md, "Keep-alives outside the machine").
-import { ResponseTimeoutError } from './types.js';
+// The resp's deadline is a timer on the same clock, not a request-window expiry: no sweep timer and no
+// promise per ping (docs/performance.md, "The keep-alive's own deadline").
 
 /** setTimeout/clearTimeout: the engine's grid clock (src/actors/coarse-clock.ts), or a simulated one */
 export interface KeepAliveClock {
@@ -21,8 +22,9 @@ export interface KeepAliveOptions {
   now: () => number;
   /** when the SMSC was last heard from (any PDU), or 0 for never */
   lastHeard: () => number;
-  /** sends enquire_link; resolves on its resp, rejects (ResponseTimeoutError after timeoutMs, or why not) */
-  ping: (timeoutMs: number) => Promise<unknown>;
+  /** sends enquire_link; `done()` on its resp, `done(err)` if it cannot be sent or fails (a generic_nack, the
+   * session closing). Called at most once; no deadline of its own: the keeper times it out. */
+  ping: (done: (err?: Error) => void) => void;
   /** called at most once; the keeper is stopped by then */
   onLost: (reason: string) => void;
 }
@@ -42,8 +44,18 @@ export class KeepAlive {
 
   stop(): void {
     this.stopped = true;
+    this.clear();
+  }
+
+  private clear(): void {
     if (this.timer !== undefined) this.o.clock.clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  private lost(reason: string): void {
+    if (this.stopped) return;
+    this.stop();
+    this.o.onLost(reason);
   }
 
   private arm(ms: number): void {
@@ -57,16 +69,19 @@ export class KeepAlive {
     const quiet = this.o.now() - Math.max(this.since, this.o.lastHeard());
     if (quiet < this.o.intervalMs) return this.arm(this.o.intervalMs - quiet);
     this.pings++;
-    this.o.ping(this.o.timeoutMs).then(() => {
-      if (this.stopped) return;
+    // one timer at a time: while a ping is out, it is the resp's deadline
+    const seq = this.pings;
+    this.timer = this.o.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.lost('enquire_link_resp timeout');
+    }, this.o.timeoutMs);
+    this.o.ping((err) => {
+      // an answer after the deadline finds the keeper stopped; a second call, a newer ping
+      if (this.stopped || seq !== this.pings) return;
+      this.clear();
+      if (err) return this.lost(`enquire_link failed: ${err.message}`);
       this.since = this.o.now();
       this.arm(this.o.intervalMs);
-    }, (err: unknown) => {
-      if (this.stopped) return;
-      this.stopped = true;
-      this.o.onLost(err instanceof ResponseTimeoutError
-        ? 'enquire_link_resp timeout'
-        : `enquire_link failed: ${err instanceof Error ? err.message : String(err)}`);
     });
   }
 }

@@ -30,6 +30,8 @@ export class RequestWindow {
   private readonly pending = new Map<number, Entry>();
   private nextSeq = 1;
   private windowedCount = 0;
+  /** entries with a deadline of their own: the sweep runs while there are any */
+  private timedCount = 0;
   private sweeper: NodeJS.Timeout | undefined;
 
   /** `windowChanges`: counted whenever the window in use (`windowed`) changes */
@@ -44,9 +46,13 @@ export class RequestWindow {
     }
   }
 
+  /** `timeoutMs` Infinity: no expiry here, the caller keeps the deadline (the keep-alive's enquire_link) */
   add(seq: number, req: PendingRequest, timeoutMs: number): void {
-    this.pending.set(seq, { req, expiresAt: Date.now() + timeoutMs, timeoutMs });
+    const timed = Number.isFinite(timeoutMs);
+    this.pending.set(seq, { req, expiresAt: timed ? Date.now() + timeoutMs : Infinity, timeoutMs });
     if (req.windowed) this.countWindowed(1);
+    if (!timed) return;
+    this.timedCount++;
     if (!this.sweeper) {
       this.sweeper = setInterval(() => this.sweep(), Math.min(EXPIRY_SWEEP_MS, timeoutMs));
       this.sweeper.unref();
@@ -62,7 +68,7 @@ export class RequestWindow {
       taken.fail(new ResponseTimeoutError(taken.command, entry.timeoutMs));
       this.onTimeout(seq, taken);
     }
-    if (this.pending.size === 0) this.stopSweeping();
+    if (this.timedCount === 0) this.stopSweeping();
   }
 
   private countWindowed(by: number): void {
@@ -81,15 +87,15 @@ export class RequestWindow {
     if (!entry) return undefined;
     this.pending.delete(seq);
     if (entry.req.windowed) this.countWindowed(-1);
-    // an idle bind's enquire_link would otherwise leave a sweep to fire once, for nothing, 100 ms later:
-    // at 3,000 idle binds that was 100 wake-ups a second
-    if (this.pending.size === 0) this.stopSweeping();
+    // a sweep left running with nothing to expire would fire once more, for nothing, 100 ms later
+    if (entry.expiresAt !== Infinity && --this.timedCount === 0) this.stopSweeping();
     return entry.req;
   }
 
   failAll(err: () => SmppError): void {
     const entries = [...this.pending.values()];
     this.pending.clear();
+    this.timedCount = 0;
     if (this.windowedCount > 0) this.countWindowed(-this.windowedCount);
     this.stopSweeping();
     for (const e of entries) e.req.fail(err());

@@ -119,6 +119,17 @@ class Session implements SmppSession {
     return this.request('enquire_link', undefined, timeoutMs);
   }
 
+  ping(done: (err?: SmppError) => void): void {
+    const refused = this.refuse('enquire_link');
+    if (refused) return done(refused);
+    const seq = this.window.allocate();
+    // no expiry in the window (no sweep timer) and no promise: the keep-alive keeps the deadline on its clock
+    this.window.add(seq, {
+      command: 'enquire_link', responseId: COMMAND_ID.enquire_link_resp, windowed: false, complete: () => done(), fail: done,
+    }, Infinity);
+    this.writer!.write(encodeHeaderOnly(COMMAND_ID.enquire_link, 0, seq));
+  }
+
   unbind(timeoutMs: number): Promise<Pdu> {
     return this.request('unbind', undefined, timeoutMs);
   }
@@ -210,15 +221,18 @@ class Session implements SmppSession {
   private onData(chunk: Buffer): void {
     if (this.state !== 'open') return;
     this.lastReadAt = Date.now();
-    const err = this.reader.push(chunk, (frame) => {
-      dispatchFrame(this.inbound, frame);
-      return this.state === 'open';
-    });
+    const err = this.reader.push(chunk, this.onFrame);
     if (err) {
       this.emit({ type: 'smpp.codec_error', recoverable: false, message: err.message });
       this.shutdown(`codec error: ${err.message}`, 'destroy');
     }
   }
+
+  /** one function for every read (not a closure per chunk); false stops reading once the session closed */
+  private readonly onFrame = (frame: Buffer): boolean => {
+    dispatchFrame(this.inbound, frame);
+    return this.state === 'open';
+  };
 
   /** what inbound.ts needs from the session, without access to the rest of it */
   private readonly inbound: FrameContext = {

@@ -72,6 +72,9 @@ export interface SmppSession {
   connect(): void;
   bind(req: BindRequest, timeoutMs: number): Promise<Pdu>;
   enquireLink(timeoutMs: number): Promise<Pdu>;
+  /** the keep-alive's enquire_link: `done()` on its resp, `done(err)` if it cannot be sent, is nacked or the
+   * session closes first. No deadline here: the caller keeps it (no timer and no promise per ping). */
+  ping(done: (err?: SmppError) => void): void;
   unbind(timeoutMs: number): Promise<Pdu>;
   /** rejects with WindowFullError when the window is full, ResponseTimeoutError or SessionClosedError */
   submit(sm: SubmitSm, timeoutMs: number): Promise<SubmitSmResp>;

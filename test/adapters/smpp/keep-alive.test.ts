@@ -1,25 +1,27 @@
 // KeepAlive's schedule under a simulated clock: one ping per quiet interval, none while the SMSC talks,
-// a lost link on a timeout or a failed request, nothing after stop.
+// a lost link when the resp misses the keeper's own deadline or the request fails, nothing after stop.
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import { KeepAlive, ResponseTimeoutError, SessionClosedError } from '../../../src/adapters/smpp/index.js';
+import { KeepAlive, SessionClosedError } from '../../../src/adapters/smpp/index.js';
 
 const flush = async () => { for (let i = 0; i < 4; i++) await Promise.resolve(); };
 
-function keeper(answer: () => 'ok' | 'timeout' | 'closed' | 'hang' = () => 'ok') {
+/** how the SMSC answers a ping: at once, never, with a failure, or after `ms` */
+type Answer = 'ok' | 'silent' | 'closed' | { afterMs: number };
+
+function keeper(answer: () => Answer = () => 'ok') {
   const clock = new SimulatedClock();
   let heard = 0;
   const lost: string[] = [];
   const pingsAt: number[] = [];
   const k = new KeepAlive({
     intervalMs: 30_000, timeoutMs: 10_000, clock, now: () => clock.now(), lastHeard: () => heard,
-    ping: (timeoutMs) => {
+    ping: (done) => {
       pingsAt.push(clock.now());
       const a = answer();
-      if (a === 'ok') return Promise.resolve();
-      if (a === 'closed') return Promise.reject(new SessionClosedError('socket closed'));
-      if (a === 'hang') return new Promise(() => undefined);
-      return new Promise((_, reject) => clock.setTimeout(() => reject(new ResponseTimeoutError('enquire_link', timeoutMs)), timeoutMs));
+      if (a === 'ok') queueMicrotask(() => done());
+      else if (a === 'closed') queueMicrotask(() => done(new SessionClosedError('socket closed')));
+      else if (a !== 'silent') clock.setTimeout(() => done(), a.afterMs);
     },
     onLost: (reason) => lost.push(reason),
   });
@@ -57,7 +59,7 @@ describe('KeepAlive', () => {
   });
 
   it('reports a lost link once when the resp does not come in time', async () => {
-    const t = keeper(() => 'timeout');
+    const t = keeper(() => 'silent');
     await t.advance(39_900);
     expect(t.lost).toEqual([]);
     await t.advance(100);
@@ -79,7 +81,7 @@ describe('KeepAlive', () => {
     await quiet.advance(120_000);
     expect(quiet.pingsAt).toEqual([]);
 
-    const t = keeper(() => 'timeout');
+    const t = keeper(() => ({ afterMs: 5_000 }));
     await t.advance(30_000);
     t.k.stop();
     await t.advance(60_000);
@@ -87,12 +89,28 @@ describe('KeepAlive', () => {
     expect(t.pingsAt).toEqual([30_000]);
   });
 
-  it('keeps one timer at a time', async () => {
-    const t = keeper(() => 'hang');
+  it('keeps one timer at a time: while a ping is out, only its deadline', async () => {
+    const t = keeper(() => 'silent');
     await t.advance(30_000);
-    expect(t.pingsAt).toEqual([30_000]);
-    // waiting for a resp that never comes (the session's window times it out): no second ping meanwhile
+    expect(t.clock['timeouts'].size).toBe(1);
     await t.advance(120_000);
+    expect(t.pingsAt).toEqual([30_000]);
+    expect(t.clock['timeouts'].size).toBe(0);
+  });
+
+  it('counts the next quiet interval from a late but timely resp, and clears its deadline', async () => {
+    const t = keeper(() => ({ afterMs: 9_900 }));
+    await t.advance(30_000 + 9_900);
+    expect(t.clock['timeouts'].size).toBe(1); // the next interval only, the deadline is gone
+    await t.advance(60_000);
+    expect(t.pingsAt).toEqual([30_000, 69_900]);
+    expect(t.lost).toEqual([]);
+  });
+
+  it('ignores a resp after the deadline: the link was already reported lost', async () => {
+    const t = keeper(() => ({ afterMs: 12_000 }));
+    await t.advance(60_000);
+    expect(t.lost).toEqual(['enquire_link_resp timeout']);
     expect(t.pingsAt).toEqual([30_000]);
   });
 });
