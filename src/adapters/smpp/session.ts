@@ -123,9 +123,12 @@ class Session implements SmppSession {
     const refused = this.refuse('enquire_link');
     if (refused) return done(refused);
     const seq = this.window.allocate();
-    // no expiry in the window (no sweep timer) and no promise: the keep-alive keeps the deadline on its clock
+    // no expiry in the window (no sweep timer) and no promise: the keep-alive keeps the deadline on its clock.
+    // A failure is reported after the current turn, as a rejection was: when the session closes, its
+    // smpp.closed (with the real reason) reaches the bind first and stops the keeper.
     this.window.add(seq, {
-      command: 'enquire_link', responseId: COMMAND_ID.enquire_link_resp, windowed: false, complete: () => done(), fail: done,
+      command: 'enquire_link', responseId: COMMAND_ID.enquire_link_resp, windowed: false,
+      complete: () => done(), fail: (err) => queueMicrotask(() => done(err)),
     }, Infinity);
     this.writer!.write(encodeHeaderOnly(COMMAND_ID.enquire_link, 0, seq));
   }
