@@ -70,7 +70,9 @@ function slowest(r: LoadResult, integrationCount: number): string {
   }
   const medians = perSecond.map((xs) => (xs ? fmt(xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!, 0) : '–')).join(' ');
   return `${tail.length} messages, ≥ ${fmt(r.latencyMs[tail.at(-1)!]!, 1)} ms; by integration ${tally((i) => i % integrationCount)}; `
-    + `by second of the run ${tally((i) => Math.floor((r.publishedAt[i]! - start) / 1000))}; integration ${worst}'s median ms per second: ${medians}`;
+    // the wall-clock start, to line the slow second up with other processes' logs (a GC trace, say)
+    + `by second of the run ${tally((i) => Math.floor((r.publishedAt[i]! - start) / 1000))} (second 0 began ${new Date(performance.timeOrigin + start).toISOString()}); `
+    + `integration ${worst}'s median ms per second: ${medians}`;
 }
 
 /**

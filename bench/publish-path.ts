@@ -3,11 +3,13 @@
 // is ~5 µs per message in bench/production.ts. nats-server runs as its own process (its CPU is
 // bench/jetstream-floor.ts's business); this process's CPU (process.cpuUsage) is divided by the writes.
 //
+// Each row also gives the KB the client allocates per write (a separate, sampled pass).
 // Rows, in the same run on the same server: nats.js `js.publish` (the baseline a user's code would
 // use), the engine's JsPublisher with a Nats-Msg-Id header (statuses), with
 // Nats-Expected-Last-Subject-Sequence (compare-and-set), and with no header (tracking puts).
 //
 //   npx tsx bench/publish-path.ts        BENCH_PUBLISH_WRITES (30000), BENCH_PUBLISH_IN_FLIGHT (256), BENCH_PUBLISH_ROUNDS (3)
+import { Session } from 'node:inspector';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { fmt, fmtInt, table } from './stats.js';
@@ -39,6 +41,27 @@ async function measure(work: (i: number) => Promise<unknown>): Promise<{ usPerOp
   return { usPerOp: (used.user + used.system) / N, perS: (N / ms) * 1000 };
 }
 
+/**
+ * KB the process allocates per write for `work` (V8's allocation sampling, objects either GC already took
+ * included: what drives the young generation's collections is what is allocated, not what survives).
+ * A separate pass, as sampling costs CPU of its own.
+ */
+async function allocatedPerWrite(work: (i: number) => Promise<unknown>): Promise<number> {
+  const s = new Session();
+  s.connect();
+  const post = (method: string, params?: object) => new Promise<unknown>((resolve, reject) => {
+    s.post(method, params, (err, res) => (err ? reject(err) : resolve(res)));
+  });
+  await post('HeapProfiler.enable');
+  await post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  await pipelined(N, IN_FLIGHT, work);
+  const { profile } = await post('HeapProfiler.stopSampling') as { profile: { head: SampleNode } };
+  s.disconnect();
+  const total = (n: SampleNode): number => n.children.reduce((sum, c) => sum + total(c), n.selfSize);
+  return total(profile.head) / N / 1024;
+}
+interface SampleNode { selfSize: number; children: SampleNode[] }
+
 async function main(): Promise<void> {
   const nats = await startNats();
   const nc = await connect({ servers: nats.url, noAsyncTraces: true });
@@ -67,9 +90,11 @@ async function main(): Promise<void> {
         }
       }
     }
+    // round = ROUNDS: subjects and message ids no round above used (a CAS expects its subject new)
+    for (const [i, [, work]] of kinds.entries()) rows[i]!.push(fmt(await allocatedPerWrite(work), 2));
     wire.close();
     log(`\nClient CPU per JetStream write (${fmtInt(N)} writes × ${ROUNDS} rounds, ${IN_FLIGHT} in flight, memory stream)\n`);
-    log(table(['write', 'client µs / write (median)', 'each round', 'writes/s (last round)'], rows));
+    log(table(['write', 'client µs / write (median)', 'each round', 'writes/s (last round)', 'KB allocated / write'], rows));
   } finally {
     await nc.close();
     await nats.stop();

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
+import { headers } from '@nats-io/transport-node';
 import { JsPublisher, JsPublishError } from '../../../src/adapters/nats/js-publisher.js';
 import { kvPutSubject } from '../../../src/adapters/nats/subjects.js';
 import { useNatsServer } from '../../helpers/nats-fixture.js';
@@ -19,6 +20,12 @@ const nats = useNatsServer(async ({ nc }) => {
 
 afterAll(() => pub?.close());
 
+function headersOf(h: Record<string, string>) {
+  const out = headers();
+  for (const [k, v] of Object.entries(h)) out.set(k, v);
+  return out;
+}
+
 describe('JsPublisher over a real nats-server', () => {
   it('stores a message and resolves with the stream and sequence from the ack', async () => {
     const ack = await pub.publish('pubtest.a', '{"x":1}');
@@ -32,6 +39,31 @@ describe('JsPublisher over a real nats-server', () => {
     const second = await pub.publish('pubtest.b', 'two', { msgId: 'msg-1' });
     expect(second).toEqual({ stream: 'PUBTEST', seq: first.seq, duplicate: true });
     expect((await jsm.streams.getMessage('PUBTEST', { seq: first.seq }))?.string()).toBe('one');
+  });
+
+  it('sends the header block nats.js would: the stored headers match a js.publish with the same ones', async () => {
+    const js = jetstream(nats.nc);
+    const ours = await pub.publish('pubtest.h.ours', 'x', { msgId: ' id-h1 ', headers: { 'X-Kind': 'help', 'x-lower': 'v 2' } });
+    const theirs = await js.publish('pubtest.h.theirs', 'x', { msgID: ' id-h2 ', headers: headersOf({ 'X-Kind': 'help', 'x-lower': 'v 2' }) });
+    const a = (await jsm.streams.getMessage('PUBTEST', { seq: ours.seq }))!.header!;
+    const b = (await jsm.streams.getMessage('PUBTEST', { seq: theirs.seq }))!.header!;
+    expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
+    expect(a.get('X-Kind')).toBe('help');
+    expect(a.get('x-lower')).toBe('v 2');
+    expect(a.get('Nats-Msg-Id')).toBe('id-h1'); // trimmed, as nats.js trims
+    expect(b.get('Nats-Msg-Id')).toBe('id-h2');
+    // the compare-and-set header is honoured: a stale expected sequence is refused by the stream
+    await expect(pub.publish('pubtest.h.ours', 'y', { expectedLastSubjectSequence: ours.seq + 1000 })).rejects.toMatchObject({ code: 'API_ERROR' });
+    expect((await pub.publish('pubtest.h.ours', 'y', { expectedLastSubjectSequence: ours.seq })).seq).toBeGreaterThan(ours.seq);
+  });
+
+  it('refuses a header nats.js would refuse (CR or LF in a value, a bad name) and sends nothing', async () => {
+    const before = (await jsm.streams.info('PUBTEST')).state.messages;
+    await expect(pub.publish('pubtest.bad', 'x', { msgId: 'a\r\nInjected: 1' })).rejects.toMatchObject({ code: 'BAD_HEADER' });
+    await expect(pub.publish('pubtest.bad', 'x', { headers: { 'Bad:Name': 'v' } })).rejects.toMatchObject({ code: 'BAD_HEADER' });
+    await expect(pub.publish('pubtest.bad', 'x', { headers: { 'Sp ace': 'v' } })).rejects.toMatchObject({ code: 'BAD_HEADER' });
+    expect((await jsm.streams.info('PUBTEST')).state.messages).toBe(before);
+    expect(pub.inFlight).toBe(0);
   });
 
   it('matches acks to publishes when many are in flight at once', async () => {
