@@ -74,7 +74,7 @@ async function one(count: number): Promise<IdleRow> {
       BYO_ENQUIRE_LINK_INTERVAL_MS: '30000',
       ...EXTRA_ENV,
       ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
-    }, { distDir: ENGINE_DIST });
+    }, { distDir: ENGINE_DIST, gcStats: false });
     cleanup.add(() => engine.stop());
     cleanup.add(async () => {
       const lines = engine.logTail().split('\n').filter((l) => /"level":(40|50|60)/.test(l));

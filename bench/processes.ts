@@ -2,11 +2,12 @@
 // in this one when the scenario needs its timestamps) and the engine as `node --import tsx src/main.ts`,
 // the same way users and the e2e tests start it.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startNatsServerChild } from '../src/adapters/nats/nats-server-child.js';
 import { FAST_TIMERS, reapOnExit } from '../test/helpers/engine-process.js';
 import type { FakeSmscReply, FakeSmscRequest } from './fake-smsc-process.js';
@@ -105,9 +106,16 @@ export interface BenchEngine {
   metrics(): Promise<{ rssMb: number; heapUsedMb: number; heapTotalMb: number; externalMb: number; eventLoopDelayP99Ms: number }>;
   /** the last lines it logged (warnings and errors during the run) */
   logTail(): string;
+  /** the V8 heap's running totals (bench/gc-stats.mjs): bytes allocated, collections and their pauses; undefined without them */
+  gcStats(): GcTotals | undefined;
   /** SIGTERM (graceful: unbinds; writes the CPU profile when profiling), SIGKILL after 20 s; removes the data dir */
   stop(): Promise<void>;
 }
+
+export interface GcTotals { allocatedBytes: number; scavenges: number; scavengeMs: number; majorGcs: number; majorGcMs: number }
+
+/** BENCH_GC_STATS=0: start engines without bench/gc-stats.mjs (no allocation figures) */
+const GC_STATS = process.env.BENCH_GC_STATS !== '0';
 
 const ENGINE_TOKEN = 'bench-token-0123456789abcdef';
 /** how long one admin API call may take (BENCH_API_TIMEOUT_MS; raise it on a starved host) */
@@ -130,11 +138,15 @@ function benchEngineEnv(): Record<string, string> {
 }
 
 export async function startBenchEngine(
-  natsUrl: string, smscPort: number, env: Record<string, string>, opts: { cpuProfDir?: string; distDir?: string } = {},
+  natsUrl: string, smscPort: number, env: Record<string, string>, opts: { cpuProfDir?: string; distDir?: string; gcStats?: boolean } = {},
 ): Promise<BenchEngine> {
   const dataDir = await mkdtemp(join(tmpdir(), 'byo-bench-engine-'));
   const entry = opts.distDir ? [join(opts.distDir, 'src', 'main.js')] : ['--import', 'tsx', 'src/main.ts'];
   const args = [...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : []), ...entry];
+  const extraEnv = { ...env, ...benchEngineEnv() };
+  // off where the engine's own idle CPU is the figure (idle-scale): the totals are written 10 times a second
+  const gcStatsFile = GC_STATS && opts.gcStats !== false ? join(dataDir, 'gc-stats.json') : undefined;
+  const nodeOptions = [extraEnv.NODE_OPTIONS, gcStatsFile ? `--import "${pathToFileURL(join(import.meta.dirname, 'gc-stats.mjs')).href}"` : ''].filter(Boolean).join(' ');
   const child = spawn(process.execPath, args, {
     cwd: join(import.meta.dirname, '..'),
     env: {
@@ -145,8 +157,9 @@ export async function startBenchEngine(
       BYO_ENQUIRE_LINK_INTERVAL_MS: '30000', BYO_RESPONSE_TIMEOUT_MS: '10000',
       BYO_HTTP: '127.0.0.1:0', BYO_DATA_DIR: dataDir, BYO_API_TOKEN: ENGINE_TOKEN, BYO_INSTANCE_ID: 'bench',
       NATS_URL: natsUrl, BYO_ALLOW_PLAINTEXT: '1', BYO_EXTRA_PORTS: String(smscPort), LOG_LEVEL: 'info',
-      ...env,
-      ...benchEngineEnv(),
+      ...extraEnv,
+      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+      ...(gcStatsFile ? { BYO_BENCH_GC_STATS_FILE: gcStatsFile } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -204,6 +217,13 @@ export async function startBenchEngine(
   return {
     url, token: ENGINE_TOKEN, pid: child.pid!, api, metrics,
     logTail: () => out.slice(-LOG_TAIL_CHARS),
+    gcStats: () => {
+      try {
+        return gcStatsFile ? JSON.parse(readFileSync(gcStatsFile, 'utf8')) as GcTotals : undefined;
+      } catch {
+        return undefined; // not written yet
+      }
+    },
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);

@@ -75,6 +75,10 @@ function slowest(r: LoadResult, integrationCount: number): string {
     + `integration ${worst}'s median ms per second: ${medians}`;
 }
 
+/** KB allocated and µs of collection pauses (the main thread's) per message, and the run's major GCs */
+const heapText = (gc: NonNullable<Row['gc']>) =>
+  `${fmt(gc.allocatedKbPerMessage, 1)} KB allocated and ${fmt(gc.gcUsPerMessage, 1)} µs in GC pauses (${gc.majorGcs} major GCs in the run)`;
+
 /**
  * CPU per delivered message of every process on the machine, and the rate that mix allows with every core
  * busy: the ceiling the engine's own share cannot lift (docs/performance.md, "what the machine can give").
@@ -149,6 +153,7 @@ export async function production(o: ProductionOptions): Promise<Row[]> {
     log(`  ${fmtInt(rate)} delivered msg/s (${fmt(rate / rows[0]!.rate, 2)} × raw); publishing took ${fmtInt(r.lastPublishAt - r.firstPublishAt)} ms`);
     log(`  nats-server messages per delivered message: ${natsMsgs}`);
     log(`  ${budget(row.cpuPerMessageUs ?? {})}`);
+    if (row.gc) log(`  engine heap: ${heapText(row.gc)} per delivered message`);
 
     // 3. steady 1,000 msg/s spread over the same integrations
     const count = STEADY_RATE * o.steadySeconds;
@@ -165,6 +170,7 @@ export async function production(o: ProductionOptions): Promise<Row[]> {
     log(`  steady ${STEADY_RATE}/s: publish → submitted p50 ${fmt(summarise(s.latencyMs).p50, 2)} ms, p99 ${fmt(summarise(s.latencyMs).p99, 2)} ms`);
     log(`  steady, slowest 1%: ${slowest(s, integrationCount)}`);
     log(`  steady, nats-server messages per message: ${steadyMsgs}`);
+    if (steady.row.gc) log(`  steady, engine heap: ${heapText(steady.row.gc)} per message`);
   } finally {
     await cleanup.run();
   }

@@ -19,6 +19,8 @@ export interface Row {
   cpuPerMessageUs?: Record<string, number>;
   /** engine write system calls per message (NATS and SMPP sockets together) */
   writesPerMessage?: number;
+  /** the engine's V8 heap per message (bench/gc-stats.mjs): what it allocated, its collections' pause time, major GCs in the run */
+  gc?: { allocatedKbPerMessage: number; gcUsPerMessage: number; majorGcs: number };
   notes: string[];
 }
 
@@ -49,7 +51,7 @@ export function report(rows: Row[], labels: Record<string, string>, settings: st
     ['engine', 'engine2', 'nats', 'smsc', 'bench'].filter((k) => k in c && Number.isFinite(c[k]!)).map((k) => `${k} ${fmt(c[k]!)}`).join(', ');
   log(`\nResults: ${settings}\n`);
   log(table(
-    ['scenario', 'msgs', 'msg/s', '× raw', 'latency measured', 'p50 ms', 'p99 ms', 'submit_sm p50/p99 ms', 'engine RSS (peak) MB', 'heap MB', 'CPU % of a core', 'CPU µs/msg', 'machine busy/idle/steal %', 'engine writes/msg'],
+    ['scenario', 'msgs', 'msg/s', '× raw', 'latency measured', 'p50 ms', 'p99 ms', 'submit_sm p50/p99 ms', 'engine RSS (peak) MB', 'heap MB', 'CPU % of a core', 'CPU µs/msg', 'machine busy/idle/steal %', 'engine writes/msg', 'engine heap: KB allocated/msg, GC µs/msg (major GCs)'],
     rows.map((r) => [
       label[r.scenario] ?? r.scenario, fmtInt(r.messages), fmtInt(r.rate),
       ratio(r),
@@ -59,6 +61,7 @@ export function report(rows: Row[], labels: Record<string, string>, settings: st
       r.heapMb === undefined ? '–' : fmt(r.heapMb), cpuText(r.cpu), r.cpuPerMessageUs ? cpuText(r.cpuPerMessageUs) : '–',
       r.machine ? `${fmt(r.machine.busy)} / ${fmt(r.machine.idle)} / ${fmt(r.machine.steal)}` : '–',
       r.writesPerMessage === undefined ? '–' : fmt(r.writesPerMessage, 1),
+      r.gc ? `${fmt(r.gc.allocatedKbPerMessage, 1)} KB, ${fmt(r.gc.gcUsPerMessage, 1)} µs (${r.gc.majorGcs})` : '–',
     ]),
   ));
   for (const r of rows) {
