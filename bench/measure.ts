@@ -8,7 +8,7 @@ import type { BenchEngine, BenchIntegration, GcTotals } from './processes.js';
 export type MeasuredRow = Omit<Row, 'scenario' | 'latencyWhat' | 'notes'>;
 
 export async function measureLoad(
-  load: MtLoad, integrations: readonly BenchIntegration[], options: LoadOptions, pids: Record<string, number | undefined>, engine: BenchEngine,
+  load: MtLoad, integrations: readonly BenchIntegration[], options: LoadOptions, pids: Record<string, number | undefined>, engine: Pick<BenchEngine, 'pid' | 'gcStats' | 'metrics'>,
 ): Promise<{ r: LoadResult; row: MeasuredRow }> {
   const cpu = new CpuMeter(pids);
   const gc0 = engine.gcStats();

@@ -129,7 +129,7 @@ const LOG_TAIL_CHARS = 20_000;
  * (`<distDir>/src/main.js`) instead, whose source maps give profiles real file:line positions.
  */
 /** BENCH_ENGINE_ENV=K=V,…: extra environment for every engine a bench starts (e.g. MALLOC_MMAP_THRESHOLD_=16384) */
-function benchEngineEnv(): Record<string, string> {
+export function benchEngineEnv(): Record<string, string> {
   return Object.fromEntries((process.env.BENCH_ENGINE_ENV ?? '').split(',').filter(Boolean).map((kv) => {
     const at = kv.indexOf('=');
     if (at < 1) throw new Error(`BENCH_ENGINE_ENV wants K=V pairs, got "${kv}"`);

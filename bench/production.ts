@@ -4,11 +4,14 @@
 // counts once its `delivered` status arrives. One fake SMSC (TLS + receipts, in its own process) serves,
 // in this order and in the same run:
 //   1. production-raw: the raw `smpp` client, 3 TLS sessions × window, a message done at its receipt;
-//   2. production: 20,000 messages round-robin over the 100 integrations, 256 JetStream publishes in
+//   2. production-floor: bench/io-floor-engine.ts in the engine's place (on a nats-server of its own): the
+//      engine's NATS and SMPP traffic per message without its logic, the same load → `delivered`;
+//   3. production: 20,000 messages round-robin over the 100 integrations, 256 JetStream publishes in
 //      flight, publish → `delivered`;
-//   3. production-steady: 1,000 msg/s for BENCH_STEADY_SECONDS over the same 100 integrations (10 msg/s
+//   4. production-steady: 1,000 msg/s for BENCH_STEADY_SECONDS over the same 100 integrations (10 msg/s
 //      each), publish → `submitted`.
-// Settings (env): BENCH_PROD_MESSAGES (20000), BENCH_PROD_INTEGRATIONS (100), BENCH_PROD_MPS (100).
+// Settings (env): BENCH_PROD_MESSAGES (20000), BENCH_PROD_INTEGRATIONS (100), BENCH_PROD_MPS (100),
+// BENCH_PROD_FLOOR (1; 0 skips the floor phase).
 import { availableParallelism } from 'node:os';
 import { testCertificates } from '../test/helpers/tls-cert.js';
 import { CpuMeter, fmt, fmtInt, summarise } from './stats.js';
@@ -16,6 +19,7 @@ import { measureLoad } from './measure.js';
 import type { Row } from './report.js';
 import { MtLoad, type LoadResult } from './mt-load.js';
 import { runRawSmpp } from './raw-smpp.js';
+import { runIoFloor } from './production-floor.js';
 import { Cleanup, createIntegrations, startBenchEngine, startNats, startSmscProcess, until } from './processes.js';
 
 export interface ProductionOptions {
@@ -128,7 +132,22 @@ export async function production(o: ProductionOptions): Promise<Row[]> {
     });
     log(`  raw smpp over TLS with receipts: ${fmtInt((raw.done / raw.elapsedMs) * 1000)} msg/s`);
 
-    // 2. the engine, integrations at their own rate
+    // 2. the I/O floor in the engine's place, same SMSC, same load, a nats-server of its own
+    const burst = { publishesInFlight: o.publishesInFlight, maxOutstanding: o.maxOutstanding, until: 'delivered' as const };
+    let floorUs: number | undefined;
+    if (process.env.BENCH_PROD_FLOOR !== '0') {
+      const f = await runIoFloor({
+        smscPort: smsc.port, ca: certs.ca, integrations: integrationCount, mps, distDir: o.engine.distDir, smscPid: smsc.pid,
+        warm: { ...burst, count: warmup, timeoutMs: 30_000 }, measured: { ...burst, count: messages, timeoutMs: runTimeoutMs },
+      });
+      floorUs = f.row.cpuPerMessageUs?.engine;
+      rows.push({ ...f.row, scenario: 'production-floor', latencyWhat: 'publish → delivered', notes: lost(f.r, messages, 'delivered') });
+      log(`  I/O floor (the engine's traffic, no logic): ${fmtInt(f.row.rate)} delivered msg/s; ${budget(f.row.cpuPerMessageUs ?? {}).replace('engine', 'floor')}`);
+      log(`  I/O floor, nats-server messages per delivered message: in ${fmt(f.natsPerMessage.in, 2)}, out ${fmt(f.natsPerMessage.out, 2)}`);
+      if (f.row.gc) log(`  I/O floor heap: ${heapText(f.row.gc)} per delivered message`);
+    }
+
+    // 3. the engine, integrations at their own rate
     const engine = await startBenchEngine(nats.url, smsc.port, o.engineEnv, o.engine);
     cleanup.add(() => engine.stop());
     cleanup.add(async () => {
@@ -141,7 +160,6 @@ export async function production(o: ProductionOptions): Promise<Row[]> {
     log(`  ${integrationCount} integrations, ${integrationCount * BINDS} TLS binds up in ${Date.now() - t0} ms`);
     const load = await MtLoad.connect(nats.url);
     cleanup.add(() => load.close());
-    const burst = { publishesInFlight: o.publishesInFlight, maxOutstanding: o.maxOutstanding, until: 'delivered' as const };
     const warm = await load.run(integrations, { ...burst, count: warmup, timeoutMs: 30_000 });
     if (warm.submitted < warmup) log(`  warm-up: only ${warm.submitted}/${warmup} delivered`);
     const pids = { engine: engine.pid, nats: nats.pid, smsc: smsc.pid, bench: process.pid };
@@ -154,8 +172,12 @@ export async function production(o: ProductionOptions): Promise<Row[]> {
     log(`  nats-server messages per delivered message: ${natsMsgs}`);
     log(`  ${budget(row.cpuPerMessageUs ?? {})}`);
     if (row.gc) log(`  engine heap: ${heapText(row.gc)} per delivered message`);
+    const engineUs = row.cpuPerMessageUs?.engine;
+    if (floorUs !== undefined && engineUs !== undefined) {
+      log(`  engine over its I/O floor: ${fmt(engineUs - floorUs)} µs per delivered message (engine ${fmt(engineUs)}, floor ${fmt(floorUs)}: ${fmt((engineUs / floorUs), 2)} ×)`);
+    }
 
-    // 3. steady 1,000 msg/s spread over the same integrations
+    // 4. steady 1,000 msg/s spread over the same integrations
     const count = STEADY_RATE * o.steadySeconds;
     const paced = { publishesInFlight: 1_000, maxOutstanding: 1e9, ratePerSecond: STEADY_RATE };
     await load.run(integrations, { ...paced, count: STEADY_RATE, timeoutMs: 15_000 });
