@@ -12,6 +12,8 @@
 //   BENCH_ENGINE_LOG_FILE=<file>  append everything the engine logs to <file>
 //   IDLE_SCALE_GC=1             also measure after a full GC in the engine (bench/gc-on-signal.cjs, SIGUSR2):
 //                               the live memory per integration, without the creation burst's garbage; 0: off
+//   IDLE_SCALE_FLOOR=1          first, the I/O floor idle at each count on the same SMSC (bench/production-floor.ts):
+//                               what 3 TLS binds and a pull consumer per integration cost with no engine logic
 //   IDLE_SCALE_ENGINE_ENV=K=V,…  extra engine settings, e.g. BYO_MT_PULL_EXPIRES_MS=30000 (to see what a timer costs)
 //   BENCH_ENGINE_NODE_OPTIONS=  e.g. "--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/tmp/heap", then
 //                               kill -USR2 <engine pid> during the idle window for a heap snapshot
@@ -19,6 +21,7 @@
 import { resolve } from 'node:path';
 import { testCertificates } from '../test/helpers/tls-cert.js';
 import { CpuMeter, fmt, fmtInt, memoryMb, systemSeconds, table } from './stats.js';
+import { measureIdleFloor, type IdleFloor } from './production-floor.js';
 import { Cleanup, createIntegrations, startBenchEngine, startNats, startSmscProcess, until } from './processes.js';
 
 const log = (s: string) => process.stdout.write(`${s}\n`);
@@ -32,6 +35,7 @@ const SETTLE_S = positive('IDLE_SCALE_SETTLE_S', process.env.IDLE_SCALE_SETTLE_S
 const WINDOW_S = positive('IDLE_SCALE_WINDOW_S', process.env.IDLE_SCALE_WINDOW_S || '20');
 const ENGINE_DIST = process.env.BENCH_ENGINE_DIST ? resolve(process.env.BENCH_ENGINE_DIST) : undefined;
 const GC = process.env.IDLE_SCALE_GC !== '0';
+const FLOOR = process.env.IDLE_SCALE_FLOOR === '1';
 const BINDS = 3;
 const EXTRA_ENV: Record<string, string> = Object.fromEntries((process.env.IDLE_SCALE_ENGINE_ENV ?? '').split(',').filter(Boolean).map((kv) => {
   const at = kv.indexOf('=');
@@ -50,6 +54,7 @@ interface IdleRow {
   heapTotalKb: number; externalKb: number;
   /** after a full GC (IDLE_SCALE_GC), per integration above the base after a full GC: KB RSS, KB heap used */
   gcKb?: { rss: number; heap: number };
+  floor?: IdleFloor;
 }
 
 /** a full GC in the engine (bench/gc-on-signal.cjs), then its metrics and RSS */
@@ -68,6 +73,8 @@ async function one(count: number): Promise<IdleRow> {
     cleanup.add(() => nats.stop());
     const smsc = await startSmscProcess({ tls: { key: certs.key, cert: certs.cert } });
     cleanup.add(() => smsc.close());
+    const floor = FLOOR ? await measureIdleFloor({ smscPort: smsc.port, ca: certs.ca, count, settleS: SETTLE_S, windowS: WINDOW_S, distDir: ENGINE_DIST }) : undefined;
+    if (floor) log(`  I/O floor: ${fmt(floor.kbPerIntegration)} KB RSS and ${fmt(floor.heapKbPerIntegration)} KB heap per integration, ${fmt(floor.cpuPct, 1)}% of a core`);
     const nodeOptions = [GC ? `--expose-gc --require ${resolve(import.meta.dirname, 'gc-on-signal.cjs')}` : '', process.env.BENCH_ENGINE_NODE_OPTIONS ?? '']
       .filter(Boolean).join(' ');
     const engine = await startBenchEngine(nats.url, smsc.port, {
@@ -108,6 +115,7 @@ async function one(count: number): Promise<IdleRow> {
     if (bound < count * BINDS) log(`  note: only ${bound} binds at the end of the idle window`);
     const gc = baseGc ? await afterGc(engine.pid, engine.metrics) : undefined;
     return {
+      ...(floor ? { floor } : {}),
       ...(gc && baseGc ? { gcKb: { rss: ((gc.rssMb - baseGc.rssMb) * 1024) / count, heap: ((gc.heapMb - baseGc.heapMb) * 1024) / count } } : {}),
       integrations: count, bindsUpS, baseRssMb: baseRss, rssMb: rss, heapMb: m.heapUsedMb, baseHeapMb: base.heapUsedMb,
       cpuPct: usage.engine!, sysPct, lagP99Ms: m.eventLoopDelayP99Ms,
@@ -140,6 +148,12 @@ async function main(): Promise<void> {
       `${fmt(r.natsCpuPct, 1)}, ${fmtInt(r.natsInPerS)} / ${fmtInt(r.natsOutPerS)}, ${fmtInt(r.natsInKbPerS)}`,
     ]),
   ));
+  for (const r of rows) {
+    if (r.floor) {
+      log(`  ${fmtInt(r.integrations)}, I/O floor (3 TLS binds and a pull consumer per integration, no logic, no keep-alives): ${fmt(r.floor.kbPerIntegration)} KB RSS, `
+        + `${fmt(r.floor.heapKbPerIntegration)} KB heap per integration, ${fmt(r.floor.cpuPct, 1)}% of a core; the engine ${fmt(r.kbPerIntegration - r.floor.kbPerIntegration)} KB RSS above it`);
+    }
+  }
   for (const r of rows) {
     if (r.gcKb) log(`  ${fmtInt(r.integrations)} after a full GC, per integration: ${fmt(r.gcKb.rss)} KB RSS, ${fmt(r.gcKb.heap)} KB heap used`);
   }

@@ -11,7 +11,8 @@
 //   exists, as the engine holds it): final status, compare-and-set of the reference, deliver_sm_resp.
 //
 // Started by bench/production-floor.ts with child_process.fork; settings in FLOOR_* variables; talks
-// over IPC: child → parent { type: 'ready' } once every bind is bound, parent → child { type: 'stop' }.
+// over IPC: child → parent { type: 'ready' } once every bind is bound; parent → child { type: 'memory' },
+// answered with { type: 'memory', ...process.memoryUsage() }; parent → child { type: 'stop' }.
 import pino from 'pino';
 import type { JsMsg } from '@nats-io/jetstream';
 import {
@@ -22,6 +23,7 @@ import { loadEngineConfig } from '../src/config/index.js';
 import { submitKey, type DeliverSm } from '../src/domain/index.js';
 
 export interface FloorIntegration { org: string; id: string; systemId: string }
+export type FloorMemory = Pick<NodeJS.MemoryUsage, 'rss' | 'heapUsed' | 'heapTotal' | 'external'>;
 
 const env = (name: string): string => {
   const v = process.env[name];
@@ -69,7 +71,8 @@ class FloorIntegrationLane {
   readonly sessions: SmppSession[] = [];
   private readonly queue: JsMsg[] = [];
   private next = 0;
-  private credit = 0;
+  /** sends allowed now: a bucket of one tick's share of the rate (at least one message) */
+  private credit = 1;
 
   constructor(readonly i: FloorIntegration) {}
 
@@ -97,12 +100,18 @@ class FloorIntegrationLane {
     }
     const opts = { ackWaitMs: limits.mtAckWaitMs, maxInFlight: limits.maxInFlightMessagesPerIntegration, pullExpiresMs: timers.mtPullExpiresMs };
     const consumer = await openMtConsumer(nats, this.i.org, this.i.id, opts);
-    await consumeFrom(consumer, opts, (m) => { this.queue.push(m); this.pump(); }, (err) => logger.error({ err }, 'consumer ended'));
+    await consumeFrom(consumer, opts, (m) => {
+      this.queue.push(m);
+      busy.add(this);
+      this.pump();
+    }, (err) => logger.error({ err }, 'consumer ended'));
   }
 
-  tick(): void {
+  /** one tick's credit; false once the lane holds nothing (the ticker then leaves it alone: idle costs nothing) */
+  tick(): boolean {
     this.credit = Math.min(this.credit + (mps * TICK_MS) / 1000, Math.max(1, (mps * TICK_MS) / 1000));
     this.pump();
+    return this.queue.length > 0;
   }
 
   private pump(): void {
@@ -152,10 +161,14 @@ class FloorIntegrationLane {
 }
 
 const lanes = integrations.map((i) => new FloorIntegrationLane(i));
+/** lanes holding messages: only they are ticked */
+const busy = new Set<FloorIntegrationLane>();
 const port = Number(env('FLOOR_SMSC_PORT'));
 const ca = env('FLOOR_CA');
 for (let k = 0; k < lanes.length; k += 10) await Promise.all(lanes.slice(k, k + 10).map((l) => l.start(ca, port)));
-const ticker = setInterval(() => { for (const l of lanes) l.tick(); }, TICK_MS);
+const ticker = setInterval(() => {
+  for (const l of busy) if (!l.tick()) busy.delete(l);
+}, TICK_MS);
 process.send?.({ type: 'ready' });
 
 const stop = async () => {
@@ -166,5 +179,11 @@ const stop = async () => {
   await nats.close();
   process.exit(0);
 };
-process.on('message', (m: { type: string }) => { if (m.type === 'stop') void stop(); });
+process.on('message', (m: { type: string }) => {
+  if (m.type === 'stop') void stop();
+  else if (m.type === 'memory') {
+    const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+    process.send?.({ type: 'memory', rss, heapUsed, heapTotal, external });
+  }
+});
 process.on('disconnect', () => process.exit(0));

@@ -114,6 +114,18 @@ export interface BenchEngine {
 
 export interface GcTotals { allocatedBytes: number; scavenges: number; scavengeMs: number; majorGcs: number; majorGcMs: number }
 
+/** bench/gc-stats.mjs's totals file; read again when caught half-written (it is rewritten in place 10 times a second) */
+export function readGcTotals(file: string): GcTotals | undefined {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as GcTotals;
+    } catch {
+      // not written yet, or being written
+    }
+  }
+  return undefined;
+}
+
 /** BENCH_GC_STATS=0: start engines without bench/gc-stats.mjs (no allocation figures) */
 const GC_STATS = process.env.BENCH_GC_STATS !== '0';
 
@@ -217,13 +229,7 @@ export async function startBenchEngine(
   return {
     url, token: ENGINE_TOKEN, pid: child.pid!, api, metrics,
     logTail: () => out.slice(-LOG_TAIL_CHARS),
-    gcStats: () => {
-      try {
-        return gcStatsFile ? JSON.parse(readFileSync(gcStatsFile, 'utf8')) as GcTotals : undefined;
-      } catch {
-        return undefined; // not written yet
-      }
-    },
+    gcStats: () => (gcStatsFile ? readGcTotals(gcStatsFile) : undefined),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
