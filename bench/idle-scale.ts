@@ -13,7 +13,8 @@
 //   IDLE_SCALE_GC=1             also measure after a full GC in the engine (bench/gc-on-signal.cjs, SIGUSR2):
 //                               the live memory per integration, without the creation burst's garbage; 0: off
 //   IDLE_SCALE_FLOOR=1          first, the I/O floor idle at each count on the same SMSC (bench/production-floor.ts):
-//                               what 3 TLS binds and a pull consumer per integration cost with no engine logic
+//                               what 3 TLS binds and a pull consumer per integration cost with no engine logic;
+//                               IDLE_SCALE_FLOOR_KEEPALIVE_MS=30000: with an enquire_link per bind that often
 //   IDLE_SCALE_ENGINE_ENV=K=V,…  extra engine settings, e.g. BYO_MT_PULL_EXPIRES_MS=30000 (to see what a timer costs)
 //   BENCH_ENGINE_NODE_OPTIONS=  e.g. "--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/tmp/heap", then
 //                               kill -USR2 <engine pid> during the idle window for a heap snapshot
@@ -36,6 +37,7 @@ const WINDOW_S = positive('IDLE_SCALE_WINDOW_S', process.env.IDLE_SCALE_WINDOW_S
 const ENGINE_DIST = process.env.BENCH_ENGINE_DIST ? resolve(process.env.BENCH_ENGINE_DIST) : undefined;
 const GC = process.env.IDLE_SCALE_GC !== '0';
 const FLOOR = process.env.IDLE_SCALE_FLOOR === '1';
+const FLOOR_KEEPALIVE_MS = Number(process.env.IDLE_SCALE_FLOOR_KEEPALIVE_MS || 0) || undefined;
 const BINDS = 3;
 const EXTRA_ENV: Record<string, string> = Object.fromEntries((process.env.IDLE_SCALE_ENGINE_ENV ?? '').split(',').filter(Boolean).map((kv) => {
   const at = kv.indexOf('=');
@@ -73,7 +75,7 @@ async function one(count: number): Promise<IdleRow> {
     cleanup.add(() => nats.stop());
     const smsc = await startSmscProcess({ tls: { key: certs.key, cert: certs.cert } });
     cleanup.add(() => smsc.close());
-    const floor = FLOOR ? await measureIdleFloor({ smscPort: smsc.port, ca: certs.ca, count, settleS: SETTLE_S, windowS: WINDOW_S, distDir: ENGINE_DIST }) : undefined;
+    const floor = FLOOR ? await measureIdleFloor({ smscPort: smsc.port, ca: certs.ca, count, settleS: SETTLE_S, windowS: WINDOW_S, distDir: ENGINE_DIST, keepAliveMs: FLOOR_KEEPALIVE_MS }) : undefined;
     if (floor) log(`  I/O floor: ${fmt(floor.kbPerIntegration)} KB RSS and ${fmt(floor.heapKbPerIntegration)} KB heap per integration, ${fmt(floor.cpuPct, 1)}% of a core`);
     const nodeOptions = [GC ? `--expose-gc --require ${resolve(import.meta.dirname, 'gc-on-signal.cjs')}` : '', process.env.BENCH_ENGINE_NODE_OPTIONS ?? '']
       .filter(Boolean).join(' ');
@@ -150,7 +152,7 @@ async function main(): Promise<void> {
   ));
   for (const r of rows) {
     if (r.floor) {
-      log(`  ${fmtInt(r.integrations)}, I/O floor (3 TLS binds and a pull consumer per integration, no logic, no keep-alives): ${fmt(r.floor.kbPerIntegration)} KB RSS, `
+      log(`  ${fmtInt(r.integrations)}, I/O floor (3 TLS binds and a pull consumer per integration, no logic, ${FLOOR_KEEPALIVE_MS ? `an enquire_link per bind every ${FLOOR_KEEPALIVE_MS / 1000} s` : 'no keep-alives'}): ${fmt(r.floor.kbPerIntegration)} KB RSS, `
         + `${fmt(r.floor.heapKbPerIntegration)} KB heap per integration, ${fmt(r.floor.cpuPct, 1)}% of a core; the engine ${fmt(r.kbPerIntegration - r.floor.kbPerIntegration)} KB RSS above it`);
     }
   }

@@ -36,6 +36,8 @@ const config = loadEngineConfig({}); // the engine's defaults: window, ack timeo
 const { limits, timers } = config;
 /** the pacing tick (ms): each integration sends at most one tick's share of its rate per tick */
 const TICK_MS = 10;
+/** how often the keep-alive spreader runs (ms) */
+const PING_TICK_MS = 100;
 
 const logger = pino({ level: 'warn' });
 let stopping = false;
@@ -165,15 +167,37 @@ const lanes = integrations.map((i) => new FloorIntegrationLane(i));
 const busy = new Set<FloorIntegrationLane>();
 const port = Number(env('FLOOR_SMSC_PORT'));
 const ca = env('FLOOR_CA');
-for (let k = 0; k < lanes.length; k += 10) await Promise.all(lanes.slice(k, k + 10).map((l) => l.start(ca, port)));
+// FLOOR_BINDS_PER_SECOND: bring the binds up at this rate, as the engine's bind-attempt budget does
+// (BYO_BIND_ATTEMPTS_PER_SECOND); unset: ten integrations at a time, as fast as they come up
+const bindsPerSecond = Number(process.env.FLOOR_BINDS_PER_SECOND || 0);
+if (bindsPerSecond > 0) {
+  const starts: Promise<void>[] = [];
+  for (const l of lanes) {
+    starts.push(l.start(ca, port));
+    await new Promise((r) => setTimeout(r, 3_000 / bindsPerSecond));
+  }
+  await Promise.all(starts);
+} else {
+  for (let k = 0; k < lanes.length; k += 10) await Promise.all(lanes.slice(k, k + 10).map((l) => l.start(ca, port)));
+}
 const ticker = setInterval(() => {
   for (const l of busy) if (!l.tick()) busy.delete(l);
 }, TICK_MS);
+// FLOOR_KEEPALIVE_MS (idle-scale's floor): an enquire_link on every bind once per that period, spread
+// evenly as the engine's grid spreads its keep-alives; 0 or unset: none (a busy bind needs none)
+const keepAliveMs = Number(process.env.FLOOR_KEEPALIVE_MS || 0);
+const allSessions = lanes.flatMap((l) => l.sessions);
+let nextPing = 0;
+const pinger = keepAliveMs > 0 ? setInterval(() => {
+  const n = Math.ceil((allSessions.length * PING_TICK_MS) / keepAliveMs);
+  for (let k = 0; k < n; k++) allSessions[nextPing++ % allSessions.length]!.ping((err) => { if (err && !stopping) logger.error({ err }, 'ping failed'); });
+}, PING_TICK_MS) : undefined;
 process.send?.({ type: 'ready' });
 
 const stop = async () => {
   stopping = true;
   clearInterval(ticker);
+  clearInterval(pinger);
   for (const l of lanes) for (const s of l.sessions) s.close('floor stopped');
   wire.close();
   await nats.close();

@@ -140,6 +140,13 @@ const LOG_TAIL_CHARS = 20_000;
  * NODE_OPTIONS, hence our own spawn rather than test/helpers/engine-process.ts); `distDir` runs a tsc build
  * (`<distDir>/src/main.js`) instead, whose source maps give profiles real file:line positions.
  */
+/** glibc's mmap threshold as `npm start`, the systemd unit and the image set it (docs/configuration.md) */
+export const SHIPPED_MALLOC_MMAP_THRESHOLD = '40960';
+
+/** an environment without the variables set to '' (`BENCH_ENGINE_ENV=MALLOC_MMAP_THRESHOLD_=` leaves glibc's own threshold) */
+export const withoutEmpty = (env: Record<string, string | undefined>): Record<string, string> =>
+  Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+
 /** BENCH_ENGINE_ENV=K=V,…: extra environment for every engine a bench starts (e.g. MALLOC_MMAP_THRESHOLD_=16384) */
 export function benchEngineEnv(): Record<string, string> {
   return Object.fromEntries((process.env.BENCH_ENGINE_ENV ?? '').split(',').filter(Boolean).map((kv) => {
@@ -161,7 +168,7 @@ export async function startBenchEngine(
   const nodeOptions = [extraEnv.NODE_OPTIONS, gcStatsFile ? `--import "${pathToFileURL(join(import.meta.dirname, 'gc-stats.mjs')).href}"` : ''].filter(Boolean).join(' ');
   const child = spawn(process.execPath, args, {
     cwd: join(import.meta.dirname, '..'),
-    env: {
+    env: withoutEmpty({
       PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp',
       ...FAST_TIMERS,
       BYO_BIND_STAGGER_MS: '50',
@@ -169,10 +176,12 @@ export async function startBenchEngine(
       BYO_ENQUIRE_LINK_INTERVAL_MS: '30000', BYO_RESPONSE_TIMEOUT_MS: '10000',
       BYO_HTTP: '127.0.0.1:0', BYO_DATA_DIR: dataDir, BYO_API_TOKEN: ENGINE_TOKEN, BYO_INSTANCE_ID: 'bench',
       NATS_URL: natsUrl, BYO_ALLOW_PLAINTEXT: '1', BYO_EXTRA_PORTS: String(smscPort), LOG_LEVEL: 'info',
+      // as `npm start`, the unit and the image run it (BENCH_ENGINE_ENV may override it)
+      MALLOC_MMAP_THRESHOLD_: SHIPPED_MALLOC_MMAP_THRESHOLD,
       ...extraEnv,
       ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
       ...(gcStatsFile ? { BYO_BENCH_GC_STATS_FILE: gcStatsFile } : {}),
-    },
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   reapOnExit(child); // a bench that ends early (an error, process.exit) leaves no engine running

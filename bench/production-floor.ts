@@ -12,7 +12,7 @@ import { reapOnExit } from '../test/helpers/engine-process.js';
 import { measureLoad, type MeasuredRow } from './measure.js';
 import { CpuMeter } from './stats.js';
 import { MtLoad, type LoadOptions, type LoadResult } from './mt-load.js';
-import { benchEngineEnv, readGcTotals, startNats, type BenchIntegration, type BenchNats, type GcTotals } from './processes.js';
+import { SHIPPED_MALLOC_MMAP_THRESHOLD, benchEngineEnv, readGcTotals, withoutEmpty, startNats, type BenchIntegration, type BenchNats, type GcTotals } from './processes.js';
 import type { FloorIntegration, FloorMemory } from './io-floor-engine.js';
 
 export interface IoFloor {
@@ -27,7 +27,13 @@ export interface IoFloor {
 }
 
 /** Starts a nats-server and the floor process with `integrations` integrations, resolved once every bind is bound. */
-export async function startIoFloor(o: { smscPort: number; ca: string; integrations: number; mps: number; distDir?: string | undefined }): Promise<IoFloor> {
+export async function startIoFloor(o: {
+  smscPort: number; ca: string; integrations: number; mps: number; distDir?: string | undefined;
+  /** an enquire_link per bind this often (ms), spread evenly; none when absent */
+  keepAliveMs?: number | undefined;
+  /** binds brought up per second (the engine's bind-attempt budget); absent: as fast as they come */
+  bindsPerSecond?: number | undefined;
+}): Promise<IoFloor> {
   const nats = await startNats();
   const dir = await mkdtemp(join(tmpdir(), 'byo-bench-floor-'));
   const gcFile = join(dir, 'gc-stats.json');
@@ -35,10 +41,12 @@ export async function startIoFloor(o: { smscPort: number; ca: string; integratio
   const entry = o.distDir ? join(o.distDir, 'bench', 'io-floor-engine.js') : join(import.meta.dirname, 'io-floor-engine.ts');
   const child = fork(entry, [], {
     execArgv: [...(o.distDir ? [] : ['--import', 'tsx']), '--import', pathToFileURL(join(import.meta.dirname, 'gc-stats.mjs')).href],
-    env: {
-      ...process.env, ...benchEngineEnv(), BYO_BENCH_GC_STATS_FILE: gcFile,
+    env: withoutEmpty({
+      ...process.env, MALLOC_MMAP_THRESHOLD_: SHIPPED_MALLOC_MMAP_THRESHOLD, ...benchEngineEnv(), BYO_BENCH_GC_STATS_FILE: gcFile,
       FLOOR_NATS_URL: nats.url, FLOOR_SMSC_PORT: String(o.smscPort), FLOOR_CA: o.ca, FLOOR_MPS: String(o.mps), FLOOR_INTEGRATIONS: JSON.stringify(list),
-    },
+      ...(o.keepAliveMs ? { FLOOR_KEEPALIVE_MS: String(o.keepAliveMs) } : {}),
+      ...(o.bindsPerSecond ? { FLOOR_BINDS_PER_SECOND: String(o.bindsPerSecond) } : {}),
+    }),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   reapOnExit(child);
@@ -127,9 +135,12 @@ export interface IdleFloor {
 
 /**
  * The floor idle: `count` integrations, each its 3 verified TLS binds and its MT pull consumer, no message
- * flowing (no keep-alives either), against a floor with one integration started the same way first.
+ * flowing (keep-alives every `keepAliveMs`, if given), against a floor with one integration started the same way first.
  */
-export async function measureIdleFloor(o: { smscPort: number; ca: string; count: number; settleS: number; windowS: number; distDir?: string | undefined }): Promise<IdleFloor> {
+export async function measureIdleFloor(o: {
+  smscPort: number; ca: string; count: number; settleS: number; windowS: number; distDir?: string | undefined;
+  keepAliveMs?: number | undefined; bindsPerSecond?: number | undefined;
+}): Promise<IdleFloor> {
   const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
   const one = await startIoFloor({ ...o, integrations: 1, mps: 100 });
   let base: FloorMemory;
