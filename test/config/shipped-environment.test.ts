@@ -1,6 +1,7 @@
 // glibc's MALLOC_MMAP_THRESHOLD_ is read when the process starts, so the engine cannot set it for itself:
 // every way we ship to start it sets the same value (docs/configuration.md: 40960 saves ~100 KB RSS per
-// idle integration at no cost under load; 16384 saved as much but cost 13-22% more CPU under load).
+// idle integration for at most a few percent of CPU under load; 16384 saved as much but cost 13-22% more
+// CPU under load).
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
