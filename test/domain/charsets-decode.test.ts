@@ -90,3 +90,29 @@ describe('decode (single-byte tables)', () => {
     expect(decode(Uint8Array.of(0xfe, 0xff, 0x00, 0x41), 'utf-16be').text).toBe('\ufeffA');
   });
 });
+
+describe("decode('gsm_0338'): the shortcut for text GSM codes as ASCII does", () => {
+  it('gives the table reading for every octet, alone and between ASCII letters', () => {
+    for (let b = 0; b < 256; b++) {
+      for (const buf of [Uint8Array.of(b), Uint8Array.of(0x41, b, 0x42)]) {
+        expect(decode(buf, 'gsm_0338'), `octet 0x${b.toString(16)}`).toEqual(referenceSeptets(buf, GSM_DECODE_BASIC, GSM_DECODE_EXTENSION));
+      }
+    }
+  });
+
+  it('reads a receipt text as its ASCII characters, and the octets GSM codes otherwise by the table', () => {
+    const receipt = 'id:0A1B2C sub:001 dlvrd:001 submit date:2612051510 done date:2612051510 stat:DELIVRD err:000 text:Hello, world!';
+    expect(decode(Buffer.from(receipt, 'latin1'), 'gsm_0338')).toEqual({ text: receipt, lossy: false });
+    // $ @ [ ] _ ` { } are other characters in the default alphabet: ¤ ¡ Ä Ñ § ¿ ä ñ
+    expect(decode(Buffer.from('$@[]_`{}', 'latin1'), 'gsm_0338').text).toBe('¤¡ÄÑ§¿äñ');
+  });
+
+  it('gives the table reading for random texts of every length', () => {
+    for (const length of LENGTHS) {
+      for (let seed = 1; seed <= 10; seed++) {
+        const buf = octets(seed * 31 + length, length, true).map((b) => b & 0x7f);
+        expect(decode(buf, 'gsm_0338'), `seed ${seed}, ${length} octets`).toEqual(referenceSeptets(buf, GSM_DECODE_BASIC, GSM_DECODE_EXTENSION));
+      }
+    }
+  });
+});
